@@ -1,0 +1,135 @@
+"""The document tree: one intermediate form that every writer consumes.
+
+Templates render to Markdown; Markdown is parsed (markdown-it-py) into this tree; the HTML/PDF
+and DOCX writers both walk the same tree, so a feature is added once and the formats cannot drift
+apart. Nodes are plain dataclasses with no behaviour beyond small conveniences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+# ---------------------------------------------------------------- inline nodes
+@dataclass
+class Text:
+    """A run of text with its emphasis. ``lang`` is set on runs known to be in another language."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+    lang: str | None = None
+
+
+@dataclass
+class FootnoteRef:
+    """A marker pointing at ``Document.footnotes[number - 1]`` (numbers start at 1)."""
+
+    number: int
+
+
+@dataclass
+class LineBreak:
+    """A hard line break inside a paragraph or cell."""
+
+
+Inline = Union[Text, FootnoteRef, LineBreak]
+
+
+# ---------------------------------------------------------------- block nodes
+@dataclass
+class Heading:
+    level: int
+    children: list[Inline]
+    anchor: str = ""
+
+
+@dataclass
+class Paragraph:
+    children: list[Inline]
+    style: str | None = None  # e.g. "lead", "note", "source"
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[list["Block"]]
+    start: int = 1
+
+
+@dataclass
+class TableCell:
+    children: list[Inline]
+    align: str | None = None  # "left" | "center" | "right"
+
+
+@dataclass
+class Table:
+    header: list[TableCell]
+    rows: list[list[TableCell]]
+    caption: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class ChartSpec:
+    """A chart over a series of facts, already resolved to numbers and formatted labels."""
+
+    kind: str  # "bar" | "line"
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list[float]]]  # (series label, values in display units)
+    unit_label: str = ""
+    value_labels: list[list[str]] = field(default_factory=list)  # formatted values per series
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Figure:
+    chart: ChartSpec
+    caption: list[Inline]
+    alt: str = ""
+    number: int = 0
+
+
+@dataclass
+class PageBreak:
+    """Start the next block on a new page."""
+
+
+@dataclass
+class BlockQuote:
+    children: list["Block"]
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, Figure, PageBreak, BlockQuote]
+
+
+@dataclass
+class Footnote:
+    number: int
+    children: list[Inline]
+
+
+@dataclass
+class Document:
+    """One edition of one audience: a language, metadata and the blocks in reading order."""
+
+    lang: str  # "ko" | "en"
+    title: str
+    blocks: list[Block]
+    footnotes: list[Footnote] = field(default_factory=list)
+    subtitle: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: list[str] = field(default_factory=list)
+    date: str = ""  # ISO date the content is stamped with (from the inputs, never "now")
+    date_text: str = ""  # the same date formatted for the edition's language
+    labels: dict[str, str] = field(default_factory=dict)  # UI words: "contents", "page", "of"...
+
+
+def plain_text(inlines: list[Inline]) -> str:
+    """The text of inline runs without markup, e.g. for bookmarks, alt text and metadata."""
+    return "".join(node.text for node in inlines if isinstance(node, Text))
