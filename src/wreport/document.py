@@ -133,3 +133,24 @@ class Document:
 def plain_text(inlines: list[Inline]) -> str:
     """The text of inline runs without markup, e.g. for bookmarks, alt text and metadata."""
     return "".join(node.text for node in inlines if isinstance(node, Text))
+
+
+# Words the writers print around the content (not part of any template), per edition language.
+# The "page" pattern is shown in footers: {page} and {pages} are filled by each writer's own
+# page-number mechanism (CSS counters in the PDF, PAGE/NUMPAGES fields in the DOCX).
+UI_LABELS: dict[str, dict[str, str]] = {
+    "ko": {
+        "contents": "차례",
+        "page": "{page} / {pages}쪽",
+        "figure": "그림",
+        "table": "표",
+        "notes": "주",
+    },
+    "en": {
+        "contents": "Contents",
+        "page": "Page {page} of {pages}",
+        "figure": "Figure",
+        "table": "Table",
+        "notes": "Notes",
+    },
+}
