@@ -74,6 +74,18 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error becomes a ConfigError naming the file and line."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError has no lineno; the message ends "(at line N, column M)".
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
+        raise ConfigError(f"invalid TOML: {message}", Location.of(path, line)) from None
+
+
 def load_project(explicit: Path | None = None, start: Path | None = None) -> Project:
     """Find and read the project's configuration.
 
@@ -95,14 +107,7 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
                 hint="run inside a wreport project or pass --project DIR",
             )
     config_file = root / CONFIG_NAME
-    try:
-        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's TOMLDecodeError has no lineno; the message ends "(at line N, column M)".
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(found.group(1)) if found else None
-        message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
-        raise ConfigError(f"invalid TOML: {message}", Location.of(config_file, line)) from None
+    config = read_toml(config_file)
     paths_cfg = config.get("paths", {})
     unknown = set(paths_cfg) - set(_DEFAULT_PATHS)
     if unknown:
