@@ -71,6 +71,38 @@ def project_of(ctx: typer.Context):
 
 
 # ---------------------------------------------------------------- format command
+@app.command("format")
+def format_command(
+    ctx: typer.Context,
+    value: str = typer.Argument(..., help="Exact value in the unit's base: won, dollars, m², pyeong, "
+                                "percent points (10.9 = 10.9%) or a count."),
+    unit: str = typer.Option(..., "--unit", "-u", help="KRW, USD, m2, pyeong, percent or count."),
+    lang: str = typer.Option("both", "--lang", "-l", help="ko, en or both."),
+    approx: Optional[str] = typer.Option(None, "--approx", help="about (약) or more-than (여)."),
+    counted: Optional[str] = typer.Option(None, "--counted", help="Glossary id of the counted noun, e.g. companies."),
+    no_group_commas: bool = typer.Option(False, "--no-group-commas",
+                                         help="Korean: 4억 3500만 instead of 4억 3,500만."),
+) -> None:
+    """Print a value as the house style writes it, to check a figure before it goes in a brief.
+
+    A negative value goes after the options and `--`: wreport format -u percent -- -3.2
+    """
+    from .errors import FormatError
+    from .formatting import Style, format_quantity
+
+    if lang not in ("ko", "en", "both"):
+        raise FormatError(f"unknown language {lang!r}", hint="use ko, en or both")
+    noun = None
+    if counted is not None:
+        from .glossary import load_glossary
+
+        noun = load_glossary(project_of(ctx).glossary_file).counted_noun(counted)
+    style = Style(myriad_group_commas=not no_group_commas)
+    langs = ("ko", "en") if lang == "both" else (lang,)
+    lines = [(code, format_quantity(value, unit, code, approx=approx, counted=noun, style=style)) for code in langs]
+    for code, text in lines:
+        typer.echo(f"{code}: {text}" if len(lines) > 1 else text)
+
 
 
 # ---------------------------------------------------------------- build command
