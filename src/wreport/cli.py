@@ -65,9 +65,170 @@ def project_of(ctx: typer.Context):
 
 
 # ---------------------------------------------------------------- facts commands
+def _facts(ctx: typer.Context):
+    """The project's fact set (counted nouns checked against its glossary), the glossary, and
+    the project's house-style options, which every rendering of a fact needs together."""
+    from .facts import load_facts
+    from .formatting import Style
+    from .glossary import load_glossary
+
+    project = project_of(ctx)
+    glossary = load_glossary(project.glossary_file)
+    return load_facts(project, glossary), glossary, Style(myriad_group_commas=project.myriad_group_commas)
+
+
+@facts_app.command("list")
+def facts_list(ctx: typer.Context) -> None:
+    """List every fact with its Korean and English rendering, period or date, status and source."""
+    from rich.console import Console
+    from rich.table import Table
+
+    fact_set, glossary, style = _facts(ctx)
+    table = Table(title=f"{len(fact_set)} facts", title_justify="left")
+    for column in ("id", "ko", "en", "period / as of", "status", "source"):
+        table.add_column(column, overflow="fold")
+    for fact in fact_set:
+        table.add_row(fact.id, fact.formatted("ko", glossary, style), fact.formatted("en", glossary, style),
+                      fact.when, fact.status, fact.source or f"derived: {fact.derived}")
+    Console().print(table)
+
+
+@facts_app.command("show")
+def facts_show(ctx: typer.Context, fact_id: str = typer.Argument(..., metavar="ID", help="The fact's id.")) -> None:
+    """Show one fact: every field, both renderings, its quote and source, derivation and conflicts."""
+    fact_set, glossary, style = _facts(ctx)
+    fact = fact_set.get(fact_id)
+    rows = [
+        ("id", fact.id), ("label (ko)", fact.label_ko), ("label (en)", fact.label_en),
+        ("ko", fact.formatted("ko", glossary, style)), ("en", fact.formatted("en", glossary, style)),
+        ("value", f"{fact.value} {fact.unit}" + (f" ({fact.counted})" if fact.counted else "")),
+        ("period" if fact.period else "as of", fact.when), ("approx", fact.approx), ("status", fact.status),
+    ]
+    if fact.source:
+        source = fact_set.sources[fact.source]
+        rows += [("source", f"{source.id}: {source.title} ({source.title_en}), {source.publisher}, {source.date}"),
+                 ("quote", fact.quote)]
+    if fact.derived:
+        inputs = ", ".join(f"{i} = {fact_set.get(i).value}" for i in fact.derived.inputs)
+        rows += [("derived", f"{fact.derived}: {inputs}"),
+                 ("sources", ", ".join(s.id for s in fact_set.provenance(fact.id)))]
+    if fact.note:
+        rows.append(("note", fact.note))
+    rows += [("conflict", f"{c.id}: {c.note}") for c in fact_set.conflicts_of(fact.id)]
+    rows.append(("defined at", f"{fact_set.facts_file}:{fact.line}"))
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        typer.echo(f"{name:<{width}}  {text}")
+
+
+@facts_app.command("export")
+def facts_export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("json", "--format", "-f", help="json (an array of objects) or csv."),
+) -> None:
+    """Print the fact set as JSON or CSV (values as exact decimal strings) for other tools."""
+    from .errors import DataError
+    from .facts import export_csv, export_json
+
+    if fmt not in ("json", "csv"):
+        raise DataError(f"unknown export format {fmt!r}", hint="use json or csv")
+    fact_set, _, _ = _facts(ctx)
+    typer.echo(export_json(fact_set) if fmt == "json" else export_csv(fact_set), nl=False)
+
+
+@facts_app.command("conflicts")
+def facts_conflicts(ctx: typer.Context) -> None:
+    """List the recorded conflicts: the facts that disagree, side by side, and the curator's note."""
+    import textwrap
+
+    fact_set, glossary, style = _facts(ctx)
+    for conflict in fact_set.conflicts:
+        typer.echo(conflict.id)
+        for fact in map(fact_set.get, conflict.facts):
+            typer.echo(f"  {fact.id}: {fact.formatted('ko', glossary, style)} | "
+                       f"{fact.formatted('en', glossary, style)} ({fact.when}, {fact.source or 'derived'})")
+        typer.echo(textwrap.fill(conflict.note, width=100, initial_indent="  note: ", subsequent_indent="        "))
+        typer.echo("")
+    typer.echo(f"{len(fact_set.conflicts)} conflicts recorded")
+
 
 
 # ---------------------------------------------------------------- glossary commands
+def _glossary(ctx: typer.Context):
+    """The project's glossary, loaded and checked."""
+    from .glossary import load_glossary
+
+    return load_glossary(project_of(ctx).glossary_file)
+
+
+def _print_terms(terms, title: str) -> None:
+    """Terms as a rich table: id, Korean, English, abbreviation, kind."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "Korean", "English", "abbr", "kind"):
+        table.add_column(column, overflow="fold")
+    for term in terms:
+        english = f"{term.en} / {term.en_plural}" if term.en_plural else term.en
+        table.add_row(term.id, term.ko, english, term.abbr, term.kind)
+    Console().print(table)
+
+
+@glossary_app.command("list")
+def glossary_list(
+    ctx: typer.Context,
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="Only terms of this kind, e.g. organisation."),
+) -> None:
+    """List the glossary's terms (all, or one kind)."""
+    glossary = _glossary(ctx)
+    terms = glossary.of_kind(kind) if kind else list(glossary)
+    _print_terms(terms, f"{len(terms)} term{'s' if len(terms) != 1 else ''}")
+
+
+@glossary_app.command("lookup")
+def glossary_lookup(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="Part of a Korean or English name, an abbreviation or an id."),
+) -> None:
+    """Find terms by Korean or English name, abbreviation, id or forbidden variant."""
+    from .errors import DataError
+
+    glossary = _glossary(ctx)
+    terms = glossary.lookup(text)
+    if not terms:
+        raise DataError(f"no glossary term matches {text!r}",
+                        hint="try part of the Korean or English name, or `wreport glossary list`")
+    _print_terms(terms, f"{len(terms)} match{'es' if len(terms) != 1 else ''} for {text!r}")
+    for term in terms:
+        if any(text.casefold() == variant.casefold() for variant in term.forbidden):
+            typer.echo(f"{text!r} is a forbidden variant: write {term.en!r}")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or tbx (TBX-Basic, ISO 30042:2019)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of standard output."),
+) -> None:
+    """Export the glossary as CSV or TBX for translators and their tools."""
+    from .errors import DataError
+    from .glossary import export_csv, export_tbx
+
+    if fmt not in ("csv", "tbx"):
+        raise DataError(f"unknown export format {fmt!r}", hint="use csv or tbx")
+    glossary = _glossary(ctx)
+    data = export_csv(glossary).encode("utf-8") if fmt == "csv" else export_tbx(glossary)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from .fileio import write_atomic
+
+    write_atomic(output, data)
+    if not options(ctx).quiet:
+        typer.echo(f"wrote {output} ({len(glossary)} terms)", err=True)
+
 
 
 # ---------------------------------------------------------------- format command
