@@ -248,6 +248,19 @@ def test_missing_header_column(tmp_path):
     assert problem.startswith(f"{at(tmp_path, 1)}missing column(s) in header: forbidden")
 
 
+def test_duplicate_header_column(tmp_path):
+    text = f"{HEADER.replace('forbidden', 'notes')}\n{ROW}\n"
+    problems = problems_in(tmp_path, text)
+    assert f"{at(tmp_path, 1)}column 'notes' appears twice in the header" in problems
+
+
+def test_columns_may_come_in_any_order(tmp_path):
+    path = tmp_path / "terms.csv"
+    path.write_text("en,ko,id,kind,abbr,en_plural,ko_counter,notes,forbidden\n"
+                    "Gangwon Province,강원도,gangwon,place,,,,,Kangwon Province\n", encoding="utf-8")
+    assert load_glossary(path).get("강원도").forbidden == ("Kangwon Province",)
+
+
 def test_empty_fields_and_counted_noun_forms(tmp_path):
     text = f"{HEADER}\n,원주,,,place,,,,\nfirms,기업,company,,counted-noun,,,,\n"
     assert problems_in(tmp_path, text) == [

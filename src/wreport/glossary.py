@@ -220,14 +220,16 @@ def _records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
 
 
 def _header(row: list[str], line: int, problems: _Problems) -> list[str] | None:
-    """The column names, or None when required ones are missing (the rows cannot be read)."""
+    """The column names in file order (any order is fine), or None when the rows cannot be read."""
     names = [cell.strip() for cell in row]
     missing = [name for name in COLUMNS if name not in names]
     unknown = [name for name in names if name not in COLUMNS]
     for name in unknown:
         problems.add(f"unknown column {name!r}", line, hint=did_you_mean(name, COLUMNS)
                      or f"columns: {','.join(COLUMNS)}")
-    if missing:
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        problems.add(f"column {name!r} appears twice in the header", line)
+    if missing or len(set(names)) < len(names):
         problems.add(f"missing column(s) in header: {', '.join(missing)}", line,
                      hint=f"the header is {','.join(COLUMNS)}")
         return None
