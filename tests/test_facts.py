@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from wreport.cli import app
 from wreport.errors import DataError, ProblemsError, WreportError
-from wreport.facts import EXPORT_FIELDS, load_facts
+from wreport.facts import EXPORT_FIELDS, Derived, load_facts
 from wreport.glossary import load_glossary
 from wreport.project import load_project
 
@@ -222,6 +222,16 @@ def test_growth_is_compared_at_the_declared_precision(tmp_path):
     project.facts_file.write_text("facts:\n" + base + later + growth.replace("107.5", "107.4"), encoding="utf-8")
     [problem] = problems_of(project)
     assert "declared value 107.4 does not match growth(base, later) = 107.5" in problem
+
+
+@pytest.mark.parametrize("op, values, expected", [
+    ("sum", ["990", "2089", "1994", "1041"], "6114"),
+    ("difference", ["1536", "286"], "1250"),
+    ("ratio", ["1", "8"], "12.5"),
+    ("growth", ["80", "100"], "25"),
+])
+def test_derived_operations(op, values, expected):
+    assert Derived(op, ("a", "b")).compute([Decimal(v) for v in values]) == Decimal(expected)
 
 
 def test_conflict_naming_an_unknown_fact(tmp_path):

@@ -231,16 +231,16 @@ class _Mapping(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that records lines and keeps dates and decimals as text.
+    """SafeLoader that records lines and keeps every plain scalar but null as text.
 
-    YAML 1.1 would turn ``as_of: 2007-06-30`` into a date and ``value: 10.9`` into a binary
-    float; both lose what the curator wrote, so those implicit types are left as strings.
+    YAML 1.1 would turn ``as_of: 2007-06-30`` into a date, ``value: 10.9`` into a binary float,
+    ``value: 010`` into 8 and ``approx: no`` into False; each loses what the curator wrote, and
+    no field of these files is a number, date or boolean until this module parses it.
     """
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers
-            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")]
+    first: [(tag, regex) for tag, regex in resolvers if tag == "tag:yaml.org,2002:null"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -337,11 +337,11 @@ def _check_fields(entry: _Mapping, what: str, allowed: set[str], required: tuple
 
 
 def _text(entry: _Mapping, key: str, what: str, report: _Problems) -> str | None:
-    """An optional text field; numbers are accepted as their text (period: 2016)."""
+    """An optional text field (plain scalars all load as text, see _Loader)."""
     value = entry.get(key)
     if value is None:
         return None
-    if isinstance(value, (dict, list, bool)):
+    if isinstance(value, (dict, list)):
         report.add(f"{what}: '{key}' must be text", entry.line_of(key))
         return None
     return str(value).strip() or None
@@ -395,7 +395,7 @@ def _value(entry: _Mapping, unit: str | None, what: str, report: _Problems) -> D
     """The exact decimal value, checked against its unit (whole, non-negative counts...)."""
     raw = entry.get("value")
     line = entry.line_of("value")
-    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+    text = raw.strip() if isinstance(raw, str) else None
     if text is None or not _DECIMAL.match(text):
         report.add(f"{what}: value {raw!r} is not an exact decimal", line,
                    hint='write digits with an optional point, as a quoted string: "609_800_000_000", "10.9"')
@@ -423,9 +423,8 @@ def _derived(entry: _Mapping, what: str, report: _Problems) -> Derived | None:
     if op not in DERIVED_OPS:
         report.add(f"{what}: unknown derived operation '{op}'", line, hint=f"use one of: {', '.join(DERIVED_OPS)}")
         return None
-    needed = (2, None) if op == "sum" else (2, 2)
-    if (not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs)
-            or len(inputs) < needed[0] or (needed[1] and len(inputs) != needed[1])):
+    ids_ok = isinstance(inputs, list) and all(isinstance(i, str) for i in inputs)
+    if not ids_ok or (len(inputs) < 2 if op == "sum" else len(inputs) != 2):
         count = "two or more" if op == "sum" else "exactly two"
         report.add(f"{what}: derived {op} takes a list of {count} fact ids", line)
         return None
