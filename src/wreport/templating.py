@@ -1,0 +1,480 @@
+"""Audiences and their templates: sandboxed Jinja that writes Markdown from facts and terms.
+
+An audience is a folder ``templates/<name>/`` holding ``audience.toml`` (titles per language, the
+languages and formats to build, the content date) and one ``<lang>.md.j2`` per language. Shared
+macros live in ``templates/_shared/``. Templates are data a policy team edits, so they run in
+Jinja's immutable sandbox with strict undefined names, and every figure or name they print comes
+from a helper (``fact()``, ``term()``, ``chart()``...) so no number is typed by hand.
+
+Helper output is Markdown-escaped: a label holding ``<script>`` or ``*`` prints as itself. Any
+failure while rendering becomes a :class:`TemplateError` naming the template file and line, found
+from the template frames Jinja writes into the traceback. docs/templates.md is the author's guide.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import formatting
+from .document import UI_LABELS, ChartSpec, Document
+from .errors import ConfigError, Location, TemplateError, WreportError, raise_if_any
+from .facts import Fact, FactSet, PartialDate, parse_partial_date
+from .glossary import Glossary, Term
+from .markdown import PAGE_BREAK, parse_markdown
+from .project import Project, read_toml
+
+AUDIENCE_FILE = "audience.toml"
+SHARED_FOLDER = "_shared"
+TEMPLATE_SUFFIX = ".md.j2"
+LANGUAGES = tuple(UI_LABELS)
+FORMATS = ("html", "pdf", "docx")
+TERM_FORMS = (None, "full", "abbr", "plural")
+CHART_KINDS = ("bar", "line")
+HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
+
+_TOP_KEYS = ("languages", "formats", "date")
+_EDITION_KEYS = ("title", "subtitle", "author", "subject", "keywords")
+
+
+# ---------------------------------------------------------------- audiences
+@dataclass(frozen=True)
+class EditionInfo:
+    """One language's metadata for an audience: what the title page and file properties say."""
+
+    title: str
+    subtitle: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A validated ``templates/<name>/audience.toml``."""
+
+    name: str
+    folder: Path
+    languages: tuple[str, ...]
+    formats: tuple[str, ...]
+    date: datetime.date
+    editions: dict[str, EditionInfo]
+
+    def template_file(self, lang: str) -> Path:
+        return self.folder / f"{lang}{TEMPLATE_SUFFIX}"
+
+
+def list_audiences(project: Project) -> list[str]:
+    """The audience names: folders in the templates folder with an audience.toml, ``_shared`` aside."""
+    folder = project.templates_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and not p.name.startswith("_") and (p / AUDIENCE_FILE).is_file())
+
+
+def load_audience(project: Project, name: str) -> Audience:
+    """Read and check an audience's audience.toml; every problem in it is reported at once."""
+    folder = project.templates_dir / name
+    config_file = folder / AUDIENCE_FILE
+    if not config_file.is_file():
+        known = ", ".join(list_audiences(project)) or "none"
+        raise ConfigError(f"no audience {name!r}: {project.relative(config_file)} not found",
+                          hint=f"audiences: {known}")
+    shown = project.relative(config_file)
+    text = config_file.read_text(encoding="utf-8")
+    config = read_toml(config_file)
+    checker = _AudienceChecker(shown, text)
+    languages = checker.choices(config, "languages", LANGUAGES)
+    formats = checker.choices(config, "formats", FORMATS)
+    date = checker.date(config)
+    editions = {lang: info for lang in languages if (info := checker.edition(config, lang)) is not None}
+    for key in config:
+        if key not in (*_TOP_KEYS, *LANGUAGES):
+            checker.add(f"unknown key {key!r}", key, hint=f"known keys: {', '.join(_TOP_KEYS + LANGUAGES)}")
+        elif key in LANGUAGES and key not in languages:
+            checker.add(f"[{key}] is given but {key!r} is not in languages", key)
+    for lang in languages:
+        if not (folder / f"{lang}{TEMPLATE_SUFFIX}").is_file():
+            checker.add(f"no template for {lang!r}: {project.relative(folder / (lang + TEMPLATE_SUFFIX))} "
+                        "is missing", "languages")
+    raise_if_any(checker.problems, f"{len(checker.problems)} problems in {shown}")
+    return Audience(name=name, folder=folder, languages=languages, formats=formats, date=date,
+                    editions=editions)
+
+
+class _AudienceChecker:
+    """Collects audience.toml problems, each with the line its key is on (tomllib gives none)."""
+
+    def __init__(self, shown: str, text: str):
+        self.shown = shown
+        self.lines = text.splitlines()
+        self.problems: list[WreportError] = []
+
+    def line_of(self, key: str, table: str | None = None) -> int | None:
+        """The line defining ``key`` (in ``[table]`` if given), or of ``[key]`` as a table."""
+        current = None
+        for number, line in enumerate(self.lines, start=1):
+            header = re.match(r"\s*\[\s*([^\]\s]+)\s*\]", line)
+            if header:
+                current = header.group(1)
+                if table is None and current == key:
+                    return number
+            elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
+                return number
+        return self.line_of(table) if table else None
+
+    def add(self, message: str, key: str, table: str | None = None, hint: str | None = None) -> None:
+        self.problems.append(ConfigError(message, Location.of(self.shown, self.line_of(key, table)), hint))
+
+    def choices(self, config: dict[str, Any], key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """A non-empty list drawn from ``allowed`` (languages, formats), without repeats."""
+        value = config.get(key)
+        hint = f"e.g. {key} = {json.dumps(list(allowed))}"
+        if value is None:
+            self.add(f"missing key {key!r}", key, hint=hint)
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.add(f"{key!r} must be a non-empty list of names", key, hint=hint)
+            return ()
+        unknown = [v for v in value if v not in allowed]
+        if unknown:
+            self.add(f"unknown {key}: {', '.join(unknown)}", key, hint=f"use some of: {', '.join(allowed)}")
+        if len(set(value)) != len(value):
+            self.add(f"{key!r} lists a name twice", key)
+        return tuple(dict.fromkeys(v for v in value if v in allowed))
+
+    def date(self, config: dict[str, Any]) -> datetime.date:
+        """The content date: a TOML date (not a date-time), used so builds are repeatable."""
+        value = config.get("date")
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        self.add("missing key 'date'" if value is None else f"'date' must be a date, not {value!r}", "date",
+                 hint="the date the content is current to, unquoted: date = 2017-06-30")
+        return datetime.date(1970, 1, 1)
+
+    def edition(self, config: dict[str, Any], lang: str) -> EditionInfo | None:
+        """The ``[<lang>]`` table: title required; subtitle, author, subject and keywords optional."""
+        table = config.get(lang)
+        if not isinstance(table, dict):
+            self.add(f"missing table [{lang}] with this edition's title", "languages",
+                     hint=f'add [{lang}] with title = "..."')
+            return None
+        for key in table:
+            if key not in _EDITION_KEYS:
+                self.add(f"[{lang}]: unknown key {key!r}", key, lang, hint=f"known keys: {', '.join(_EDITION_KEYS)}")
+        texts = {}
+        for key in _EDITION_KEYS[:-1]:
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                self.add(f"[{lang}]: {key!r} must be text", key, lang)
+            texts[key] = value if isinstance(value, str) else ""
+        if not texts["title"].strip():
+            self.add(f"[{lang}]: missing key 'title'", lang)
+        keywords = table.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            self.add(f"[{lang}]: 'keywords' must be a list of text", "keywords", lang)
+            keywords = []
+        return EditionInfo(keywords=tuple(keywords), **texts)
+
+
+# ---------------------------------------------------------------- Markdown escaping
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!&])")
+# List markers only count at the start of a line: "- ", "+ ", "1. ", "1) " ("#" and ">" are always escaped).
+_LINE_START_SPECIAL = re.compile(r"^(?:([-+])(?=\s|[-+]|$)|(\d{1,9})([.)])(?=\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as Markdown that renders as exactly this text (whitespace runs become one space).
+
+    Inline punctuation is backslash-escaped everywhere; markers that only matter at the start of
+    a line (``- ``, ``1. ``) are escaped there, so a value may open a line safely while a
+    figure such as 437.1% stays readable in the Markdown. Newlines are folded because a blank
+    line inside a value would end a table or a list item.
+    """
+    text = _INLINE_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _LINE_START_SPECIAL.sub(_escape_marker, text)
+
+
+def _escape_marker(found: re.Match[str]) -> str:
+    marker, digits, delimiter = found.groups()
+    return f"{digits}\\{delimiter}" if digits else f"\\{marker}"
+
+
+# ---------------------------------------------------------------- the edition's helpers
+@dataclass
+class _Edition:
+    """What the helpers of one rendering share: inputs, and what the template has used so far."""
+
+    lang: str
+    facts: FactSet
+    glossary: Glossary
+    style: formatting.Style
+    cited_facts: list[str] = field(default_factory=list)
+    cited_sources: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    introduced: set[str] = field(default_factory=set)
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
+
+    def helpers(self) -> dict[str, Callable[..., str]]:
+        return {"fact": self.fact, "fact_label": self.fact_label, "fact_period": self.fact_period,
+                "term": self.term, "chart": self.chart, "pagebreak": pagebreak}
+
+    def filters(self) -> dict[str, Callable[..., str]]:
+        return {"date": self.date, "period": self.period}
+
+    def _fact(self, fact_id: str) -> Fact:
+        fact = self.facts.get(fact_id)
+        if fact_id not in self.cited_facts:
+            self.cited_facts.append(fact_id)
+        return fact
+
+    def fact(self, fact_id: str, cite: bool = True) -> str:
+        """The value in the house style, then a footnote marker for each source it rests on."""
+        fact = self._fact(fact_id)
+        text = escape_markdown(fact.formatted(self.lang, self.glossary, self.style))
+        if not cite:
+            return text
+        for source in self.facts.provenance(fact_id):
+            if source.id not in self.cited_sources:
+                self.cited_sources.append(source.id)
+            text += f"[^{source.id}]"
+        return text
+
+    def fact_label(self, fact_id: str) -> str:
+        """The fact's label in this edition's language (a noun phrase: "exports of ...")."""
+        return escape_markdown(self._fact(fact_id).label(self.lang))
+
+    def fact_period(self, fact_id: str) -> str:
+        """When the fact holds: its period (2005~2008년 / 2005–2008) or its as-of date."""
+        return escape_markdown(self._when(self._fact(fact_id)))
+
+    def _when(self, fact: Fact) -> str:
+        if fact.period:
+            return formatting.format_period(*fact.period, self.lang)
+        if fact.as_of:
+            return formatting.format_date(fact.as_of.date, self.lang, fact.as_of.precision)
+        raise TemplateError(f"fact '{fact.id}' has neither a period nor an as-of date")
+
+    def term(self, key_or_korean: str, form: str | None = None) -> str:
+        """The glossary's name for a term in this edition's language (see docs/templates.md).
+
+        English introduces an abbreviation at the first plain use, "Korea Industrial Complex
+        Corporation (KICOX)", and uses the abbreviation alone afterwards, as style guides ask.
+        """
+        if form not in TERM_FORMS:
+            raise TemplateError(f"unknown term form {form!r}", hint="use 'full', 'abbr' or 'plural'")
+        term = self.glossary.get(key_or_korean)
+        if term.id not in self.terms:
+            self.terms.append(term.id)
+        return escape_markdown(self._term_text(term, form))
+
+    def _term_text(self, term: Term, form: str | None) -> str:
+        if form == "abbr":
+            return term.abbr or (term.ko if self.lang == "ko" else term.en)
+        if self.lang == "ko":
+            return term.ko
+        if form == "plural":
+            if not term.en_plural:
+                raise TemplateError(f"term {term.id!r} has no plural in the glossary",
+                                    hint="fill its en_plural column")
+            return term.en_plural
+        if form == "full" or not term.abbr:
+            return term.en
+        if term.id in self.introduced:
+            return term.abbr
+        self.introduced.add(term.id)
+        return f"{term.en} ({term.abbr})"
+
+    def date(self, value: Any, precision: str | None = None) -> str:
+        """Filter: a date (a date, or text such as 2007-06) at its own or the given precision."""
+        if isinstance(value, str):
+            try:
+                value = parse_partial_date(value)
+            except ValueError:
+                raise TemplateError(f"{value!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
+        if isinstance(value, PartialDate):
+            value, precision = value.date, precision or value.precision
+        return escape_markdown(formatting.format_date(value, self.lang, precision or "day"))
+
+    def period(self, value: Any) -> str:
+        """Filter: a period, from a pair (2005, 2008) or text "2005-2008", in the edition's style."""
+        if isinstance(value, str):
+            found = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value.strip())
+            if not found:
+                raise TemplateError(f"{value!r} is not a period", hint="write 2016 or 2005-2008")
+            value = (int(found.group(1)), int(found.group(2) or found.group(1)))
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise TemplateError(f"{value!r} is not a period", hint="give (start, end) or text like 2005-2008")
+        return escape_markdown(formatting.format_period(value[0], value[1], self.lang))
+
+    def chart(self, ids: list[str], kind: str = "bar", *, title: str, categories: list[str] | None = None,
+              label: str | None = None) -> str:
+        """A chart of a series of facts (one unit), as ``![title](chart:<key>)`` for its own paragraph.
+
+        Values are scaled to one display unit for the whole series (억 원 / KRW billion) and their
+        labels formatted by the house style; categories default to each fact's period or date.
+        """
+        if kind not in CHART_KINDS:
+            raise TemplateError(f"unknown chart kind {kind!r}", hint=f"use one of: {', '.join(CHART_KINDS)}")
+        if isinstance(ids, str) or not ids:
+            raise TemplateError("chart() needs a list of fact ids", hint='chart(["a", "b"], title="...")')
+        facts = [self._fact(fact_id) for fact_id in ids]
+        units = {(f.unit, f.counted) for f in facts}
+        if len(units) != 1:
+            shown = ", ".join(f"{f.id} ({f.unit})" for f in facts)
+            raise TemplateError(f"chart {title!r} mixes units: {shown}", hint="chart facts of one unit together")
+        if categories is None:
+            categories = [self._when(f) if (f.period or f.as_of) else f.label(self.lang) for f in facts]
+        if len(categories) != len(facts):
+            raise TemplateError(f"chart {title!r}: {len(categories)} categories for {len(facts)} facts")
+        divisor, unit_label = _display_unit(facts[0], max(abs(f.value) for f in facts), self.lang, self.glossary)
+        scaled = [f.value / divisor for f in facts]
+        key = f"chart-{len(self.charts) + 1}"
+        self.charts[key] = ChartSpec(
+            kind=kind, title=title, categories=[str(c) for c in categories],
+            series=[(label or title, [float(v) for v in scaled])], unit_label=unit_label,
+            value_labels=[[formatting.format_number(v, self.lang, self.style) for v in scaled]],
+        )
+        return f"![{escape_markdown(title)}](chart:{key})"
+
+
+def pagebreak() -> str:
+    """The Markdown for a page break: ``\\newpage`` in a paragraph of its own."""
+    return f"\n\n{PAGE_BREAK}\n\n"
+
+
+_KO_MONEY = {"KRW": "원", "USD": "달러"}
+_SIMPLE_UNITS = {"percent": ("%", "%"), "m2": ("㎡", "m²"), "pyeong": ("평", "pyeong")}
+
+
+def _display_unit(fact: Fact, largest: Decimal, lang: str, glossary: Glossary) -> tuple[Decimal, str]:
+    """The divisor and axis label that show a money series in round units: 억 원, KRW billion.
+
+    The largest value chooses the unit, so the biggest bar reads naturally and smaller ones get
+    decimals; other units are shown as they are, labelled with their symbol or counted noun.
+    """
+    if fact.unit in _KO_MONEY:
+        if lang == "ko":
+            for power in (16, 12, 8, 4):
+                if largest >= Decimal(10) ** power:
+                    return Decimal(10) ** power, f"{formatting.MYRIAD_UNITS[power // 4]} {_KO_MONEY[fact.unit]}"
+            return Decimal(1), _KO_MONEY[fact.unit]
+        for scale, word in formatting.EN_SCALES:
+            if largest >= scale:
+                return scale, f"{fact.unit} {word}"
+        return Decimal(1), fact.unit
+    if fact.unit == "count":
+        noun = glossary.counted_noun(fact.counted)
+        return Decimal(1), noun.ko_counter if lang == "ko" else noun.en_plural
+    return Decimal(1), _SIMPLE_UNITS[fact.unit][0 if lang == "ko" else 1]
+
+
+# ---------------------------------------------------------------- rendering
+@dataclass
+class RenderedEdition:
+    """One audience in one language: its Markdown, its document tree, and what it used."""
+
+    audience: str
+    lang: str
+    markdown: str
+    document: Document
+    facts: list[str]
+    terms: list[str]
+    sources: list[str]
+
+
+def environment(project: Project, audience: Audience) -> ImmutableSandboxedEnvironment:
+    """The sandbox templates run in: the audience folder first, then the templates folder."""
+    loader = jinja2.FileSystemLoader([str(audience.folder), str(project.templates_dir)], encoding="utf-8")
+    return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
+                                         keep_trailing_newline=True)
+
+
+def render_edition(project: Project, audience: str | Audience, lang: str, facts: FactSet, glossary: Glossary,
+                   style: formatting.Style | None = None) -> RenderedEdition:
+    """Render one edition: template → Markdown (with source footnotes) → document tree."""
+    if isinstance(audience, str):
+        audience = load_audience(project, audience)
+    if lang not in audience.languages:
+        raise ConfigError(f"audience {audience.name!r} has no {lang!r} edition",
+                          Location.of(project.relative(audience.folder / AUDIENCE_FILE)),
+                          hint=f"its languages: {', '.join(audience.languages)}")
+    style = style or formatting.Style(myriad_group_commas=project.myriad_group_commas)
+    edition = _Edition(lang, facts, glossary, style)
+    info = audience.editions[lang]
+    env = environment(project, audience)
+    env.globals.update(edition.helpers())
+    env.filters.update(edition.filters())
+    context = {"lang": lang, "edition": {"lang": lang, "title": info.title, "subtitle": info.subtitle,
+                                         "author": info.author, "subject": info.subject, "date": audience.date}}
+    template_file = audience.template_file(lang)
+    body = _render(env, template_file.name, context, project)
+    markdown = body.rstrip("\n") + "\n" + _source_notes(edition)
+    shown = f"{project.relative(template_file)} (rendered Markdown)"
+    blocks, footnotes = parse_markdown(markdown, charts=edition.charts, source=shown)
+    document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
+                        author=info.author, subject=info.subject, keywords=list(info.keywords),
+                        date=audience.date.isoformat(), date_text=formatting.format_date(audience.date, lang, "day"),
+                        labels=dict(UI_LABELS[lang]))
+    return RenderedEdition(audience=audience.name, lang=lang, markdown=markdown, document=document,
+                           facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources)
+
+
+def _source_notes(edition: _Edition) -> str:
+    """Footnote definitions for every cited source: Publisher, “Title”, date (English: title_en)."""
+    lines = []
+    for source_id in edition.cited_sources:
+        source = edition.facts.sources[source_id]
+        english = edition.lang == "en"
+        publisher = (source.publisher_en or source.publisher) if english else source.publisher
+        title = source.title_en if english else source.title
+        when = formatting.format_date(source.date.date, edition.lang, source.date.precision)
+        text = f"{escape_markdown(publisher)}, “{escape_markdown(title)}”, {escape_markdown(when)}"
+        lines.append(f"\n[^{source_id}]: {text}\n")
+    return "".join(lines)
+
+
+def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any], project: Project) -> str:
+    """Render a template; every failure becomes a TemplateError at the template file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location.of(project.relative(exc.filename) if exc.filename else name, exc.lineno)
+        raise TemplateError(f"syntax error: {exc.message}", where) from exc
+    except Exception as exc:  # noqa: BLE001 - anything a template triggers is reported at its line
+        raise _runtime_error(exc, project, name) from exc
+
+
+def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError:
+    """A TemplateError for an exception raised while rendering, at the innermost template frame."""
+    where = Location.of(name)
+    templates = project.templates_dir.resolve()
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if Path(filename).resolve().is_relative_to(templates):
+            where = Location.of(project.relative(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    if isinstance(exc, WreportError):
+        return TemplateError(exc.message, where, exc.hint)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return TemplateError(f"not allowed in a template: {exc}", where,
+                             hint="templates may only use the helpers and plain values")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(str(exc), where, hint=f"helpers: {', '.join(HELPERS)}; filters: date, period; "
+                                                   "variables: lang, edition")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return TemplateError(f"template not found: {exc.name}", where,
+                             hint=f"paths are relative to the audience folder or the templates folder "
+                                  f"(e.g. {SHARED_FOLDER}/macros.md.j2)")
+    # Helpers are methods of _Edition; the template author knows them by their bare names.
+    return TemplateError(f"{type(exc).__name__}: {str(exc).replace(_Edition.__name__ + '.', '')}", where)
