@@ -267,6 +267,44 @@ def format_command(
 
 
 # ---------------------------------------------------------------- build command
+def _split(value: Optional[str]) -> Optional[list[str]]:
+    """A comma-separated option as a list ("ko,en" -> ["ko", "en"]); None when not given."""
+    return None if value is None else [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is below it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@app.command("build")
+def build_command(
+    ctx: typer.Context,
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a",
+                                                 help="Build this audience (repeat for more). Default: all."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Languages, comma-separated: ko,en. "
+                                       "Default: each audience's own."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Formats, comma-separated: pdf,docx,html. "
+                                      "Default: each audience's own."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder. Default: the project's out/."),
+) -> None:
+    """Render every edition (audience x language) and write its PDF, DOCX and HTML files."""
+    from .build import build
+
+    opts = options(ctx)
+
+    def report(output) -> None:
+        if opts.quiet:
+            return
+        detail = f"  ({output.size:,} bytes" + (f", {output.pages} pages)" if output.pages else ")")
+        typer.echo(_shown(output.path) + (detail if opts.verbose else ""))
+
+    build(project_of(ctx), audiences=audience or None, langs=_split(lang), formats=_split(fmt), out_dir=out,
+          progress=report)
+
 
 
 # ---------------------------------------------------------------- check command

@@ -1,0 +1,185 @@
+"""Building the fixture project end to end, and what a failed build leaves behind."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from mini_project import add_audience, copy_mini, write_template
+from wreport import fileio
+from wreport.build import build, output_path, plan
+from wreport.errors import ConfigError, RenderError, TemplateError
+from wreport.project import load_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture project built once in every language and format (PDFs take a second each)."""
+    root = copy_mini(tmp_path_factory.mktemp("built"))
+    project = load_project(root)
+    seen = []
+    outputs = build(project, progress=seen.append)
+    return project, outputs, seen
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    """Body paragraphs, table cells and footnotes (python-docx has no footnote API: read the part)."""
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    with zipfile.ZipFile(path) as archive:
+        notes = etree.fromstring(archive.read("word/footnotes.xml"))
+    note_texts = ["".join(note.itertext()) for note in notes]
+    return "\n".join([p.text for p in document.paragraphs] + cells + note_texts)
+
+
+def test_build_writes_every_edition_and_format(built):
+    project, outputs, seen = built
+    out = project.root / "out" / "brief"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"brief.{lang}.{fmt}" for lang in ("ko", "en") for fmt in ("html", "pdf", "docx"))
+    assert seen == outputs
+    for output in outputs:
+        assert output.path == output_path(project.root / "out", "brief", output.lang, output.format)
+        assert output.size == output.path.stat().st_size > 0
+        assert (output.pages is not None) == (output.format == "pdf")
+    pdfs = [o for o in outputs if o.format == "pdf"]
+    assert all(o.pages == len(PdfReader(o.path).pages) >= 2 for o in pdfs)  # \newpage gives a second page
+
+
+def test_english_outputs_contain_the_formatted_figures(built):
+    project, _, _ = built
+    out = project.root / "out" / "brief"
+    expected = ["75 companies", "KRW 153.6 billion", "437.1%", "about USD 10 million",
+                "about 330,600 m² (100,000 pyeong)", "Korea Industrial Complex Corporation (KICOX)",
+                "The Financial News"]
+    html = (out / "brief.en.html").read_text(encoding="utf-8")
+    pdf = " ".join(pdf_text(out / "brief.en.pdf").split())
+    word = docx_text(out / "brief.en.docx")
+    for text in expected:
+        assert text in html and text in pdf and text in word, text
+
+
+def test_korean_outputs_contain_the_formatted_figures(built):
+    project, _, _ = built
+    out = project.root / "out" / "brief"
+    expected = ["75개", "1,536억 원", "약 1,000만 달러", "10만 평(약 33만 600㎡)", "파이낸셜뉴스"]
+    html = (out / "brief.ko.html").read_text(encoding="utf-8")
+    word = docx_text(out / "brief.ko.docx")
+    pdf = " ".join(pdf_text(out / "brief.ko.pdf").split())  # justified lines extract with double spaces
+    for text in expected:
+        assert text in html and text in pdf and text in word, text
+
+
+def test_plan_narrows_to_requested_languages_and_formats(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    (edition,) = plan(project, langs=["en"], formats=["docx", "html"])
+    assert (edition.audience.name, edition.lang, edition.formats) == ("brief", "en", ("html", "docx"))
+
+
+def test_unknown_language_or_format_is_refused(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    with pytest.raises(ConfigError, match=r"unknown format: epub \(use some of: html, pdf, docx\)"):
+        plan(project, formats=["epub"])
+    with pytest.raises(ConfigError, match="unknown language: fr"):
+        plan(project, langs=["fr"])
+
+
+def test_nothing_to_build_is_an_error(tmp_path):
+    root = copy_mini(tmp_path)
+    add_audience(root, "probe", {"en": "x"})
+    project = load_project(root)
+    with pytest.raises(ConfigError, match="nothing to build: no audience has format docx"):
+        plan(project, audiences=["probe"], formats=["docx"])
+
+
+def test_html_build_to_chosen_folder_escapes_markup_from_facts(tmp_path):
+    root = copy_mini(tmp_path)
+    facts_file = root / "seeds" / "facts.yaml"
+    facts_file.write_text(facts_file.read_text(encoding="utf-8").replace(
+        "en: area of the Donghwa medical-device complex", 'en: "<script>alert(1)</script> *complex*"'),
+        encoding="utf-8")
+    (output,) = build(load_project(root), langs=["en"], formats=["html"], out_dir=tmp_path / "elsewhere")
+    assert output.path == tmp_path / "elsewhere" / "brief" / "brief.en.html"
+    html = output.path.read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; *complex*" in html
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_template_error_leaves_previous_outputs_untouched(tmp_path):
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    build(project, formats=["html"])
+    before = snapshot(root / "out" / "brief")
+    template = root / "templates" / "brief" / "en.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{{ fact('no_such_fact') }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"templates/brief/en\.md\.j2:\d+: unknown fact 'no_such_fact'"):
+        build(project, formats=["html"])
+    assert snapshot(root / "out" / "brief") == before  # the ko edition was not rewritten either
+
+
+def test_failed_write_keeps_previous_file_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    write_template(root, "brief/en.md.j2", "# First version\n")
+    build(project, formats=["html"])
+    before = snapshot(root / "out" / "brief")
+    write_template(root, "brief/en.md.j2", "# Second version\n")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if str(dst).endswith("brief.en.html"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fileio.os, "replace", failing_replace)
+    with pytest.raises(RenderError, match=r"brief\.en\.html: cannot write: No space left on device"):
+        build(project, formats=["html"])
+    after = snapshot(root / "out" / "brief")
+    assert after["brief.en.html"] == before["brief.en.html"]
+    assert b"First version" in after["brief.en.html"]
+    assert sorted(after) == ["brief.en.html", "brief.ko.html"]  # no .tmp file left
+
+
+def test_cli_build_prints_written_paths(tmp_path):
+    from typer.testing import CliRunner
+
+    from wreport.cli import app
+
+    root = copy_mini(tmp_path)
+    result = CliRunner().invoke(app, ["--project", str(root), "build", "--lang", "en", "--format", "html,docx"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.endswith("out/brief/brief.en.html") for line in lines)
+    assert any(line.endswith("out/brief/brief.en.docx") for line in lines)
+    assert not (root / "out" / "brief" / "brief.ko.html").exists()
+    assert docx.Document(io.BytesIO((root / "out/brief/brief.en.docx").read_bytes())).core_properties.title == \
+        "The Wonju Medical-Device Cluster"
+
+
+def test_cli_build_error_is_one_line_naming_the_template(tmp_path):
+    import subprocess
+    import sys
+
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ term('nope') }}\n")
+    command = [sys.executable, "-c", "from wreport.cli import main; main()",
+               "--project", str(root), "build", "--format", "html"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: templates/brief/en.md.j2:2: unknown glossary term 'nope'")
+    assert "Traceback" not in result.stderr
