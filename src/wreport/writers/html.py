@@ -1,0 +1,367 @@
+"""The document tree as semantic HTML5: the PDF's input and a deliverable in its own right.
+
+Two flavours come out of one walk over the tree:
+
+* ``render_html(doc)`` (the default) is what WeasyPrint lays out: Korean words are glued with
+  U+2060 WORD JOINER because WeasyPrint 70 ignores ``word-break: keep-all`` and would otherwise
+  break 수|출 between syllables; footnotes are ``float: footnote`` spans at their reference point;
+  the stylesheet is supplied by :mod:`wreport.writers.pdf` (print.css and the bundled fonts).
+* ``render_html(doc, embed_assets=True)`` is the standalone file a reader opens in a browser:
+  print.css and screen.css inlined, no fonts (9 MB would not travel well; the font list falls back
+  to the reader's own Korean font), no joiners (browsers honour ``keep-all``, and joiners would end
+  up in text a reader copies or searches for), and notes as a numbered list at the end.
+
+Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
+bookmark labels (those read ``data-label``), so the PDF's outline and properties stay clean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+
+from .. import __version__
+from ..charts import render_svg
+from ..document import (
+    UI_LABELS,
+    BlockQuote,
+    Document,
+    Figure,
+    FootnoteRef,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Table,
+    TableCell,
+    Text,
+    plain_text,
+)
+from ..errors import RenderError
+
+WORD_JOINER = "\u2060"
+NB_HYPHEN = "\u2011"
+HELD_HYPHEN = f"{WORD_JOINER}-{WORD_JOINER}"  # what the PDF gets for U+2011
+
+# Hangul syllables and jamo, and CJK ideographs (Hanja in Korean text): Pango may break between
+# any two of them, so a whitespace-delimited word holding one of them is glued whole.
+_KOREAN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff"
+                     r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"\S+")
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+# ---------------------------------------------------------------- Korean line breaking
+def join_korean_words(segments: list[str]) -> list[str]:
+    """Glue each Korean word with U+2060 so a line can break only between words.
+
+    ``segments`` are adjacent runs of one line of text (e.g. a bold run followed by a plain one):
+    a word can span them ("**수출**이"), so the joiners are placed over their concatenation and
+    the segments are handed back in the same number and order. Every character of a word that
+    holds Hangul or Hanja is joined to the next, digits and symbols too, since Pango otherwise
+    still splits 2016|년 or 14.9%|에.
+    """
+    whole = "".join(segments)
+    glue = [False] * len(whole)  # glue[i]: a joiner goes after character i
+    for word in _WORD.finditer(whole):
+        if _KOREAN.search(word.group()):
+            for i in range(word.start(), word.end() - 1):
+                glue[i] = True
+    joined: list[str] = []
+    position = 0
+    for segment in segments:
+        out = []
+        for char in segment:
+            out.append(char)
+            if glue[position]:
+                out.append(WORD_JOINER)
+            position += 1
+        joined.append("".join(out))
+    return joined
+
+
+# ---------------------------------------------------------------- the walk
+@dataclass
+class _Writer:
+    """State of one walk: the flavour, labels and counters that must follow document order."""
+
+    doc: Document
+    for_print: bool
+    labels: dict[str, str]
+    anchors: dict[int, str] = field(default_factory=dict)  # id(heading) -> its HTML id
+    cited: set[int] = field(default_factory=set)
+    table_count: int = 0
+    figure_count: int = 0
+
+    # ------------------------------------------------------------ inline text
+    def inlines(self, nodes: list[Inline]) -> str:
+        """Inline runs as HTML; Korean words joined across adjacent text runs when printing."""
+        out: list[str] = []
+        run: list[Text] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                run.append(node)
+                continue
+            out.append(self._text_run(run))
+            run = []
+            if isinstance(node, LineBreak):
+                out.append("<br>")
+            elif isinstance(node, FootnoteRef):
+                out.append(self._footnote_ref(node.number))
+        out.append(self._text_run(run))
+        return "".join(out)
+
+    def _text_run(self, run: list[Text]) -> str:
+        texts = [node.text for node in run]
+        if self.for_print:
+            # U+2011 (non-breaking hyphen) is missing from NanumGothic and made WeasyPrint's
+            # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
+            texts = join_korean_words([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts])
+        return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts))
+
+    def _footnote_ref(self, number: int) -> str:
+        """A note at its reference point (print) or a link to the endnotes (browser)."""
+        note = next((n for n in self.doc.footnotes if n.number == number), None)
+        if note is None:
+            raise RenderError(f"footnote reference [{number}] has no footnote text",
+                              hint="every footnote marker needs a matching footnote")
+        first = number not in self.cited
+        self.cited.add(number)
+        if self.for_print and first:
+            return f'<span class="fn" id="fn-{number}" data-n="{number}">{self.inlines(note.children)}</span>'
+        target = f"#fn-{number}"
+        ref_id = f' id="fnref-{number}"' if first else ""
+        return f'<sup class="fn-call"><a href="{target}"{ref_id}>{number}</a></sup>'
+
+    def clean(self, nodes: list[Inline]) -> str:
+        """Plain text for attributes (bookmark labels, alt text): escaped, never joined."""
+        return escape(plain_text(nodes), quote=True)
+
+    # ------------------------------------------------------------ blocks
+    def blocks(self, blocks: list) -> str:
+        return "\n".join(self.block(block) for block in blocks)
+
+    def block(self, block) -> str:
+        """One block node as HTML; unknown node types are a programming error, said plainly."""
+        if isinstance(block, Heading):
+            return self.heading(block)
+        if isinstance(block, Paragraph):
+            css = f' class="{escape(block.style)}"' if block.style else ""
+            return f"<p{css}>{self.inlines(block.children)}</p>"
+        if isinstance(block, ListBlock):
+            return self.list_block(block)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, Figure):
+            return self.figure(block)
+        if isinstance(block, PageBreak):
+            return '<div class="page-break"></div>'
+        if isinstance(block, BlockQuote):
+            return f"<blockquote>\n{self.blocks(block.children)}\n</blockquote>"
+        raise RenderError(f"the HTML writer cannot render a {type(block).__name__} block")
+
+    def heading(self, heading: Heading) -> str:
+        level = min(max(heading.level, 1), 6)
+        anchor = self.anchors.get(id(heading))
+        id_attr = f' id="{escape(anchor)}"' if anchor else ""
+        return (f'<h{level}{id_attr} data-label="{self.clean(heading.children)}">'
+                f"{self.inlines(heading.children)}</h{level}>")
+
+    def list_block(self, block: ListBlock) -> str:
+        tag = "ol" if block.ordered else "ul"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        items = []
+        for item in block.items:
+            # A tight list item is one paragraph: write it bare so it does not gain a margin.
+            if len(item) == 1 and isinstance(item[0], Paragraph) and not item[0].style:
+                items.append(f"<li>{self.inlines(item[0].children)}</li>")
+            else:
+                items.append(f"<li>{self.blocks(item)}</li>")
+        return f"<{tag}{start}>\n" + "\n".join(items) + f"\n</{tag}>"
+
+    def table(self, table: Table) -> str:
+        parts = ["<table>"]
+        if table.caption:
+            self.table_count += 1
+            label = f'{self.labels["table"]} {self.table_count}.'
+            parts.append(f'<caption><span class="label">{escape(label)}</span>'
+                         f"{self.inlines(table.caption)}</caption>")
+        if table.header:
+            parts.append("<thead><tr>" + "".join(self.cell(c, "th", ' scope="col"') for c in table.header)
+                         + "</tr></thead>")
+        parts.append("<tbody>")
+        for row in table.rows:
+            parts.append("<tr>" + "".join(self.cell(c, "td", "") for c in row) + "</tr>")
+        parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+    def cell(self, cell: TableCell, tag: str, extra: str) -> str:
+        css = f' class="align-{escape(cell.align)}"' if cell.align in ("left", "center", "right") else ""
+        return f"<{tag}{extra}{css}>{self.inlines(cell.children)}</{tag}>"
+
+    def figure(self, figure: Figure) -> str:
+        self.figure_count += 1
+        number = figure.number or self.figure_count
+        alt = figure.alt or plain_text(figure.caption) or figure.chart.title
+        svg = render_svg(figure.chart, self.doc.lang, title=alt, id_prefix=f"fig{number}-")
+        label = f'{self.labels["figure"]} {number}.'
+        caption = (f'<figcaption><span class="label">{escape(label)}</span>'
+                   f"{self.inlines(figure.caption)}</figcaption>")
+        return f'<figure id="figure-{number}">\n{svg}\n{caption}\n</figure>'
+
+    # ------------------------------------------------------------ around the content
+    def title_block(self) -> str:
+        doc = self.doc
+        title = self.inlines([Text(doc.title)])
+        parts = [f'<header class="title-block">',
+                 f'<h1 class="title" data-label="{escape(doc.title)}">{title}</h1>']
+        if doc.subtitle:
+            parts.append(f'<p class="subtitle">{self.inlines([Text(doc.subtitle)])}</p>')
+        byline = []
+        if doc.author:
+            byline.append(f'<span class="author">{self.inlines([Text(doc.author)])}</span>')
+        if doc.date:
+            shown = doc.date_text or doc.date
+            byline.append(f'<time datetime="{escape(doc.date)}">{self.inlines([Text(shown)])}</time>')
+        if byline:
+            parts.append('<p class="byline">' + '<span class="sep">·</span>'.join(byline) + "</p>")
+        parts.append("</header>")
+        return "\n".join(parts)
+
+    def contents(self) -> str:
+        """The table of contents over H1-H2; page numbers come from target-counter() in print."""
+        entries = []
+        for heading in _headings(self.doc):
+            anchor = self.anchors[id(heading)]
+            if heading.level <= 2:
+                entries.append(f'<li class="toc-{heading.level}"><a href="#{escape(anchor)}">'
+                               f"{self.inlines(heading.children)}</a></li>")
+        if not entries:
+            return ""
+        title = escape(self.labels["contents"])
+        return (f'<nav class="toc" aria-label="{title}">\n<h2 class="toc-title" data-label="{title}">'
+                f"{title}</h2>\n<ol>\n" + "\n".join(entries) + "\n</ol>\n</nav>")
+
+    def endnotes(self) -> str:
+        """Notes as a list at the end: all of them in a browser, uncited ones in print."""
+        notes = [n for n in self.doc.footnotes if not self.for_print or n.number not in self.cited]
+        if not notes:
+            return ""
+        items = []
+        for note in notes:
+            back = (f' <a class="fn-back" href="#fnref-{note.number}" aria-label="↩">↩</a>'
+                    if note.number in self.cited else "")
+            items.append(f'<li id="fn-{note.number}" value="{note.number}">'
+                         f"{self.inlines(note.children)}{back}</li>")
+        title = escape(self.labels["notes"])
+        return (f'<section class="endnotes">\n<h2 data-label="{title}">{title}</h2>\n<ol>\n'
+                + "\n".join(items) + "\n</ol>\n</section>")
+
+
+def _wrap(node: Text, html_text: str) -> str:
+    """A text run's emphasis, code, language and link around its (escaped) text."""
+    if node.code:
+        html_text = f"<code>{html_text}</code>"
+    if node.italic:
+        html_text = f"<em>{html_text}</em>"
+    if node.bold:
+        html_text = f"<strong>{html_text}</strong>"
+    if node.lang:
+        html_text = f'<span lang="{escape(node.lang)}">{html_text}</span>'
+    if node.link:
+        html_text = f'<a href="{escape(node.link, quote=True)}">{html_text}</a>'
+    return html_text
+
+
+def _headings(doc: Document) -> list[Heading]:
+    """The document's section headings (top level; a heading quoted in a block quote is not one)."""
+    return [block for block in doc.blocks if isinstance(block, Heading)]
+
+
+def _anchors(doc: Document) -> dict[int, str]:
+    """A unique HTML id per section heading: its own anchor where it has one, else ``sec-N``."""
+    seen: set[str] = set()
+    anchors = {}
+    for number, heading in enumerate(_headings(doc), start=1):
+        base = heading.anchor or f"sec-{number}"
+        anchor, suffix = base, 2
+        while anchor in seen:
+            anchor, suffix = f"{base}-{suffix}", suffix + 1
+        seen.add(anchor)
+        anchors[id(heading)] = anchor
+    return anchors
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (for generated ``content:`` values)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def page_label_css(pattern: str) -> str:
+    """The footer's "page X of Y" from the edition's words, e.g. "{page} / {pages}쪽"."""
+    pieces = []
+    for token in re.split(r"(\{page\}|\{pages\})", pattern):
+        if token == "{page}":
+            pieces.append("counter(page)")
+        elif token == "{pages}":
+            pieces.append("counter(pages)")
+        elif token:
+            pieces.append(css_string(token))
+    return " ".join(pieces) or "counter(page)"
+
+
+def stylesheet_text(name: str) -> str:
+    """One of the package's stylesheets (print.css, screen.css, fonts.css) as text."""
+    return resources.files("wreport").joinpath("styles", name).read_text(encoding="utf-8")
+
+
+def _head(doc: Document, labels: dict[str, str], embed_assets: bool) -> str:
+    """``<head>``: clean metadata for the PDF's properties and the edition's own CSS rules."""
+    if doc.date and not _ISO_DATE.fullmatch(doc.date):
+        raise RenderError(f"document date {doc.date!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    meta = ['<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(doc.title)}</title>",
+            f'<meta name="generator" content="wreport {__version__}">']
+    if doc.author:
+        meta.append(f'<meta name="author" content="{escape(doc.author)}">')
+    if doc.subject:
+        meta.append(f'<meta name="description" content="{escape(doc.subject)}">')
+    if doc.keywords:
+        meta.append(f'<meta name="keywords" content="{escape(", ".join(doc.keywords))}">')
+    if doc.date:
+        meta.append(f'<meta name="dcterms.created" content="{escape(doc.date)}">')
+        meta.append(f'<meta name="dcterms.modified" content="{escape(doc.date)}">')
+    if embed_assets:
+        meta.append(f"<style>\n{stylesheet_text('print.css')}\n{stylesheet_text('screen.css')}</style>")
+    footer = page_label_css(labels["page"])
+    meta.append(f"<style>@page {{ @bottom-center {{ content: {footer}; }} }}</style>")
+    return "<head>\n" + "\n".join(meta) + "\n</head>"
+
+
+def render_html(doc: Document, *, embed_assets: bool = False) -> str:
+    """The document as one HTML5 page.
+
+    ``embed_assets=False`` gives the PDF's input (joined Korean words, footnotes in place, no
+    stylesheet: :func:`wreport.writers.pdf.render_pdf` supplies it); ``embed_assets=True`` the
+    standalone file for browsers (stylesheets inlined, endnotes). See the module docstring.
+    """
+    labels = {**UI_LABELS.get(doc.lang, UI_LABELS["en"]), **doc.labels}
+    writer = _Writer(doc=doc, for_print=not embed_assets, labels=labels, anchors=_anchors(doc))
+    body = writer.blocks(doc.blocks)  # first, so footnote citations are known for the endnotes
+    parts = ["<!DOCTYPE html>",
+             f'<html lang="{escape(doc.lang)}">',
+             _head(doc, labels, embed_assets),
+             "<body>",
+             writer.title_block(),
+             writer.contents(),
+             f"<main>\n{body}\n</main>",
+             writer.endnotes(),
+             "</body>",
+             "</html>"]
+    return "\n".join(part for part in parts if part) + "\n"

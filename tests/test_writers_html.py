@@ -1,0 +1,200 @@
+"""The HTML writer: structure, metadata, escaping, Korean word joiners, both flavours."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from sample_documents import english_document, korean_document
+from wreport.document import Document, Footnote, FootnoteRef, Heading, Paragraph, Text
+from wreport.errors import RenderError
+from wreport.writers.html import WORD_JOINER, join_korean_words, page_label_css, render_html
+
+WJ = WORD_JOINER
+
+
+def unjoin(text: str) -> str:
+    return text.replace(WJ, "")
+
+
+@pytest.fixture(scope="module")
+def ko_html() -> str:
+    return render_html(korean_document())
+
+
+@pytest.fixture(scope="module")
+def ko_tree(ko_html):
+    return lxml_html.fromstring(ko_html.encode())
+
+
+# ---------------------------------------------------------------- joiners
+@pytest.mark.parametrize("word", ["수출", "2016년", "14.9%에", "(2013~2016년)", "OECD의", "原州"])
+def test_every_character_of_a_korean_word_is_joined(word):
+    assert join_korean_words([word]) == [WJ.join(word)]
+
+
+def test_words_stay_separate_and_english_is_untouched():
+    assert join_korean_words(["수출 4억 USD 435 million"]) == [f"수{WJ}출 4{WJ}억 USD 435 million"]
+
+
+def test_a_word_split_over_runs_is_joined_across_the_boundary():
+    # "**수출**이": the bold run and the plain one form one word.
+    assert join_korean_words(["수출", "이 늘었다"]) == [f"수{WJ}출{WJ}", f"이 늘{WJ}었{WJ}다"]
+    assert join_korean_words(["Wonju ", "수출"]) == ["Wonju ", f"수{WJ}출"]
+
+
+@given(st.lists(st.text(alphabet="수출 년2016.%a\n가", max_size=12), max_size=4))
+def test_joining_only_adds_joiners_and_never_beside_a_space(segments):
+    joined = join_korean_words(segments)
+    assert len(joined) == len(segments)
+    assert [unjoin(j) for j in joined] == segments
+    whole = "".join(joined)
+    assert not re.search(rf"\s{WJ}|{WJ}\s", whole)
+    assert not whole.endswith(WJ)
+
+
+# ---------------------------------------------------------------- head and metadata
+def test_head_has_clean_title_and_metadata(ko_tree):
+    assert ko_tree.get("lang") == "ko"
+    assert ko_tree.findtext(".//title") == "원주 의료기기 클러스터와 미니클러스터"
+    meta = {m.get("name"): m.get("content") for m in ko_tree.iter("meta") if m.get("name")}
+    assert meta["author"] == "원주 정책연구팀"
+    assert meta["description"] == "원주 의료기기산업 현황"
+    assert meta["keywords"] == "원주, 의료기기, 클러스터"
+    assert meta["dcterms.created"] == "2017-06-01"
+    assert not any(WJ in value for value in meta.values())
+
+
+def test_footer_words_follow_the_edition_language(ko_html):
+    assert 'content: counter(page) " / " counter(pages) "쪽";' in ko_html
+    en = render_html(english_document())
+    assert 'content: "Page " counter(page) " of " counter(pages);' in en
+    assert page_label_css('say "{page}"\\') == '"say \\"" counter(page) "\\"\\\\"'
+
+
+# ---------------------------------------------------------------- body
+def test_body_text_is_joined_but_labels_are_clean(ko_tree):
+    title = ko_tree.find(".//h1[@class='title']")
+    assert title.get("data-label") == "원주 의료기기 클러스터와 미니클러스터"
+    assert WJ in title.text_content()
+    overview = ko_tree.get_element_by_id("overview")
+    assert overview.get("data-label") == "개요" and overview.text_content() == f"개{WJ}요"
+    body = " ".join(p.text_content() for p in ko_tree.iter("p", "td", "th", "li", "h1", "h2"))
+    assert f"1{WJ}4{WJ}.{WJ}9{WJ}%{WJ}에" in body
+    assert "수출" in unjoin(body) and "수출" not in body  # every occurrence carries joiners
+
+
+def test_contents_list_h1_and_h2_with_links_to_the_headings(ko_tree):
+    links = ko_tree.findall(".//nav[@class='toc']//a")
+    assert [unjoin(a.text_content()) for a in links] == ["개요", "생산과 수출", "미니클러스터", "전망"]
+    for link in links:
+        assert ko_tree.get_element_by_id(link.get("href")[1:]).tag in ("h1", "h2")
+    assert unjoin(ko_tree.findtext(".//nav//h2")) == "차례"
+
+
+def test_table_has_numbered_caption_header_and_alignment(ko_tree):
+    table = ko_tree.find(".//table")
+    assert unjoin(table.find("caption").text_content()) == "표 1.원주 의료기기산업 생산과 수출"
+    assert [unjoin(th.text_content()) for th in table.findall(".//thead//th")] == ["구분", "2015년", "2016년"]
+    assert table.findall(".//tbody/tr")[1].findall("td")[2].get("class") == "align-right"
+
+
+def test_figure_has_inline_svg_with_alt_and_numbered_caption(ko_tree):
+    figure = ko_tree.find(".//figure")
+    svg_title = figure.find(".//title")
+    assert svg_title.text.startswith("원주 의료기기 수출액은 2013년")
+    assert WJ not in svg_title.text
+    assert unjoin(figure.find("figcaption").text_content()) == "그림 1.원주 의료기기 수출액 추이(2013~2016년)"
+
+
+def test_footnotes_float_at_their_reference_point(ko_tree):
+    notes = ko_tree.findall(".//span[@class='fn']")
+    assert [n.get("data-n") for n in notes] == ["1", "2"]
+    lead = ko_tree.find(".//p[@class='lead']")
+    assert lead.find("span[@class='fn']") is not None
+    assert unjoin(notes[1].text_content()) == "2016년 기준, 전국 의료기기 수출 대비."
+    assert ko_tree.find(".//section[@class='endnotes']") is None
+
+
+def test_page_break_list_quote_and_line_break(ko_tree):
+    assert ko_tree.find(".//div[@class='page-break']") is not None
+    assert len(ko_tree.findall(".//ul/li")) == 2
+    assert ko_tree.find(".//blockquote/p") is not None
+    assert ko_tree.find(".//p[@class='note']/br") is not None
+
+
+def test_foreign_runs_carry_their_language():
+    tree = lxml_html.fromstring(render_html(korean_document()).encode())
+    span = tree.find(".//span[@lang='en']")
+    assert unjoin(span.text) == "Wonju Medical Industry Techno Valley"
+    assert span.text.startswith("Wonju Medical Industry Techno V")  # only "Valley이다" is one word
+
+
+def test_all_text_is_escaped():
+    doc = Document(lang="en", title='<b>"Brief"</b> & co', author="A <B>", blocks=[
+        Heading(1, [Text("<script>alert(1)</script>")]),
+        Paragraph([Text("x < y & z", link='http://e.x/"><script>')]),
+    ])
+    out = render_html(doc)
+    assert "<script>" not in out and "<b>" not in out
+    tree = lxml_html.fromstring(out.encode())
+    assert tree.findtext(".//title") == '<b>"Brief"</b> & co'
+    assert tree.find(".//h1[@id='sec-1']").text_content() == "<script>alert(1)</script>"
+    assert tree.find(".//main//a").get("href") == 'http://e.x/"><script>'
+
+
+def test_a_note_cited_twice_floats_once_and_is_linked_the_second_time():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([Text("a"), FootnoteRef(1), Text(" b"), FootnoteRef(1)])],
+                   footnotes=[Footnote(1, [Text("the note")])])
+    tree = lxml_html.fromstring(render_html(doc).encode())
+    assert len(tree.findall(".//span[@class='fn']")) == 1
+    assert tree.find(".//sup[@class='fn-call']/a").get("href") == "#fn-1"
+
+
+def test_an_uncited_note_is_kept_as_an_endnote():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([Text("a")])],
+                   footnotes=[Footnote(1, [Text("orphan note")])])
+    tree = lxml_html.fromstring(render_html(doc).encode())
+    assert tree.find(".//section[@class='endnotes']//li").text_content() == "orphan note"
+
+
+def test_a_reference_without_a_note_is_an_error():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([Text("a"), FootnoteRef(3)])])
+    with pytest.raises(RenderError, match=r"footnote reference \[3\] has no footnote text"):
+        render_html(doc)
+
+
+def test_a_malformed_date_is_an_error():
+    with pytest.raises(RenderError, match="not an ISO date"):
+        render_html(Document(lang="en", title="T", blocks=[], date="June 2017"))
+
+
+def test_non_breaking_hyphens_become_held_ascii_hyphens_for_print():
+    out = render_html(Document(lang="en", title="T", blocks=[Paragraph([Text("R\u2011and\u2011D")])]))
+    assert "\u2011" not in out and f"R{WJ}-{WJ}and" in out
+
+
+def test_unique_ids_for_headings_with_the_same_anchor():
+    doc = Document(lang="en", title="T", blocks=[Heading(1, [Text("A")], anchor="a"), Heading(1, [Text("A")], anchor="a")])
+    tree = lxml_html.fromstring(render_html(doc).encode())
+    assert [h.get("id") for h in tree.iter("h1") if h.get("id")] == ["a", "a-2"]
+
+
+# ---------------------------------------------------------------- standalone flavour
+def test_standalone_html_inlines_css_and_carries_no_joiners():
+    out = render_html(korean_document(), embed_assets=True)
+    assert WJ not in out
+    tree = lxml_html.fromstring(out.encode())
+    css = "".join(style.text for style in tree.iter("style"))
+    assert "--accent" in css and "word-break: keep-all" in css
+    assert not re.search(r"@font-face\s*\{", css)  # fonts are the reader's own in a browser
+    assert tree.find(".//span[@class='fn']") is None
+    calls = tree.findall(".//sup[@class='fn-call']/a")
+    assert [a.get("href") for a in calls] == ["#fn-1", "#fn-2"]
+    notes = tree.findall(".//section[@class='endnotes']//li")
+    assert [li.get("id") for li in notes] == ["fn-1", "fn-2"]
+    assert "수출" in tree.find(".//main").text_content()
