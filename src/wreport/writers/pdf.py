@@ -1,0 +1,171 @@
+"""The document as a PDF: WeasyPrint over the HTML writer's output, fenced and repeatable.
+
+* Archival and accessible by default: ``pdf/a-3a`` is the one WeasyPrint 70 variant that is both
+  PDF/A (embedded fonts, sRGB output intent, XMP identification) and tagged (a structure tree with
+  headings, tables, figures with /Alt). See docs/pdf.md for how it is checked.
+* Fonts: the bundled NanumGothic through ``@font-face`` (styles/fonts.css), never the machine's.
+  One :class:`FontConfiguration` per process, created on first use, because each one copies every
+  font file to a temporary folder.
+* Fenced: WeasyPrint's default fetcher embeds any local file a document names and follows any URL.
+  :class:`FencedURLFetcher` serves ``file:`` URLs only inside allowed folders (the package's fonts
+  and styles, the project folder when given) after resolving symlinks, serves ``data:`` URLs, and
+  refuses everything else. A refused fetch is an error, not a silent gap in the output.
+* Repeatable: dates come only from ``doc.date`` (``dcterms.created``/``modified``), the file
+  identifier is a hash of the input, and the variants offered are those that add no clock time;
+  two renders of one document are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.logger import LOGGER
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..document import Document
+from ..errors import RenderError, WreportError, raise_if_any
+from .html import render_html, stylesheet_text
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+FONTS_DIR = PACKAGE_DIR / "fonts"
+STYLES_DIR = PACKAGE_DIR / "styles"
+
+DEFAULT_VARIANT = "pdf/a-3a"
+# Variants whose output depends only on the input (pdf/a-4* and pdf/x-* stamp the clock or a
+# random UUID). None means a plain, untagged PDF.
+VARIANTS = ("pdf/a-3a", "pdf/a-3b", "pdf/a-2b", "pdf/ua-1", "pdf/ua-2")
+
+_font_config: FontConfiguration | None = None
+_render_lock = threading.Lock()  # WeasyPrint and the shared FontConfiguration are not thread-safe
+
+
+def font_config() -> FontConfiguration:
+    """The process's one FontConfiguration, created on first use."""
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+class _RefusedURL(ValueError):
+    """Raised inside WeasyPrint for a refused URL; WeasyPrint logs it and carries on, and
+    :func:`html_to_pdf` reports every refusal afterwards."""
+
+
+class FencedURLFetcher(URLFetcher):
+    """Serves ``data:`` URLs and ``file:`` URLs inside allowed folders only (symlinks resolved).
+
+    WeasyPrint 70 takes a ``URLFetcher`` subclass, not a function. ``refused`` lists every URL
+    this fetcher said no to, in order, so a render can report them rather than drop them.
+    """
+
+    def __init__(self, allowed: Iterable[Path]):
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False, timeout=5)
+        self.roots = [Path(folder).resolve() for folder in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.allowed_path(url)
+            if path is not None:
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+        self.refused.append(url)
+        raise _RefusedURL(f"wreport refuses to fetch {url}")
+
+    def allowed_path(self, url: str) -> Path | None:
+        """The resolved local file behind a ``file:`` URL if it lies inside an allowed folder."""
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return None
+        try:
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+            return path
+        return None
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings of one render, so missing glyphs can fail the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _check_variant(variant: str | None) -> None:
+    if variant is not None and variant not in VARIANTS:
+        raise RenderError(f"unknown or non-repeatable PDF variant {variant!r}",
+                          hint=f"use one of {', '.join(VARIANTS)} or none")
+
+
+def _problems(refused: list[str], messages: list[str], allowed: list[Path]) -> list[WreportError]:
+    """What went wrong in a render that WeasyPrint only logged."""
+    problems: list[WreportError] = []
+    folders = ", ".join(str(folder) for folder in allowed)
+    for url in dict.fromkeys(refused):
+        problems.append(RenderError(f"the document refers to {url}, which is not allowed",
+                                    hint=f"only files inside {folders} and data: URLs are fetched"))
+    for message in messages:
+        if ".notdef glyph" in message:
+            detail = message.split("fonts: ", 1)[-1]
+            problems.append(RenderError(f"no font has a glyph for {detail}",
+                                        hint="replace the character; the PDF would show a blank box"))
+    return problems
+
+
+def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
+                extra_css: Sequence[str] = (), strict: bool = True) -> bytes:
+    """Lay out ``html`` with print.css and the bundled fonts, and return the PDF's bytes.
+
+    ``project_dir`` (when given) is the base for relative URLs and an allowed folder.
+    ``extra_css`` are further stylesheets (as text) applied after print.css. With ``strict`` (the
+    default) a refused URL or a character no bundled font has raises :class:`RenderError` listing
+    each of them; without it they are only logged by WeasyPrint.
+    """
+    _check_variant(variant)
+    allowed = [FONTS_DIR, STYLES_DIR] + ([project_dir] if project_dir is not None else [])
+    fetcher = FencedURLFetcher(allowed)
+    sheets = [stylesheet_text("fonts.css"), stylesheet_text("print.css"), *extra_css]
+    identifier = hashlib.sha256("\0".join([html, *sheets, variant or ""]).encode()).hexdigest()[:32]
+    base_url = (project_dir or STYLES_DIR).resolve().as_uri() + "/"
+    styles_url = STYLES_DIR.as_uri() + "/"
+    collect = _Collect()
+    with _render_lock:
+        LOGGER.addHandler(collect)
+        try:
+            fonts = font_config()
+            css = [CSS(string=text, base_url=styles_url if index < 2 else base_url,
+                       url_fetcher=fetcher, font_config=fonts) for index, text in enumerate(sheets)]
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            pdf = document.write_pdf(stylesheets=css, font_config=fonts, pdf_variant=variant,
+                                     pdf_identifier=identifier)
+        finally:
+            LOGGER.removeHandler(collect)
+    if strict:
+        raise_if_any(_problems(fetcher.refused, collect.messages, allowed),
+                     summary="the PDF could not be made cleanly")
+    return pdf
+
+
+def render_pdf(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
+               extra_css: Sequence[str] = ()) -> bytes:
+    """The document as PDF bytes (tagged PDF/A-3a unless another ``variant`` is asked for)."""
+    return html_to_pdf(render_html(doc), variant=variant, project_dir=project_dir, extra_css=extra_css)
