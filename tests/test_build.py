@@ -183,3 +183,9 @@ def test_cli_build_error_is_one_line_naming_the_template(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: templates/brief/en.md.j2:2: unknown glossary term 'nope'")
     assert "Traceback" not in result.stderr
+
+
+def test_rebuilding_gives_byte_identical_outputs(built, tmp_path):
+    project, outputs, _ = built
+    again = build(project, out_dir=tmp_path / "again")
+    assert [o.path.read_bytes() for o in again] == [o.path.read_bytes() for o in outputs]

@@ -64,6 +64,13 @@ def test_unknown_audience_lists_known_ones(mini):
         load_audience(project, "nope")
 
 
+@pytest.mark.parametrize("name", ["_shared", "../templates/brief", "brief/"])
+def test_audience_name_must_be_a_folder_of_templates(mini, name):
+    project, _, _ = load_mini(mini)
+    with pytest.raises(ConfigError, match="no audience"):
+        load_audience(project, name)
+
+
 def test_bad_toml_names_file_and_line(mini):
     write_template(mini, "bad/audience.toml", 'languages = ["en"]\nformats = ["html"\ndate = 2007-12-10\n')
     project, _, _ = load_mini(mini)
@@ -185,6 +192,11 @@ def test_fact_label_period_and_filters(mini):
                            '{{ fact_period("donghwa_area") }}; {{ "2007-06" | date }}; '
                            '{{ edition.date | date("year") }}; {{ (2005, 2008) | period }}; {{ lang }}')
     assert md == "growth in sales of cluster firms (2001–2006), March 2006; June 2007; 2007; 2005–2008; en\n"
+
+
+def test_date_filter_refuses_a_precision_finer_than_known(mini):
+    message = template_error(mini, '{{ "2007-06" | date("day") }}\n')
+    assert message.startswith("templates/probe/en.md.j2:1: '2007-06' is known only to the month, not the day")
 
 
 def test_pagebreak_is_its_own_paragraph(mini):

@@ -85,7 +85,7 @@ def load_audience(project: Project, name: str) -> Audience:
     """Read and check an audience's audience.toml; every problem in it is reported at once."""
     folder = project.templates_dir / name
     config_file = folder / AUDIENCE_FILE
-    if not config_file.is_file():
+    if not re.fullmatch(r"[^/\\._][^/\\]*", name) or not config_file.is_file():
         known = ", ".join(list_audiences(project)) or "none"
         raise ConfigError(f"no audience {name!r}: {project.relative(config_file)} not found",
                           hint=f"audiences: {known}")
@@ -232,6 +232,7 @@ class _Edition:
         return {"date": self.date, "period": self.period}
 
     def _fact(self, fact_id: str) -> Fact:
+        """Look a fact up and record it as used (the QA checks compare what each edition used)."""
         fact = self.facts.get(fact_id)
         if fact_id not in self.cited_facts:
             self.cited_facts.append(fact_id)
@@ -302,6 +303,10 @@ class _Edition:
             except ValueError:
                 raise TemplateError(f"{value!r} is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
         if isinstance(value, PartialDate):
+            known = formatting.PRECISIONS.index(value.precision)
+            if precision in formatting.PRECISIONS and formatting.PRECISIONS.index(precision) < known:
+                raise TemplateError(f"{value.text!r} is known only to the {value.precision}, not the {precision}",
+                                    hint=f'use date("{value.precision}") or a coarser precision')
             value, precision = value.date, precision or value.precision
         return escape_markdown(formatting.format_date(value, self.lang, precision or "day"))
 
