@@ -96,6 +96,14 @@ def test_contents_list_h1_and_h2_with_links_to_the_headings(ko_tree):
     assert unjoin(ko_tree.findtext(".//nav//h2")) == "차례"
 
 
+def test_a_linked_heading_gives_a_plain_contents_entry():
+    doc = Document(lang="en", title="T", blocks=[Heading(1, [Text("See "), Text("KHIDI", link="https://khidi.or.kr")])])
+    tree = lxml_html.fromstring(render_html(doc).encode())
+    entry = tree.find(".//nav//li")
+    assert [a.get("href") for a in entry.iter("a")] == ["#sec-1"] and entry.text_content() == "See KHIDI"
+    assert tree.find(".//main//h1/a").get("href") == "https://khidi.or.kr"
+
+
 def test_table_has_numbered_caption_header_and_alignment(ko_tree):
     table = ko_tree.find(".//table")
     assert unjoin(table.find("caption").text_content()) == "표 1.원주 의료기기산업 생산과 수출"

@@ -18,7 +18,7 @@ bookmark labels (those read ``data-label``), so the PDF's outline and properties
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
 
@@ -238,8 +238,9 @@ class _Writer:
         for heading in _headings(self.doc):
             anchor = self.anchors[id(heading)]
             if heading.level <= 2:
+                unlinked = [replace(n, link=None) if isinstance(n, Text) else n for n in heading.children]
                 entries.append(f'<li class="toc-{heading.level}"><a href="#{escape(anchor)}">'
-                               f"{self.inlines(heading.children)}</a></li>")
+                               f"{self.inlines(unlinked)}</a></li>")  # no link inside the link
         if not entries:
             return ""
         title = escape(self.labels["contents"])

@@ -136,9 +136,10 @@ def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir
     """Lay out ``html`` with print.css and the bundled fonts, and return the PDF's bytes.
 
     ``project_dir`` (when given) is the base for relative URLs and an allowed folder.
-    ``extra_css`` are further stylesheets (as text) applied after print.css. With ``strict`` (the
-    default) a refused URL or a character no bundled font has raises :class:`RenderError` listing
-    each of them; without it they are only logged by WeasyPrint.
+    ``extra_css`` are further stylesheets (as text) applied after print.css (like print.css, as
+    user stylesheets: the edition rules in the HTML's own ``<style>`` still win). With ``strict``
+    (the default) a refused URL or a character no available font has raises :class:`RenderError`
+    naming each of them; without it they are only logged by WeasyPrint.
     """
     _check_variant(variant)
     allowed = [FONTS_DIR, STYLES_DIR] + ([project_dir] if project_dir is not None else [])
