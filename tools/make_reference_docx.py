@@ -35,7 +35,7 @@ OUTPUT = ROOT / "src" / "wreport" / "styles" / "reference.docx"
 DEFAULT_TEMPLATE = Path(docx.__file__).parent / "templates" / "default.docx"
 
 # ---------------------------------------------------------------- the look
-NAVY = "1F3A5F"  # the one accent colour, shared with the PDF's print CSS
+NAVY = "1D4E89"  # the one accent colour, shared with print.css (--accent) and charts.ACCENT
 GREY = "595959"
 LATIN = "Arial"  # every Word install has it; LibreOffice maps it to metric-equal Liberation Sans
 HANGUL = "NanumGothic"  # bundled with wreport (OFL); Word falls back to a Korean font without it
