@@ -308,6 +308,28 @@ def build_command(
 
 
 # ---------------------------------------------------------------- check command
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a",
+                                                 help="Check this audience (repeat for more). Default: all."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (grouped by file) or json."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+) -> None:
+    """Check the data, the templates and both built editions; exit 1 if anything is wrong.
+
+    Every problem is listed (not just the first), as file:line: [CheckId] message (hint).
+    Warnings alone exit 0 unless --strict. docs/checks.md explains each check.
+    """
+    from .checks import format_json, format_text, has_errors, run_checks
+    from .errors import ConfigError
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown report format {fmt!r}", hint="use text or json")
+    findings = run_checks(project_of(ctx), audiences=audience or None, strict=strict)
+    typer.echo(format_json(findings) if fmt == "json" else format_text(findings), nl=False)
+    if has_errors(findings):
+        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------- new-audience / preview
