@@ -48,7 +48,7 @@ def test_build_writes_every_edition_and_format(built):
     out = project.root / "out" / "brief"
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"brief.{lang}.{fmt}" for lang in ("ko", "en") for fmt in ("html", "pdf", "docx"))
-    assert seen == outputs
+    assert sorted(seen, key=outputs.index) == outputs  # told of each as it is ready, in any order
     for output in outputs:
         assert output.path == output_path(project.root / "out", "brief", output.lang, output.format)
         assert output.size == output.path.stat().st_size > 0
@@ -189,3 +189,86 @@ def test_rebuilding_gives_byte_identical_outputs(built, tmp_path):
     project, outputs, _ = built
     again = build(project, out_dir=tmp_path / "again")
     assert [o.path.read_bytes() for o in again] == [o.path.read_bytes() for o in outputs]
+
+
+# ---------------------------------------------------------------- parallel and incremental builds
+def mtimes(outputs) -> dict[Path, int]:
+    return {o.path: o.path.stat().st_mtime_ns for o in outputs}
+
+
+def test_parallel_build_is_byte_identical_to_serial(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    serial = build(project, out_dir=tmp_path / "serial", jobs=1)
+    parallel = build(project, out_dir=tmp_path / "parallel", jobs=2)
+    assert [o.path.relative_to(tmp_path / "parallel") for o in parallel] == \
+        [o.path.relative_to(tmp_path / "serial") for o in serial]
+    assert {o.format for o in parallel} == {"html", "pdf", "docx"}
+    for one, other in zip(serial, parallel):
+        assert one.path.read_bytes() == other.path.read_bytes(), one.path.name
+        assert (one.size, one.pages) == (other.size, other.pages)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ term('nope') }}\n")
+    with pytest.raises(TemplateError) as caught:
+        build(load_project(root), formats=["html", "docx"], jobs=jobs)
+    assert str(caught.value).startswith("templates/brief/en.md.j2:2: unknown glossary term 'nope'")
+    assert not (root / "out").exists()
+
+
+def test_second_build_writes_nothing(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    first = build(project, formats=["html", "docx"])
+    before = mtimes(first)
+    seen = []
+    second = build(project, formats=["html", "docx"], progress=seen.append)
+    assert [o.status for o in second] == ["up to date"] * 4 and sorted(seen, key=second.index) == second
+    assert [(o.path, o.size) for o in second] == [(o.path, o.size) for o in first]
+    assert mtimes(second) == before
+    cache = project.out_dir / ".wreport-cache.json"
+    assert sorted(p.name for p in (project.out_dir / "brief").iterdir()) == sorted(o.path.name for o in first)
+    assert cache.is_file()
+
+
+def test_editing_a_fact_rebuilds_and_touching_files_does_not(tmp_path):
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    build(project, formats=["html"])
+    facts_file = root / "seeds" / "facts.yaml"
+    os.utime(facts_file)  # a new time, the same contents
+    assert {o.status for o in build(project, formats=["html"])} == {"up to date"}
+    facts_file.write_text(facts_file.read_text(encoding="utf-8").replace(
+        "en: area of the Donghwa medical-device complex", "en: site of the Donghwa complex"), encoding="utf-8")
+    rebuilt = build(project, formats=["html"])
+    assert {o.status for o in rebuilt} == {"built"}
+    assert "site of the Donghwa complex" in (root / "out/brief/brief.en.html").read_text(encoding="utf-8")
+
+
+def test_editing_one_template_rebuilds_only_its_edition(tmp_path):
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    build(project, formats=["html", "docx"])
+    template = root / "templates" / "brief" / "en.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    statuses = {(o.lang, o.format): o.status for o in build(project, formats=["html", "docx"])}
+    assert statuses == {("ko", "html"): "up to date", ("ko", "docx"): "up to date",
+                        ("en", "html"): "built", ("en", "docx"): "built"}
+
+
+def test_an_output_changed_by_hand_is_rebuilt(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    (first, *_) = build(project, langs=["en"], formats=["html"])
+    first.path.write_text("edited", encoding="utf-8")
+    (again,) = build(project, langs=["en"], formats=["html"])
+    assert again.status == "built" and again.path.read_bytes() != b"edited"
+
+
+def test_force_rebuilds_everything(tmp_path):
+    project = load_project(copy_mini(tmp_path))
+    first = build(project, formats=["html", "docx"])
+    inodes = {o.path: o.path.stat().st_ino for o in first}  # each write renames a new file into place
+    forced = build(project, formats=["html", "docx"], force=True)
+    assert {o.status for o in forced} == {"built"}
+    assert all(o.path.stat().st_ino != inodes[o.path] for o in forced)

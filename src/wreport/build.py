@@ -1,31 +1,47 @@
 """Build the outputs: every edition of every audience, in every format it asks for.
 
-The fact set and glossary are loaded once; each edition is rendered to its document tree and
-handed to the writers. All outputs are made in memory before any file is written, so a template
-or data error in the last edition leaves every previous output as it was, and each file is then
-written atomically (:func:`wreport.fileio.write_atomic`): a failed write removes its temporary
-file and keeps the old output. Serial and uncached on purpose: simple to follow and to test.
+A build has two steps. :func:`prepare` plans the outputs and hashes every input of each one
+(:mod:`wreport.cache`); an output whose inputs and file are unchanged since it was written is up
+to date and is not rendered again (``force`` renders everything). :func:`run` renders the rest,
+one output per task, in up to ``jobs`` worker processes (``jobs=1``: serially, in this process),
+and only when every output has been made in memory writes them, each atomically
+(:func:`wreport.fileio.write_atomic`). So a template or data error in the last edition leaves
+every previous output as it was, and a failed write keeps the old file.
+
+Workers load the facts and glossary once each and keep the last rendered document of an edition,
+so an edition's PDF and DOCX made by one worker share one template rendering. A worker's
+:class:`WreportError` reaches the caller as the same exception, with the same message. Renders
+are deterministic, so a parallel build is byte-identical to a serial one.
 """
 
 from __future__ import annotations
 
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .cache import BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
-from .errors import ConfigError
-from .facts import load_facts
+from .errors import ConfigError, RenderError
 from .fileio import write_atomic
-from .formatting import Style
-from .glossary import load_glossary
 from .project import Project
-from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience, render_edition
+from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
+
+BUILT = "built"
+UP_TO_DATE = "up to date"
+# Cheapest last: the longest tasks start first, so two workers finish at about the same time.
+_COST_ORDER = {"pdf": 0, "docx": 1, "html": 2}
 
 
 @dataclass(frozen=True)
 class Output:
-    """One written file. ``pages`` is known for PDFs only (the DOCX is paginated by Word)."""
+    """One output file. ``pages`` is known for PDFs only (the DOCX is paginated by Word).
+    ``status`` is "built" (rendered and written by this build) or "up to date" (left alone);
+    ``seconds`` is the time its rendering took (0 when up to date)."""
 
     path: Path
     audience: str
@@ -33,6 +49,8 @@ class Output:
     format: str
     size: int
     pages: int | None = None
+    status: str = BUILT
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,33 @@ class Edition:
     audience: Audience
     lang: str
     formats: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One planned output: what to make, where, from which inputs (``key``), and, when the file
+    on disk already matches that key, the output as it stands (``current``)."""
+
+    edition: Edition
+    format: str
+    path: Path
+    key: str
+    edition_key: str  # the hash of the inputs of the edition's document (data, templates, name, language)
+    current: Output | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything :func:`run` needs: the project, where outputs go, and the tasks in order."""
+
+    project: Project
+    out_dir: Path
+    tasks: tuple[Task, ...]
+    data_key: str  # the hash of the facts, sources, glossary and wreport.toml
+
+    @property
+    def pending(self) -> list[Task]:
+        return [task for task in self.tasks if task.current is None]
 
 
 def _render_html(doc: Document) -> bytes:
@@ -66,6 +111,7 @@ def _render_docx(doc: Document) -> bytes:
 WRITERS: dict[str, Callable[[Document], bytes]] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
 
+# ---------------------------------------------------------------- planning
 def plan(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
          formats: Iterable[str] | None = None) -> list[Edition]:
     """The editions to build: each audience's own languages and formats, narrowed to those asked for.
@@ -109,30 +155,212 @@ def output_path(out_dir: Path, audience: str, lang: str, fmt: str) -> Path:
     return out_dir / audience / f"{audience}.{lang}.{fmt}"
 
 
-def build(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
-          formats: Iterable[str] | None = None, out_dir: Path | None = None,
-          progress: Callable[[Output], None] | None = None) -> list[Output]:
-    """Render and write the planned outputs; ``progress`` is told of each file as it is written."""
+def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+            formats: Iterable[str] | None = None, out_dir: Path | None = None, force: bool = False) -> Plan:
+    """Plan the outputs and find which are up to date (none, with ``force``)."""
     editions = plan(project, audiences, langs, formats)
     out_dir = Path(out_dir) if out_dir is not None else project.out_dir
-    glossary = load_glossary(project.glossary_file)
-    facts = load_facts(project, glossary)
-    style = Style(myriad_group_commas=project.myriad_group_commas)
-    made: list[tuple[Output, bytes]] = []
+    hasher = Hasher(project.root)
+    data_key = hasher.files(data_files(project))
+    common = f"{tool_key()}{data_key}"
+    record = BuildRecord(out_dir)
+    tasks = []
     for edition in editions:
         name = edition.audience.name
-        document = render_edition(project, edition.audience, edition.lang, facts, glossary, style).document
+        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang))
+        edition_key = output_key(data_key, templates, name, edition.lang, "")
         for fmt in edition.formats:
-            data = WRITERS[fmt](document)
             path = output_path(out_dir, name, edition.lang, fmt)
-            pages = pdf_page_count(data) if fmt == "pdf" else None
-            made.append((Output(path, name, edition.lang, fmt, len(data), pages), data))
-    for output, data in made:
-        output.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(output.path, data)
+            key = output_key(common, templates, name, edition.lang, fmt)
+            entry = None if force else record.current(path, key)
+            current = Output(path, name, edition.lang, fmt, entry.size, entry.pages, UP_TO_DATE) if entry else None
+            tasks.append(Task(edition, fmt, path, key, edition_key, current))
+    return Plan(project, out_dir, tuple(tasks), data_key)
+
+
+# ---------------------------------------------------------------- rendering (in a worker or here)
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to make one output (sent to it by pickling)."""
+
+    project: Project
+    audience: Audience
+    lang: str
+    format: str
+    data_key: str
+    edition_key: str
+
+
+@dataclass(frozen=True)
+class _Made:
+    data: bytes
+    pages: int | None
+    seconds: float
+
+
+_inputs: dict[str, tuple] = {}  # data_key -> (facts, glossary, style), this process's last load
+_documents: dict[str, Document] = {}  # edition key -> this process's last rendering of that edition
+
+
+def _load_inputs(project: Project, data_key: str) -> tuple:
+    """The facts, glossary and style, loaded once per process for as long as the data is unchanged."""
+    if data_key not in _inputs:
+        from .facts import load_facts
+        from .formatting import Style
+        from .glossary import load_glossary
+
+        glossary = load_glossary(project.glossary_file)
+        _inputs.clear()
+        _inputs[data_key] = (load_facts(project, glossary), glossary,
+                             Style(myriad_group_commas=project.myriad_group_commas))
+    return _inputs[data_key]
+
+
+def _document(job: _Job) -> Document:
+    """The edition's document tree; the last one is kept, for the edition's next format."""
+    if job.edition_key not in _documents:
+        from .templating import render_edition
+
+        facts, glossary, style = _load_inputs(job.project, job.data_key)
+        document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+        _documents.clear()
+        _documents[job.edition_key] = document
+    return _documents[job.edition_key]
+
+
+def _make(job: _Job) -> _Made:
+    """Render one output to bytes (runs in a worker process, or here when serial)."""
+    start = time.perf_counter()
+    data = WRITERS[job.format](_document(job))
+    pages = pdf_page_count(data) if job.format == "pdf" else None
+    return _Made(data, pages, time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------- running
+def default_jobs() -> int:
+    """One worker per CPU core: rendering is CPU-bound, so more would only contend."""
+    return os.cpu_count() or 1
+
+
+def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None] | None = None) -> list[Output]:
+    """Make the pending outputs, then write them; returns every planned output in plan order.
+
+    ``progress`` is told of each output as it is ready (up-to-date ones first, then the rest as
+    they finish rendering). ``jobs`` caps the worker processes (default and ceiling: the number
+    of cores); with one job, or one output to make, everything runs in this process.
+    """
+    jobs = max(1, min(jobs or default_jobs(), default_jobs()))
+    outputs: dict[Path, Output] = {}
+    for task in built.tasks:
+        if task.current is not None:
+            outputs[task.path] = task.current
+            if progress is not None:
+                progress(task.current)
+    pending = built.pending
+    made = _make_all(built, pending, jobs, progress)
+    record = BuildRecord(built.out_dir)
+    for task in pending:
+        task.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(task.path, made[task.path].data)
+        record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
+    if pending:
+        record.save()
+    for task in pending:
+        outputs[task.path] = _output(task, made[task.path])
+    return [outputs[task.path] for task in built.tasks]
+
+
+def _output(task: Task, made: _Made) -> Output:
+    edition = task.edition
+    return Output(task.path, edition.audience.name, edition.lang, task.format, len(made.data), made.pages,
+                  BUILT, made.seconds)
+
+
+def _make_all(built: Plan, pending: list[Task], jobs: int,
+              progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
+    """Render every pending task, in this process or in a pool; keyed by output path."""
+    made: dict[Path, _Made] = {}
+
+    def finished(task: Task, result: _Made) -> None:
+        made[task.path] = result
         if progress is not None:
-            progress(output)
-    return [output for output, _ in made]
+            progress(_output(task, result))
+
+    if jobs == 1 or len(pending) <= 1:
+        for task in pending:  # plan order, so the first error is the first edition's
+            finished(task, _make(_job(built, task)))
+        return made
+    order = sorted(pending, key=lambda task: _COST_ORDER[task.format])
+    context = _context()
+    if context.get_start_method() == "fork":
+        _preload(task.format for task in order)
+        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
+                               initializer=_ignore_interrupts)
+    try:
+        futures = {pool.submit(_make, _job(built, task)): task for task in order}
+        for future in as_completed(futures):
+            if future.exception() is not None:
+                break  # stop early: no output will be written anyway
+            finished(futures[future], future.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    errors = {pending.index(task): future.exception() for future, task in futures.items()
+              if future.done() and not future.cancelled() and future.exception() is not None}
+    if errors:  # of the outputs that failed, the first in plan order, as a serial build reports it
+        first = min(errors)
+        if isinstance(errors[first], BrokenProcessPool):
+            raise RenderError(f"the worker process making {pending[first].path} stopped unexpectedly",
+                              hint="run again with --jobs 1 to see why") from errors[first]
+        raise errors[first]
+    return made
+
+
+def _job(built: Plan, task: Task) -> _Job:
+    edition = task.edition
+    return _Job(built.project, edition.audience, edition.lang, task.format, built.data_key, task.edition_key)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which cancels what is queued and waits for the
+    outputs being rendered (a second or so) instead of every worker printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _context():
+    """How workers start. On Linux they are forked from this process after it has imported the
+    writers' libraries (:func:`_preload`), so the second or so WeasyPrint and matplotlib take to
+    load is paid once rather than once per worker. Elsewhere (macOS, Windows), where forking is
+    unsafe or absent, they are spawned fresh. Nothing here starts a thread before the fork (the
+    CLI's progress display refreshes from this thread), so forking cannot inherit a held lock."""
+    import multiprocessing
+    import sys
+
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+# The modules a format's writer loads on first use, imported before forking (see _context).
+_PRELOAD = {"html": ("wreport.writers.html", "matplotlib.figure", "matplotlib.backends.backend_svg"),
+            "pdf": ("wreport.writers.pdf", "matplotlib.figure", "matplotlib.backends.backend_svg", "pypdf"),
+            "docx": ("wreport.writers.docx", "matplotlib.figure", "matplotlib.backends.backend_agg")}
+
+
+def _preload(formats: Iterable[str]) -> None:
+    """Import the writers of these formats and the libraries they use, and the templating."""
+    import importlib
+
+    for name in dict.fromkeys(["wreport.templating", *(n for fmt in formats for n in _PRELOAD[fmt])]):
+        importlib.import_module(name)
+
+
+def build(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+          formats: Iterable[str] | None = None, out_dir: Path | None = None,
+          progress: Callable[[Output], None] | None = None, *, jobs: int | None = None,
+          force: bool = False) -> list[Output]:
+    """Plan, render and write the outputs (see :func:`prepare` and :func:`run`)."""
+    return run(prepare(project, audiences, langs, formats, out_dir, force), jobs=jobs, progress=progress)
 
 
 def pdf_page_count(data: bytes) -> int:
