@@ -86,7 +86,7 @@ def test_quote_not_found_names_the_fact_line(mini):
 
 def test_derived_mismatch_and_unknown_source(mini):
     edit(mini, FACTS, 'value: "437.1"', 'value: "437.2"')
-    edit(mini, FACTS, "source: etnews-2006\n    quote: \"전용단지 조성에", "source: etnews-2016\n    quote: \"전용단지 조성에")
+    edit(mini, FACTS, 'source: etnews-2006\n    quote: "전용단지', 'source: etnews-2016\n    quote: "전용단지')
     findings = check(mini)
     (derived,) = only(findings, "DerivedMismatch")
     assert where(derived) == f"{FACTS}:{line_of(mini, FACTS, 'id: sales_growth')}"
@@ -260,14 +260,15 @@ def test_forbidden_variant_in_built_text_is_traced_to_its_origin(mini):
     findings = only(check(mini), "ForbiddenVariant")
     assert [(where(f), f.message) for f in findings] == [
         (f"{EN}:21", "forbidden variant 'Korea Industrial Complex Agency' in the brief/en edition"),
-        (f"{FACTS}:{line_of(mini, FACTS, 'id: donghwa_area')}", "forbidden variant 'mini cluster' in the brief/en edition"),
+        (f"{FACTS}:{line_of(mini, FACTS, 'id: donghwa_area')}",
+         "forbidden variant 'mini cluster' in the brief/en edition"),
     ]
     assert findings[0].hint == "the glossary's name is 'Korea Industrial Complex Corporation': use term('kicox')"
 
 
 def test_forbidden_variant_inside_an_agreed_name_is_not_flagged(mini):
-    edit(mini, GLOSSARY, "wmit,원주의료기기테크노밸리,Wonju Medical Industry Techno Valley,WMIT,organisation,,,,",
-         "wmit,원주의료기기테크노밸리,Wonju Medical Industry Techno Valley,WMIT,organisation,,,,Techno Valley")
+    wmit = "wmit,원주의료기기테크노밸리,Wonju Medical Industry Techno Valley,WMIT,organisation,,,,"
+    edit(mini, GLOSSARY, wmit, wmit + "Techno Valley")
     assert check(mini) == []
     append(mini, EN, "\nThe Techno Valley grew.\n")
     (finding,) = check(mini)
@@ -288,23 +289,39 @@ def test_key_term_of_the_korean_edition_missing_in_english_is_a_warning(mini):
 def test_written_out_korean_term_counts_and_longest_name_wins(mini):
     edit(mini, KO, "## 매출\n", "## 매출\n\n한국산업단지공단의 원주의료기기테크노밸리 지원.\n")
     assert check(mini) == []  # both are named in English already; 원주시 is not read inside them
-    edit(mini, EN, "run by {{ term(\"kicox\") }}; {{ term(\"kicox\") }} reports", "run by a national agency; it reports")
+    edit(mini, EN, 'run by {{ term("kicox") }}; {{ term("kicox") }} reports', "run by an agency; it reports")
     (finding,) = check(mini)
     assert finding.check == "KeyTermMissing" and "'Korea Industrial Complex Corporation'" in finding.message
 
 
-def test_cited_fact_in_a_recorded_conflict_is_a_warning(mini):
-    append(mini, FACTS, "\nconflicts:\n  - id: sales_estimates\n    facts: [sales_2007, export_share]\n"
-                        "    note: Two readings of one sentence.\n  - id: uncited\n"
-                        "    facts: [sales_2001, sales_2006]\n    note: Not cited? It is, both.\n")
-    edit(mini, FACTS, "facts: [sales_2001, sales_2006]", "facts: [donghwa_area, donghwa_funding]")
+UNCITED_FACTS = """
+  - id: sales_2007_alt{n}
+    value: "250_000_000_000"
+    unit: KRW
+    period: "2007"
+    approx: none
+    status: forecast
+    label: {{ko: 입주기업 매출액 전망, en: forecast sales of cluster firms}}
+    source: fnnews-2007
+    quote: "올해는 2500억원에 달할 전망이다"
+"""
+
+
+def test_cited_facts_in_a_recorded_conflict_are_warnings(mini):
+    edit(mini, FACTS, "facts:\n", "facts:\n" + UNCITED_FACTS.format(n=1) + UNCITED_FACTS.format(n=2))
+    append(mini, FACTS, "\nconflicts:\n"
+                        "  - id: both_cited\n    facts: [sales_2007, export_share]\n    note: Two readings.\n"
+                        "  - id: one_cited\n    facts: [sales_2007, sales_2007_alt1]\n    note: Same sentence.\n"
+                        "  - id: none_cited\n    facts: [sales_2007_alt1, sales_2007_alt2]\n    note: Not shown.\n")
     findings = check(mini)
-    assert [f.check for f in findings] == ["FactConflict", "FactConflict"]
-    first = findings[0]
-    assert (first.severity, where(first)) == (WARNING, f"{FACTS}:{line_of(mini, FACTS, 'id: sales_estimates')}")
-    assert first.message == ("conflict 'sales_estimates': cited 'sales_2007' in brief/ko, brief/en; "
-                             "'export_share' in brief/ko, brief/en; it disagrees with each other")
-    assert first.hint == "curator's note: Two readings of one sentence."
+    assert [(f.check, f.severity, where(f)) for f in findings] == [
+        ("FactConflict", WARNING, f"{FACTS}:{line_of(mini, FACTS, 'id: both_cited')}"),
+        ("FactConflict", WARNING, f"{FACTS}:{line_of(mini, FACTS, 'id: one_cited')}")]
+    assert findings[0].message == ("conflict 'both_cited': 'sales_2007', 'export_share' cited in brief/en, "
+                                   "brief/ko; every side of it is cited")
+    assert findings[0].hint == "curator's note: Two readings."
+    assert findings[1].message == ("conflict 'one_cited': 'sales_2007' cited in brief/en, brief/ko; "
+                                   "it disagrees with 'sales_2007_alt1'")
 
 
 def test_strict_makes_warnings_errors(mini):
@@ -317,6 +334,13 @@ def test_strict_makes_warnings_errors(mini):
 def test_unknown_audience_is_a_finding_not_an_exception(mini):
     (finding,) = check(mini, audiences=["nope"])
     assert finding.check == "ConfigError" and "no audience 'nope'" in finding.message and "brief" in finding.hint
+
+
+def test_audience_outside_the_templates_folder_is_refused_and_not_scanned(mini):
+    (mini / "elsewhere").mkdir()
+    (mini / "elsewhere" / "en.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    (finding,) = check(mini, audiences=["../elsewhere"])
+    assert finding.check == "ConfigError" and "no audience" in finding.message  # and no syntax error found there
 
 
 def test_text_report_groups_by_file_and_sorts_by_line(mini):

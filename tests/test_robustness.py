@@ -113,7 +113,7 @@ BAD_INPUTS: list[tuple[str, Breakage, str, str]] = [
      lambda r: append(r, "wreport.toml", '[style\nmyriad_group_commas = true\n'),
      "wreport.toml:5", "invalid TOML"),
     ("bad TOML in audience.toml",
-     lambda r: edit(r, "templates/brief/audience.toml", 'formats = ["html", "pdf", "docx"]', 'formats = ["html", "pdf"'),
+     lambda r: edit(r, "templates/brief/audience.toml", '"pdf", "docx"]', '"pdf", "docx"'),
      "templates/brief/audience.toml:3", "invalid TOML: Unclosed array"),
     ("audience.toml without the edition's title",
      lambda r: edit(r, "templates/brief/audience.toml", 'title = "The Wonju Medical-Device Cluster"\n', ""),

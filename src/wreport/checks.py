@@ -81,7 +81,8 @@ _TEMPLATE_CHECKS = (
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
 _SKIPPED_KINDS = (COUNTED_NOUN, "person-title")  # too generic to expect in the other edition
-_HANGUL_RUN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+(?:\s+[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+)*")
+_HANGUL = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"  # syllables and jamo
+_HANGUL_RUN = re.compile(rf"{_HANGUL}(?:\s+{_HANGUL})*")  # Korean words in a row, as one finding
 _WORD_JOINER = "\u2060"
 
 
@@ -394,7 +395,8 @@ class _Run:
         try:
             self.glossary = load_glossary(self.project.glossary_file)
         except WreportError as exc:
-            self.found.error(exc, "DataError", _GLOSSARY_CHECKS, Location(self.project.relative(self.project.glossary_file)))
+            self.found.error(exc, "DataError", _GLOSSARY_CHECKS,
+                             Location(self.project.relative(self.project.glossary_file)))
         try:
             self.facts = load_facts(self.project, self.glossary)
         except WreportError as exc:
@@ -409,13 +411,16 @@ class _Run:
 
     # ------------------------------------------------------------ templates
     def scan_folder(self, folder: Path) -> list[TemplateScan]:
-        """Scan each template in a folder once: syntax, hand-typed numbers, literal ids."""
-        scans = []
-        for path in sorted(folder.rglob("*.j2")) if folder.is_dir() else []:
-            if path not in self.scans:
-                self.scans[path] = self._scan(path)
-            scans.append(self.scans[path])
-        return scans
+        """The templates in a folder of the templates folder (never one outside it, whatever
+        --audience says), each scanned once."""
+        inside = folder.resolve().is_relative_to(self.project.templates_dir.resolve())
+        return [self.scan_file(path) for path in sorted(folder.rglob("*.j2"))] if inside and folder.is_dir() else []
+
+    def scan_file(self, path: Path) -> TemplateScan:
+        """A template read once: its syntax, hand-typed numbers and literal ids checked."""
+        if path not in self.scans:
+            self.scans[path] = self._scan(path)
+        return self.scans[path]
 
     def _scan(self, path: Path) -> TemplateScan:
         scan, error = scan_template(path, self.project.relative(path))
@@ -445,7 +450,8 @@ class _Run:
         try:
             audience = load_audience(self.project, name)
         except WreportError as exc:
-            self.found.error(exc, "ConfigError")
+            folder = Location(self.project.relative(self.project.templates_dir / name))
+            self.found.error(exc, "ConfigError", where=folder)
             return
         if self.facts is None or self.glossary is None:
             missing = "fact set" if self.facts is None else "glossary"
@@ -461,7 +467,7 @@ class _Run:
             except WreportError as exc:
                 self.found.error(exc, "TemplateError", _TEMPLATE_CHECKS)
                 continue
-            template = self.scans[audience.template_file(lang)]
+            template = self.scan_file(audience.template_file(lang))
             scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]
             editions[lang] = _Edition(audience, rendered, edition_text(rendered.document), template, scans)
             for fact_id in rendered.facts:
@@ -540,11 +546,12 @@ class _Run:
             used = [fact_id for fact_id in conflict.facts if fact_id in self.cited_by]
             if not used:
                 continue
-            where = "; ".join(f"'{fact_id}' in {', '.join(self.cited_by[fact_id])}" for fact_id in used)
-            others = ", ".join(f"'{f}'" for f in conflict.facts if f not in used) or "each other"
+            editions = sorted({edition for fact_id in used for edition in self.cited_by[fact_id]})
+            others = [f"'{f}'" for f in conflict.facts if f not in used]
+            rest = f"it disagrees with {', '.join(others)}" if others else "every side of it is cited"
             self.found.add("FactConflict", Location(shown, conflict.line),
-                           f"conflict '{conflict.id}': cited {where}; it disagrees with {others}",
-                           f"curator's note: {conflict.note}")
+                           f"conflict '{conflict.id}': {', '.join(repr(f) for f in used)} cited in "
+                           f"{', '.join(editions)}; {rest}", f"curator's note: {conflict.note}")
 
     # ------------------------------------------------------------ tracing text to its origin
     def trace(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
