@@ -333,6 +333,22 @@ def check_command(
 
 
 # ---------------------------------------------------------------- new-audience / preview
+@app.command("new-audience")
+def new_audience_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Folder name of the new audience, e.g. investor-brief."),
+    source: Optional[str] = typer.Option(None, "--from", help="Copy this audience (e.g. policy-brief). "
+                                         "Default: a small starter using one fact, one term and the shared macros."),
+) -> None:
+    """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites."""
+    from .scaffold import new_audience
+
+    facts, glossary, _ = _facts(ctx)
+    project = project_of(ctx)
+    folder = new_audience(project, name, facts, glossary, source)
+    if not options(ctx).quiet:
+        typer.echo(f"created {_shown(folder)}/ (audience.toml, ko.md.j2, en.md.j2)\n"
+                   f"build it with: wreport build --audience {name}")
 
 
 def main() -> None:

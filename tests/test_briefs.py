@@ -1,0 +1,124 @@
+"""The briefs themselves: both audiences, both languages, checked the way a reader would.
+
+Builds the policy brief and the partner brief from the real project (HTML for every edition,
+PDF for every edition too, since page counts and the figures a reader sees are properties of
+the PDF) once per module, then checks: no Hangul in the English editions, the same facts cited
+in Korean and English, the key figures printed in each PDF in the house style, the page counts
+the audiences promise, recorded conflicts shown from both sides, and no hand-typed numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from wreport.build import build
+from wreport.checks import hand_typed_numbers, run_checks, template_prose
+from wreport.formatting import Style
+from wreport.templating import render_edition
+
+from real_project import copy_project, load
+
+AUDIENCES = ("policy-brief", "partner-brief")
+LANGS = ("ko", "en")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+KEY_FIGURES = ("wonju_manufacturers_2007", "wonju_cluster_site_area_2007", "wonju_firm_sales_2006",
+               "wonju_minicluster_members_2007", "wonju_production_2016", "wonju_exports_2016",
+               "wonju_share_national_exports_2016")
+# Checks about what the templates print (data-file findings belong to the data's own tests).
+TEMPLATE_CHECKS = {"TemplateError", "UnknownFact", "UnknownTerm", "HandTypedNumber", "FactSetMismatch",
+                   "NumberMismatch", "Untranslated"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """(project, facts, glossary, {(audience, lang, format): path}) for every edition as HTML and PDF."""
+    root = copy_project(tmp_path_factory.mktemp("briefs"))
+    project, facts, glossary = load(root)
+    outputs = build(project, audiences=list(AUDIENCES), formats=["html", "pdf"], out_dir=root / "out")
+    paths = {(o.audience, o.lang, o.format): o.path for o in outputs}
+    return project, facts, glossary, paths
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text, as a reader copying it would get it (word joiners would show up here)."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: PDF extraction breaks lines and may split a figure across them."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_every_edition_builds(built) -> None:
+    _, _, _, paths = built
+    for audience in AUDIENCES:
+        for lang in LANGS:
+            for fmt in ("html", "pdf"):
+                assert paths[(audience, lang, fmt)].stat().st_size > 0
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_english_editions_have_no_hangul(built, audience: str) -> None:
+    _, _, _, paths = built
+    text = pdf_text(paths[(audience, "en", "pdf")])
+    html = paths[(audience, "en", "html")].read_text(encoding="utf-8")
+    assert HANGUL.findall(text) == []
+    assert HANGUL.findall(re.sub(r"<style.*?</style>", "", html, flags=re.S)) == []
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_korean_and_english_cite_the_same_facts(built, audience: str) -> None:
+    project, facts, glossary, _ = built
+    ko, en = (render_edition(project, audience, lang, facts, glossary) for lang in LANGS)
+    assert ko.facts, "the Korean edition cites no facts"
+    assert set(ko.facts) == set(en.facts)
+    assert set(ko.sources) == set(en.sources)
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_figures_are_printed_in_the_house_style(built, audience: str, lang: str) -> None:
+    project, facts, glossary, paths = built
+    text = squash(pdf_text(paths[(audience, lang, "pdf")]))
+    style = Style(myriad_group_commas=project.myriad_group_commas)
+    for fact_id in KEY_FIGURES:
+        shown = facts.get(fact_id).formatted(lang, glossary, style)
+        assert squash(shown) in text, f"{fact_id}: {shown!r} not in the {audience} {lang} PDF"
+    assert "\u2060" not in text  # the word joiners that keep Korean words whole stay invisible
+
+
+def test_page_counts(built) -> None:
+    _, _, _, paths = built
+    pages = {key: len(PdfReader(io.BytesIO(path.read_bytes())).pages)
+             for key, path in paths.items() if key[2] == "pdf"}
+    for lang in LANGS:
+        assert 6 <= pages[("policy-brief", lang, "pdf")] <= 10, pages
+        assert pages[("partner-brief", lang, "pdf")] == 2, pages
+
+
+def test_recorded_conflicts_are_shown_from_both_sides(built) -> None:
+    """Where sources disagree, the policy brief cites every side of the conflict in both editions."""
+    project, facts, glossary, _ = built
+    for lang in LANGS:
+        cited = set(render_edition(project, "policy-brief", lang, facts, glossary).facts)
+        for conflict in facts.conflicts:
+            assert set(conflict.facts) <= cited, (lang, conflict.id)
+
+
+def test_templates_hold_no_hand_typed_numbers(built) -> None:
+    project, _, _, _ = built
+    folders = [project.templates_dir / name for name in (*AUDIENCES, "_shared")]
+    for path in (p for folder in folders for p in folder.rglob("*.j2")):
+        found = list(hand_typed_numbers(template_prose(path.read_text(encoding="utf-8"))))
+        assert found == [], f"{path.name}: {found}"
+
+
+def test_wreport_check_finds_nothing_wrong_in_the_templates(built) -> None:
+    project, _, _, _ = built
+    findings = [f for f in run_checks(project, AUDIENCES) if f.check in TEMPLATE_CHECKS]
+    assert findings == []
