@@ -126,3 +126,18 @@ def test_readme_example_builds_as_printed(project_root: Path, tmp_path: Path) ->
     assert "Wonju Medical Industry Techno Valley (WMIT)" in text
     for figure in ("KRW 609.8 billion", "USD 435 million", "14.9%"):
         assert figure in text
+
+
+def test_starter_builds_in_a_project_without_the_shared_table(tmp_path: Path) -> None:
+    """Another project's _shared/macros.md.j2 has no fact_table: the starter then does without it."""
+    from mini_project import copy_mini
+
+    project, facts, glossary = load(copy_mini(tmp_path))
+    folder = new_audience(project, "starter", facts, glossary)
+
+    assert "fact_table" not in (folder / "en.md.j2").read_text(encoding="utf-8")
+    outputs = build(project, audiences=["starter"], formats=["html"], out_dir=tmp_path / "out")
+    fact = next(iter(facts))
+    style = Style(myriad_group_commas=project.myriad_group_commas)
+    for output in outputs:
+        assert fact.formatted(output.lang, glossary, style) in html_text(output.path)

@@ -83,7 +83,7 @@ def _write_starter(folder: Path, name: str, project: Project, facts: FactSet, gl
         raise ConfigError(f"the starter template needs at least one {missing}",
                           Location.of(project.relative(project.facts_file if fact is None else project.glossary_file)),
                           hint="add one, or copy an existing audience with --from")
-    shared = (project.templates_dir / SHARED_MACROS).is_file()
+    shared = _has_fact_table(project.templates_dir / SHARED_MACROS)
     latest = max((source.date.date for source in facts.sources.values()), default=datetime.date.today())
     title = name.replace("-", " ").capitalize()
     folder.mkdir()
@@ -92,6 +92,11 @@ def _write_starter(folder: Path, name: str, project: Project, facts: FactSet, gl
     for lang, words in _STARTER_WORDS.items():
         text = _starter_template(lang, words, fact.id, term.id, shared)
         (folder / f"{lang}{TEMPLATE_SUFFIX}").write_text(text, encoding="utf-8")
+
+
+def _has_fact_table(macros: Path) -> bool:
+    """Whether the project's shared macros offer ``fact_table`` (another project may not have it)."""
+    return macros.is_file() and "macro fact_table(" in macros.read_text(encoding="utf-8")
 
 
 def _starter_template(lang: str, words: dict[str, str], fact_id: str, term_id: str, shared: bool) -> str:
