@@ -161,11 +161,12 @@ def test_cli_build_prints_written_paths(tmp_path):
     from wreport.cli import app
 
     root = copy_mini(tmp_path)
-    result = CliRunner().invoke(app, ["--project", str(root), "build", "--lang", "en", "--format", "html,docx"])
+    result = CliRunner().invoke(app, ["--project", str(root), "build", "--lang", "en", "--format", "html,docx"],
+                                env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert any(line.endswith("out/brief/brief.en.html") for line in lines)
-    assert any(line.endswith("out/brief/brief.en.docx") for line in lines)
+    assert any("out/brief/brief.en.html " in line and " built " in line for line in lines)
+    assert any("out/brief/brief.en.docx " in line and " built " in line for line in lines)
     assert not (root / "out" / "brief" / "brief.ko.html").exists()
     assert docx.Document(io.BytesIO((root / "out/brief/brief.en.docx").read_bytes())).core_properties.title == \
         "The Wonju Medical-Device Cluster"

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from .cache import BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
-from .errors import ConfigError, RenderError
+from .errors import ConfigError, Location, RenderError
 from .fileio import write_atomic
 from .project import Project
 from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
@@ -260,7 +260,7 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
     made = _make_all(built, pending, jobs, progress)
     record = BuildRecord(built.out_dir)
     for task in pending:
-        task.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(task.path.parent)
         write_atomic(task.path, made[task.path].data)
         record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
     if pending:
@@ -268,6 +268,15 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
     for task in pending:
         outputs[task.path] = _output(task, made[task.path])
     return [outputs[task.path] for task in built.tasks]
+
+
+def _make_folder(folder: Path) -> None:
+    """Create an output folder; a file in the way or a read-only parent is the user's to fix."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create the output folder: {exc.strerror}", Location.of(folder),
+                          hint="choose another --out folder, or remove the file in the way") from None
 
 
 def _output(task: Task, made: _Made) -> Output:

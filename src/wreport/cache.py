@@ -194,5 +194,4 @@ class BuildRecord:
         """Write the record (atomically; entries of outputs this build did not touch are kept)."""
         outputs = {name: vars(entry) for name, entry in sorted(self.entries.items())}
         text = json.dumps({"version": CACHE_VERSION, "outputs": outputs}, indent=1, ensure_ascii=False)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, text + "\n")

@@ -16,14 +16,20 @@ import typer
 
 from .errors import WreportError
 
+# Plain (Click) help rather than Rich's: Rich's help formatter loads Rich and markdown-it-py,
+# which would triple the time `wreport --help` takes. -h works as --help everywhere.
+_PLAIN = {"rich_markup_mode": None, "no_args_is_help": True,
+          "context_settings": {"help_option_names": ["-h", "--help"]}}
 app = typer.Typer(
     name="wreport",
     help="Build bilingual (Korean/English) policy briefs from a sourced fact set and a glossary.",
-    no_args_is_help=True,
+    epilog="Start with `wreport build`; `wreport COMMAND --help` explains each command. "
+           "Shell completion: `wreport --install-completion`.",
     pretty_exceptions_enable=False,
+    **_PLAIN,
 )
-facts_app = typer.Typer(help="List, show and export the sourced fact set.", no_args_is_help=True)
-glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", no_args_is_help=True)
+facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
+glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
 app.add_typer(facts_app, name="facts")
 app.add_typer(glossary_app, name="glossary")
 
@@ -42,11 +48,14 @@ class Options:
 def _global_options(
     ctx: typer.Context,
     project: Optional[Path] = typer.Option(
-        None, "--project", "-p", help="Project folder (holding wreport.toml). Default: the nearest one upward."
+        None, "--project", "-p", metavar="DIR",
+        help="Project folder (holding wreport.toml). Default: the nearest one upward."
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print more detail."),
+    debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error (to report a bug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and what a command was asked "
+                               "to print (no progress, no summaries). Wins over --verbose."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print the project used, what a build "
+                                 "will do and how long each output took (on standard error)."),
 ) -> None:
     ctx.obj = Options(project=project, debug=debug, quiet=quiet, verbose=verbose)
 
@@ -61,7 +70,9 @@ def project_of(ctx: typer.Context):
     """Load the project the user pointed at (``--project``) or stands in."""
     from .project import load_project
 
-    return load_project(options(ctx).project)
+    project = load_project(options(ctx).project)
+    _say(ctx, f"project: {project.root / 'wreport.toml'}")
+    return project
 
 
 # ---------------------------------------------------------------- facts commands
@@ -77,7 +88,7 @@ def _facts(ctx: typer.Context):
     return load_facts(project, glossary), glossary, Style(myriad_group_commas=project.myriad_group_commas)
 
 
-@facts_app.command("list")
+@facts_app.command("list", short_help="List every fact in both languages.")
 def facts_list(ctx: typer.Context) -> None:
     """List every fact with its Korean and English rendering, period or date, status and source."""
     from rich.console import Console
@@ -93,7 +104,7 @@ def facts_list(ctx: typer.Context) -> None:
     Console().print(table)
 
 
-@facts_app.command("show")
+@facts_app.command("show", short_help="Show one fact, its source and quote.")
 def facts_show(ctx: typer.Context, fact_id: str = typer.Argument(..., metavar="ID", help="The fact's id.")) -> None:
     """Show one fact: every field, both renderings, its quote and source, derivation and conflicts."""
     fact_set, glossary, style = _facts(ctx)
@@ -121,10 +132,10 @@ def facts_show(ctx: typer.Context, fact_id: str = typer.Argument(..., metavar="I
         typer.echo(f"{name:<{width}}  {text}")
 
 
-@facts_app.command("export")
+@facts_app.command("export", short_help="Print the facts as JSON or CSV.")
 def facts_export(
     ctx: typer.Context,
-    fmt: str = typer.Option("json", "--format", "-f", help="json (an array of objects) or csv."),
+    fmt: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json (an array of objects) or csv."),
 ) -> None:
     """Print the fact set as JSON or CSV (values as exact decimal strings) for other tools."""
     from .errors import DataError
@@ -136,7 +147,7 @@ def facts_export(
     typer.echo(export_json(fact_set) if fmt == "json" else export_csv(fact_set), nl=False)
 
 
-@facts_app.command("conflicts")
+@facts_app.command("conflicts", short_help="List where the sources disagree.")
 def facts_conflicts(ctx: typer.Context) -> None:
     """List the recorded conflicts: the facts that disagree, side by side, and the curator's note."""
     import textwrap
@@ -178,7 +189,8 @@ def _print_terms(terms, title: str) -> None:
 @glossary_app.command("list")
 def glossary_list(
     ctx: typer.Context,
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help="Only terms of this kind, e.g. organisation."),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar="KIND",
+                                       help="Only terms of this kind, e.g. organisation."),
 ) -> None:
     """List the glossary's terms (all, or one kind)."""
     glossary = _glossary(ctx)
@@ -186,10 +198,10 @@ def glossary_list(
     _print_terms(terms, f"{len(terms)} term{'s' if len(terms) != 1 else ''}")
 
 
-@glossary_app.command("lookup")
+@glossary_app.command("lookup", short_help="Find terms by name, abbreviation or id.")
 def glossary_lookup(
     ctx: typer.Context,
-    text: str = typer.Argument(..., help="Part of a Korean or English name, an abbreviation or an id."),
+    text: str = typer.Argument(..., metavar="TEXT", help="Part of a Korean or English name, an abbreviation or an id."),
 ) -> None:
     """Find terms by Korean or English name, abbreviation, id or forbidden variant."""
     from .errors import DataError
@@ -205,11 +217,12 @@ def glossary_lookup(
             typer.echo(f"{text!r} is a forbidden variant: write {term.en!r}")
 
 
-@glossary_app.command("export")
+@glossary_app.command("export", short_help="Export the glossary as CSV or TBX (for translators).")
 def glossary_export(
     ctx: typer.Context,
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or tbx (TBX-Basic, ISO 30042:2019)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to FILE instead of standard output."),
+    fmt: str = typer.Option("csv", "--format", "-f", metavar="FORMAT", help="csv or tbx (TBX-Basic, ISO 30042:2019)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write to FILE instead of standard output."),
 ) -> None:
     """Export the glossary as CSV or TBX for translators and their tools."""
     from .errors import DataError
@@ -232,15 +245,16 @@ def glossary_export(
 
 
 # ---------------------------------------------------------------- format command
-@app.command("format")
+@app.command("format", short_help="Print a value in the house style (ko and en).")
 def format_command(
     ctx: typer.Context,
-    value: str = typer.Argument(..., help="Exact value in the unit's base: won, dollars, m², pyeong, "
+    value: str = typer.Argument(..., metavar="VALUE", help="Exact value in the unit's base: won, dollars, m², pyeong, "
                                 "percent points (10.9 = 10.9%) or a count."),
-    unit: str = typer.Option(..., "--unit", "-u", help="KRW, USD, m2, pyeong, percent or count."),
-    lang: str = typer.Option("both", "--lang", "-l", help="ko, en or both."),
-    approx: Optional[str] = typer.Option(None, "--approx", help="about (약) or more-than (여)."),
-    counted: Optional[str] = typer.Option(None, "--counted", help="Glossary id of the counted noun, e.g. companies."),
+    unit: str = typer.Option(..., "--unit", "-u", metavar="UNIT", help="KRW, USD, m2, pyeong, percent or count."),
+    lang: str = typer.Option("both", "--lang", "-l", metavar="LANG", help="ko, en or both."),
+    approx: Optional[str] = typer.Option(None, "--approx", metavar="WORD", help="about (약) or more-than (여)."),
+    counted: Optional[str] = typer.Option(None, "--counted", metavar="ID",
+                                          help="Glossary id of the counted noun, e.g. companies."),
     no_group_commas: bool = typer.Option(False, "--no-group-commas",
                                          help="Korean: 4억 3500만 instead of 4억 3,500만."),
 ) -> None:
@@ -280,40 +294,77 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-@app.command("build")
+def _complete_audience(incomplete: str) -> list[str]:
+    """Shell completion for --audience: the audiences of the project in the working folder."""
+    try:
+        from .project import load_project
+        from .templating import list_audiences
+
+        return [name for name in list_audiences(load_project()) if name.startswith(incomplete)]
+    except WreportError:
+        return []
+
+
+def _say(ctx: typer.Context, message: str) -> None:
+    """A detail for --verbose, on standard error so standard output stays the command's result."""
+    if options(ctx).verbose and not options(ctx).quiet:
+        typer.echo(message, err=True)
+
+
+@app.command("build", short_help="Render and write the briefs (PDF, DOCX, HTML).")
 def build_command(
     ctx: typer.Context,
-    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a",
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                 autocompletion=_complete_audience,
                                                  help="Build this audience (repeat for more). Default: all."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Languages, comma-separated: ko,en. "
-                                       "Default: each audience's own."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Formats, comma-separated: pdf,docx,html. "
-                                      "Default: each audience's own."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder. Default: the project's out/."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", metavar="LANGS", help="Languages, comma-separated: "
+                                       "ko,en. Default: each audience's own."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMATS", help="Formats, comma-separated: "
+                                      "pdf,docx,html. Default: each audience's own."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Output folder. Default: the project's out/."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                       help="Render in up to N worker processes. Default (and most): one per CPU "
+                                            "core; 1 renders in this process."),
+    force: bool = typer.Option(False, "--force", help="Rebuild every output, even those that are up to date."),
 ) -> None:
-    """Render every edition (audience x language) and write its PDF, DOCX and HTML files."""
-    from .build import build
+    """Render every edition (audience x language) and write its PDF, DOCX and HTML files.
+
+    Outputs whose inputs (templates, facts, sources, glossary, wreport.toml, the tool itself) have
+    not changed since they were written are left alone; --force rebuilds them. Nothing is written
+    unless every output renders, so an error leaves the previous outputs as they were.
+    """
+    import time
+
+    from rich.console import Console
+
+    from .build import default_jobs, prepare, run
+    from .progress import BuildProgress, summary
 
     opts = options(ctx)
-
-    def report(output) -> None:
-        if opts.quiet:
-            return
-        detail = f"  ({output.size:,} bytes" + (f", {output.pages} pages)" if output.pages else ")")
-        typer.echo(_shown(output.path) + (detail if opts.verbose else ""))
-
-    build(project_of(ctx), audiences=audience or None, langs=_split(lang), formats=_split(fmt), out_dir=out,
-          progress=report)
-
+    start = time.perf_counter()
+    plan = prepare(project_of(ctx), audiences=audience or None, langs=_split(lang), formats=_split(fmt),
+                   out_dir=out, force=force)
+    shown = {task.path: _shown(task.path) for task in plan.tasks}
+    workers = min(jobs or default_jobs(), default_jobs(), max(1, len(plan.pending)))
+    _say(ctx, f"{len(plan.tasks)} outputs in {_shown(plan.out_dir)}: {len(plan.pending)} to build "
+              f"({workers} process{'es' if workers > 1 else ''}), {len(plan.tasks) - len(plan.pending)} up to date")
+    if opts.quiet:
+        run(plan, jobs=jobs)
+        return
+    with BuildProgress(plan.tasks, shown) as display:
+        outputs = run(plan, jobs=jobs, progress=display.ready)
+    Console().print(summary(outputs, shown, time.perf_counter() - start, verbose=opts.verbose))
 
 
 # ---------------------------------------------------------------- check command
-@app.command("check")
+@app.command("check", short_help="Check data, templates and editions (bilingual QA).")
 def check_command(
     ctx: typer.Context,
-    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a",
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                 autocompletion=_complete_audience,
                                                  help="Check this audience (repeat for more). Default: all."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text (grouped by file) or json."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text (grouped by file) or json."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
 ) -> None:
     """Check the data, the templates and both built editions; exit 1 if anything is wrong.
@@ -333,11 +384,12 @@ def check_command(
 
 
 # ---------------------------------------------------------------- new-audience / preview
-@app.command("new-audience")
+@app.command("new-audience", short_help="Create a new audience folder that builds at once.")
 def new_audience_command(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Folder name of the new audience, e.g. investor-brief."),
-    source: Optional[str] = typer.Option(None, "--from", help="Copy this audience (e.g. policy-brief). "
+    name: str = typer.Argument(..., metavar="NAME", help="Folder name of the new audience, e.g. investor-brief."),
+    source: Optional[str] = typer.Option(None, "--from", metavar="AUDIENCE", autocompletion=_complete_audience,
+                                         help="Copy this audience (e.g. policy-brief). "
                                          "Default: a small starter using one fact, one term and the shared macros."),
 ) -> None:
     """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites."""
@@ -351,11 +403,43 @@ def new_audience_command(
                    f"build it with: wreport build --audience {name}")
 
 
+@app.command("preview", short_help="Serve an edition's HTML, re-rendered as you edit.")
+def preview_command(
+    ctx: typer.Context,
+    audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="NAME", autocompletion=_complete_audience,
+                                           help="The audience to preview. Default: the first."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", metavar="LANG",
+                                       help="ko or en. Default: the audience's first language."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT",
+                             help="Port on 127.0.0.1 (0 picks a free one)."),
+) -> None:
+    """Serve one edition as HTML on http://127.0.0.1:PORT/ and re-render it whenever a template or
+    data file changes; an open page reloads itself. Ctrl-C stops. Nothing is written to out/."""
+    from .preview import Preview, choose, serve
+
+    opts = options(ctx)
+    project = project_of(ctx)
+    chosen, lang = choose(project, audience, lang)
+
+    def say(message: str) -> None:
+        if message.startswith("error:") or not opts.quiet:
+            typer.echo(message, err=True)
+
+    def ready(url: str) -> None:
+        typer.echo(f"previewing {chosen.name} ({lang}) at {url} (Ctrl-C stops)")
+
+    serve(Preview(project, chosen, lang, say=say), port, on_ready=ready,
+          log=(lambda line: typer.echo(line, err=True)) if opts.verbose and not opts.quiet else None)
+    say("stopped")
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into messages and exit status 1."""
     debug = "--debug" in sys.argv
     try:
-        app()  # standalone mode: Typer/Click report usage errors themselves and exit
+        # standalone mode: Typer/Click report usage errors themselves and exit. The program is
+        # "wreport" however it was started (python -m, a test), so help and completion say so.
+        app(prog_name="wreport")
     except WreportError as exc:
         if debug:
             raise
