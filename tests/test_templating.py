@@ -286,6 +286,32 @@ def test_sandbox_escape_attempts_fail_with_line(mini, expression):
     assert "is unsafe" in message
 
 
+@pytest.mark.parametrize("expression, words", [
+    ("'a' * 10**10", "str * 10000000000 would make 10,000,000,000 characters; a template may build at most 100,000"),
+    ("'ab' * 50001", "str * 50001 would make 100,002 characters"),
+    ("1000000 * [0]", "list * 1000000 would make 1,000,000 items"),
+    ("2 ** 1000", "exponent 1000 is too large; a template may use at most 100"),
+    ("10**10**10**10**10", "a power of integers too large to print"),
+    ("(10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100)"
+     " * (10**100) * (10**100) * (10**100) * (10**100)", "a product of integers too large to print"),
+])
+def test_sandbox_limits_what_an_expression_may_build(mini, expression, words):
+    message = template_error(mini, f"x\n\n{{{{ {expression} }}}}\n")
+    assert message.startswith(f"templates/probe/en.md.j2:3: {words}")
+
+
+def test_sandbox_arithmetic_within_the_limits_still_works(mini):
+    md = render_text(mini, "{{ '-' * 3 }} {{ 2 ** 10 }} {{ [0] * 2 }} {{ 1.5 * 2 }} {{ '%s/%d' % ('a', 7) }} "
+                           "{{ '{}!'.format('b') }}")
+    assert md == "--- 1024 [0, 0] 3.0 a/7 b!\n"
+
+
+@pytest.mark.parametrize("expression", ["'{0.__class__}'.format(lang)", "'{0.fact.__globals__}'.format(x)"])
+def test_string_format_cannot_reach_internals(mini, expression):
+    message = template_error(mini, "{% set x = {'fact': fact} %}\n{{ " + expression + " }}\n")
+    assert message.startswith("templates/probe/en.md.j2:2: not allowed in a template: access to attribute")
+
+
 def test_immutable_sandbox_refuses_mutation(mini):
     message = template_error(mini, "{% set xs = [1] %}\n{{ xs.append(2) }}\n")
     assert message.startswith("templates/probe/en.md.j2:2: not allowed in a template")

@@ -397,11 +397,58 @@ class RenderedEdition:
     sources: list[str]
 
 
-def environment(project: Project, audience: Audience) -> ImmutableSandboxedEnvironment:
+# What one template expression may build. Figures come from fact(), so a template never needs
+# big numbers or long repeats; these limits only stop a typo or a prank from eating the machine.
+MAX_SIZE = 100_000  # characters of a text, items of a list
+MAX_EXPONENT = 100
+MAX_INT_BITS = 4_000  # about 1,200 digits
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` kept to sizes a brief could need.
+
+    Jinja's sandbox guards attributes and ``str.format`` but not arithmetic: ``'a' * 10**10``
+    would try to build a 10 GB text. Intercepting the operators also stops Jinja from folding a
+    constant expression such as ``10**10**10**10`` while compiling, outside any limit.
+    """
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            _check_product(left, right)
+        elif operator == "**":
+            _check_power(left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_product(left: Any, right: Any) -> None:
+    """Refuse a repeat longer than MAX_SIZE and a product of integers too long to print."""
+    for sequence, count in ((left, right), (right, left)):
+        if isinstance(sequence, (str, list, tuple)) and _is_int(count) and len(sequence) * count > MAX_SIZE:
+            what = "characters" if isinstance(sequence, str) else "items"
+            raise TemplateError(f"{type(sequence).__name__} * {count} would make {len(sequence) * count:,} "
+                                f"{what}; a template may build at most {MAX_SIZE:,}")
+    if _is_int(left) and _is_int(right) and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+        raise TemplateError("a product of integers too large to print", hint="take figures from fact()")
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    """Refuse exponents over MAX_EXPONENT and integer powers too long to print."""
+    if isinstance(exponent, (int, float)) and abs(exponent) > MAX_EXPONENT:
+        raise TemplateError(f"exponent {exponent} is too large; a template may use at most {MAX_EXPONENT}")
+    if _is_int(base) and _is_int(exponent) and base.bit_length() * exponent > MAX_INT_BITS:
+        raise TemplateError("a power of integers too large to print", hint="take figures from fact()")
+
+
+def environment(project: Project, audience: Audience) -> Sandbox:
     """The sandbox templates run in: the audience folder first, then the templates folder."""
     loader = jinja2.FileSystemLoader([str(audience.folder), str(project.templates_dir)], encoding="utf-8")
-    return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                                         keep_trailing_newline=True)
+    return Sandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 def render_edition(project: Project, audience: str | Audience, lang: str, facts: FactSet, glossary: Glossary,
@@ -448,7 +495,7 @@ def _source_notes(edition: _Edition) -> str:
     return "".join(lines)
 
 
-def _render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any], project: Project) -> str:
+def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) -> str:
     """Render a template; every failure becomes a TemplateError at the template file and line."""
     try:
         return env.get_template(name).render(context)
