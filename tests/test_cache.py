@@ -89,3 +89,22 @@ def test_record_knows_an_output_only_while_its_key_and_bytes_are_unchanged(tmp_p
 def test_an_unreadable_record_is_an_empty_one(tmp_path):
     (tmp_path / CACHE_NAME).write_text("{not json", encoding="utf-8")
     assert BuildRecord(tmp_path).entries == {}
+
+
+def test_an_unchanged_template_is_not_parsed_again_but_an_edited_one_is(tmp_path, monkeypatch):
+    from wreport import cache
+    from wreport.build import build, prepare
+
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    build(project, formats=["html"])
+    parsed = []
+    real = cache._referenced
+    monkeypatch.setattr(cache, "_referenced", lambda path: parsed.append(path.name) or real(path))
+    assert all(task.current for task in prepare(project, formats=["html"]).tasks)
+    assert parsed == []  # the record knew every template by its contents
+    write_template(root, "brief/en.md.j2", '{% include "_shared/new.md.j2" %}\n')
+    write_template(root, "_shared/new.md.j2", "new\n")
+    tasks = {task.edition.lang: task for task in prepare(project, formats=["html"]).tasks}
+    assert parsed == ["en.md.j2", "new.md.j2"]
+    assert tasks["ko"].current is not None and tasks["en"].current is None

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -83,6 +81,7 @@ class Plan:
     out_dir: Path
     tasks: tuple[Task, ...]
     data_key: str  # the hash of the facts, sources, glossary and wreport.toml
+    templates: dict  # what each template (by content hash) loads, for the record
 
     @property
     def pending(self) -> list[Task]:
@@ -160,14 +159,14 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
     """Plan the outputs and find which are up to date (none, with ``force``)."""
     editions = plan(project, audiences, langs, formats)
     out_dir = Path(out_dir) if out_dir is not None else project.out_dir
-    hasher = Hasher(project.root)
+    record = BuildRecord(out_dir)
+    hasher = Hasher(project.root, record.templates)
     data_key = hasher.files(data_files(project))
     common = f"{tool_key()}{data_key}"
-    record = BuildRecord(out_dir)
     tasks = []
     for edition in editions:
         name = edition.audience.name
-        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang))
+        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang, hasher))
         edition_key = output_key(data_key, templates, name, edition.lang, "")
         for fmt in edition.formats:
             path = output_path(out_dir, name, edition.lang, fmt)
@@ -175,7 +174,7 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
             entry = None if force else record.current(path, key)
             current = Output(path, name, edition.lang, fmt, entry.size, entry.pages, UP_TO_DATE) if entry else None
             tasks.append(Task(edition, fmt, path, key, edition_key, current))
-    return Plan(project, out_dir, tuple(tasks), data_key)
+    return Plan(project, out_dir, tuple(tasks), data_key, hasher.references)
 
 
 # ---------------------------------------------------------------- rendering (in a worker or here)
@@ -263,7 +262,10 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
         _make_folder(task.path.parent)
         write_atomic(task.path, made[task.path].data)
         record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
-    if pending:
+    # A build keeps what this build's templates load; a no-change build adds what it had to parse.
+    known = built.templates if pending else {**record.templates, **built.templates}
+    if pending or known != record.templates:
+        record.templates = known
         record.save()
     for task in pending:
         outputs[task.path] = _output(task, made[task.path])
@@ -299,6 +301,9 @@ def _make_all(built: Plan, pending: list[Task], jobs: int,
         for task in pending:  # plan order, so the first error is the first edition's
             finished(task, _make(_job(built, task)))
         return made
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     order = sorted(pending, key=lambda task: _COST_ORDER[task.format])
     context = _context()
     if context.get_start_method() == "fork":

@@ -11,10 +11,10 @@ it was written and the file on disk is still the file that was written. The inpu
   to template; when a name is computed at render time (or a template does not parse) every file of
   the templates folder counts instead, so a change is never missed;
 * the tool itself: its version and every file of the installed package (code, styles, fonts,
-  reference.docx), and the versions of the libraries that shape the bytes (WeasyPrint,
-  python-docx, matplotlib...).
+  reference.docx), and which install of each library that shapes the bytes (WeasyPrint,
+  python-docx, matplotlib...) is in use.
 
-Hashes are of contents, not times: a checkout, a copy or ``touch`` does not rebuild anything,
+Files are hashed by content, not time: a checkout, a copy or ``touch`` does not rebuild anything,
 while an edit that is undone is recognised as unchanged. The record is one JSON file next to the
 outputs (``<out>/.wreport-cache.json``); losing it only costs a rebuild.
 """
@@ -22,9 +22,9 @@ outputs (``<out>/.wreport-cache.json``); losing it only costs a rebuild.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
@@ -33,11 +33,12 @@ from .fileio import write_atomic
 from .project import CONFIG_NAME, Project
 
 CACHE_NAME = ".wreport-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
-# Libraries whose version can change an output's bytes (a new WeasyPrint lays out differently).
-LIBRARIES = ("weasyprint", "pydyf", "python-docx", "matplotlib", "jinja2", "markdown-it-py", "mdit-py-plugins",
-             "babel", "pyyaml", "fonttools")
+# Libraries whose version can change an output's bytes (a new WeasyPrint lays out differently),
+# by import name.
+LIBRARIES = ("weasyprint", "pydyf", "docx", "matplotlib", "jinja2", "markdown_it", "mdit_py_plugins", "babel",
+             "yaml", "fontTools")
 
 
 # ---------------------------------------------------------------- which files
@@ -55,18 +56,16 @@ def package_files() -> list[Path]:
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
-def template_files(project: Project, audience_folder: Path, lang: str) -> list[Path]:
+def template_files(project: Project, audience_folder: Path, lang: str, hasher: "Hasher | None" = None) -> list[Path]:
     """``audience.toml`` and the templates an edition's ``<lang>.md.j2`` can reach.
 
     Names are resolved the way the renderer's loader does: the audience folder first, then the
     templates folder. A name that does not resolve is kept (as its would-be path) so creating the
     file later changes the hash. Falls back to every file of the templates folder when a template
-    does not parse or names another template with an expression.
+    does not parse or names another template with an expression. ``hasher`` remembers what each
+    template (by content) loads, so an unchanged template is not parsed again.
     """
-    import jinja2
-    from jinja2 import meta
-
-    parser = jinja2.Environment()
+    hasher = hasher or Hasher(project.root)
     roots = [audience_folder, project.templates_dir]
     found: list[Path] = [audience_folder / "audience.toml"]
     pending = [audience_folder / f"{lang}.md.j2"]
@@ -77,14 +76,23 @@ def template_files(project: Project, audience_folder: Path, lang: str) -> list[P
         found.append(path)
         if not path.is_file():
             continue
-        try:
-            names = list(meta.find_referenced_templates(parser.parse(path.read_text(encoding="utf-8"))))
-        except (jinja2.TemplateSyntaxError, OSError, UnicodeDecodeError):
-            names = [None]
+        names = hasher.referenced(path)
         if None in names:
             return _all_files(project.templates_dir)
         pending += [_resolve(name, roots) for name in names]
     return sorted(found)
+
+
+def _referenced(path: Path) -> list[str | None]:
+    """The template names a template loads (None for a name computed at render time, or for a
+    file that does not parse or read: then anything may be loaded)."""
+    import jinja2
+    from jinja2 import meta
+
+    try:
+        return list(meta.find_referenced_templates(jinja2.Environment().parse(path.read_text(encoding="utf-8"))))
+    except (jinja2.TemplateSyntaxError, OSError, UnicodeDecodeError):
+        return [None]
 
 
 def _resolve(name: str, roots: list[Path]) -> Path:
@@ -99,11 +107,14 @@ def _all_files(folder: Path) -> list[Path]:
 
 # ---------------------------------------------------------------- hashes
 class Hasher:
-    """Content hashes of files and groups of files, each file read once per build."""
+    """Content hashes of files and groups of files, each file read once per build; and, by
+    content hash, the templates each template loads (``known``: from the last build's record)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known: dict[str, list[str | None]] | None = None):
         self.root = root
         self._files: dict[Path, str] = {}
+        self.known = known or {}
+        self.references: dict[str, list[str | None]] = {}  # those looked up in this build
 
     def file(self, path: Path) -> str:
         """The SHA-256 of a file's bytes ("missing" for a file that does not exist)."""
@@ -122,6 +133,14 @@ class Hasher:
             digest.update(f"{self._name(path)}\0{self.file(path)}\n".encode())
         return digest.hexdigest()
 
+    def referenced(self, path: Path) -> list[str | None]:
+        """What template ``path`` loads; parsed only when its contents are new (Jinja's parser
+        is most of the time a no-change build spends in wreport's own code)."""
+        key = self.file(path)
+        if key not in self.references:
+            self.references[key] = self.known[key] if key in self.known else _referenced(path)
+        return self.references[key]
+
     def _name(self, path: Path) -> str:
         for base in (self.root, PACKAGE_DIR):
             if path.is_relative_to(base):
@@ -130,15 +149,22 @@ class Hasher:
 
 
 def tool_key() -> str:
-    """The hash of the tool: wreport's version and files, and the versions of its libraries."""
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} absent")
+    """The hash of the tool: wreport's version and files, and which install of each library."""
     hasher = Hasher(PACKAGE_DIR)
-    return hashlib.sha256("\n".join([__version__, *versions, hasher.files(package_files())]).encode()).hexdigest()
+    return hashlib.sha256("\n".join([__version__, *map(_installed, LIBRARIES),
+                                     hasher.files(package_files())]).encode()).hexdigest()
+
+
+def _installed(name: str) -> str:
+    """Which install of a library this is: where its ``__init__`` is, its size and time. An
+    upgrade or reinstall rewrites that file, so it changes the key (at worst a needless rebuild).
+    Found without importing the library, and without importlib.metadata, whose parsing of
+    every package's metadata would cost a no-change build a fifth of its time."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return f"{name} absent"
+    info = Path(spec.origin).stat()
+    return f"{name} {spec.origin} {info.st_size} {info.st_mtime_ns}"
 
 
 def output_key(common: str, templates: str, audience: str, lang: str, fmt: str) -> str:
@@ -160,18 +186,21 @@ class Entry:
 class BuildRecord:
     """``<out>/.wreport-cache.json``: for each output (by path relative to the out folder) the
     key it was built with and the hash of the bytes written, so a file edited or replaced by
-    hand is rebuilt too. An unreadable record is treated as empty: it only costs a rebuild."""
+    hand is rebuilt too; and the templates each template loads, by content hash. An unreadable
+    record is treated as empty: it only costs a rebuild."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.path = out_dir / CACHE_NAME
         self.entries: dict[str, Entry] = {}
+        self.templates: dict[str, list[str | None]] = {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if stored.get("version") == CACHE_VERSION:
                 self.entries = {name: Entry(**entry) for name, entry in stored["outputs"].items()}
+                self.templates = {key: list(names) for key, names in stored["templates"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self.entries = {}
+            self.entries, self.templates = {}, {}
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -193,5 +222,6 @@ class BuildRecord:
     def save(self) -> None:
         """Write the record (atomically; entries of outputs this build did not touch are kept)."""
         outputs = {name: vars(entry) for name, entry in sorted(self.entries.items())}
-        text = json.dumps({"version": CACHE_VERSION, "outputs": outputs}, indent=1, ensure_ascii=False)
+        text = json.dumps({"version": CACHE_VERSION, "outputs": outputs, "templates": dict(sorted(self.templates.items()))},
+                          indent=1, ensure_ascii=False)
         write_atomic(self.path, text + "\n")
