@@ -18,7 +18,7 @@ from wreport.document import (
     Text,
     plain_text,
 )
-from wreport.errors import TemplateError
+from wreport.errors import Location, TemplateError
 from wreport.markdown import parse_markdown
 
 CHART = ChartSpec(kind="bar", title="Sales", categories=["2015", "2016"], series=[("KRW billion", [1.0, 2.0])])
@@ -142,6 +142,16 @@ def test_code_block_keeps_lines_as_code_runs():
     (para,) = blocks_of("```\nline 1\nline 2\n```\n")
     assert para.style == "code"
     assert para.children == [Text("line 1", code=True), LineBreak(), Text("line 2", code=True)]
+
+
+def test_image_is_reported_at_its_own_line_of_the_paragraph():
+    with pytest.raises(TemplateError, match=r"^x\.md:4: image 'logo\.png' is not a chart"):
+        parse_markdown("# T\n\nfirst line\nsecond ![logo](logo.png)\n", source="x.md")
+
+
+def test_locate_maps_markdown_lines_to_where_they_were_written():
+    with pytest.raises(TemplateError, match=r"^page\.j2:30: horizontal rules"):
+        parse_markdown("a\n\n---\n", locate=lambda line: Location.of("page.j2", line * 10))
 
 
 def test_horizontal_rule_is_refused_with_line():

@@ -148,7 +148,7 @@ BAD_INPUTS: list[tuple[str, Breakage, str, str]] = [
      "templates/brief/audience.toml:1", "no template for 'ko'"),
     ("Markdown that is not supported (a horizontal rule)",
      lambda r: edit(r, EN, "## Sales\n", "## Sales\n\n---\n"),
-     f"{EN} (rendered Markdown):8", "horizontal rules are not supported"),  # line 9 in the template
+     f"{EN}:9", "horizontal rules are not supported"),
 ]
 
 
@@ -257,7 +257,7 @@ def test_markdown_images_other_than_charts_are_refused(tmp_path, loopback, image
     edit(root, EN, "## Sales\n", f"## Sales\n\n![secret]({url})\n")
     result = wreport(root, "build", "--format", "pdf")
     assert result.returncode == 1
-    assert f"image '{url}' is not a chart" in result.stderr and f"{EN} (rendered Markdown)" in result.stderr
+    assert f"image '{url}' is not a chart" in result.stderr and f"{EN}:9:" in result.stderr
     assert _Recorder.requests == []
     assert not (root / "out").exists()
 

@@ -330,7 +330,29 @@ def test_wrong_helper_arguments_name_line(mini):
 
 def test_unknown_chart_reference_in_rendered_markdown(mini):
     message = template_error(mini, "text\n\n![Hand-made](chart:mine)\n")
-    assert message.startswith("templates/probe/en.md.j2 (rendered Markdown):3: unknown chart 'mine'")
+    assert message.startswith("templates/probe/en.md.j2:3: unknown chart 'mine'")
+
+
+HEADER = "{#- A header comment\n    on two lines. -#}\n{% import '_shared/macros.md.j2' as m with context -%}\n\n"
+
+
+def test_markdown_error_names_the_template_line_not_the_output_line(mini):
+    # The comment and the import print nothing, so the rule is on line 5 of the output.
+    message = template_error(mini, HEADER + "# Title\n\n{{ term('kicox') }} text\n\n---\n")
+    assert message.startswith("templates/probe/en.md.j2:9: horizontal rules are not supported")
+
+
+def test_markdown_error_in_an_include_names_the_included_file(mini):
+    message = template_error(mini, HEADER + "# Title\n\n{% include '_shared/part.md.j2' %}\n",
+                             **{"_shared/part.md.j2": "{#- part -#}\nfine\n\n* * *\n"})
+    assert message.startswith("templates/_shared/part.md.j2:4: horizontal rules are not supported")
+
+
+def test_markdown_error_in_a_macro_names_the_macro_line(mini):
+    message = template_error(mini, '{% import "_shared/pic.md.j2" as p %}\n# Title\n\n{{ p.logo() }}\n',
+                             **{"_shared/pic.md.j2": "{% macro logo() -%}\nSee\n![logo](logo.png)\n"
+                                                     "{% endmacro %}\n"})
+    assert message.startswith("templates/_shared/pic.md.j2:3: image 'logo.png' is not a chart")
 
 
 def test_language_the_audience_lacks(mini):

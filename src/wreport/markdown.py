@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -60,14 +61,17 @@ _MD = _parser()
 
 
 def parse_markdown(
-    text: str, *, charts: dict[str, ChartSpec] | None = None, source: str = "<markdown>"
+    text: str, *, charts: dict[str, ChartSpec] | None = None, source: str = "<markdown>",
+    locate: Callable[[int], Location] | None = None,
 ) -> tuple[list[Block], list[Footnote]]:
     """Parse ``text`` into blocks and footnotes.
 
     ``charts`` resolves ``chart:<key>`` figures; ``source`` names the text in error messages
-    (a Markdown line number is only useful next to the file it counts in).
+    (a Markdown line number is only useful next to the file it counts in). ``locate`` turns a
+    1-based line of ``text`` into the place it was written, when ``text`` was generated (a
+    template's output has fewer lines than the template, so its line numbers mislead).
     """
-    converter = _Converter(charts or {}, source)
+    converter = _Converter(charts or {}, locate or (lambda line: Location.of(source, line)))
     root = SyntaxTreeNode(_MD.parse(text))
     blocks = converter.blocks(root.children)
     footnotes = [converter.footnote(node) for node in root.children if node.type == "footnote_block"]
@@ -77,15 +81,19 @@ def parse_markdown(
 class _Converter:
     """Walks markdown-it's syntax tree; holds what the walk needs (charts, figure numbers)."""
 
-    def __init__(self, charts: dict[str, ChartSpec], source: str):
+    def __init__(self, charts: dict[str, ChartSpec], locate: Callable[[int], Location]):
         self.charts = charts
-        self.source = source
+        self.locate = locate
         self.figures = 0
+        self.breaks = 0  # line breaks passed so far in the inline content being walked
 
-    def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> TemplateError:
-        """An error at ``node``'s line of the Markdown text (markdown-it counts from 0)."""
-        line = node.map[0] + 1 if node.map else None
-        return TemplateError(message, Location.of(self.source, line), hint)
+    def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None, breaks: int = 0) -> TemplateError:
+        """An error at ``node``'s first line of the Markdown text, plus ``breaks`` lines.
+
+        markdown-it counts lines from 0 and maps a whole block; an inline problem lies
+        ``breaks`` lines into its paragraph.
+        """
+        return TemplateError(message, self.locate(node.map[0] + 1 + breaks) if node.map else None, hint)
 
     # ------------------------------------------------------------ blocks
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
@@ -186,6 +194,7 @@ class _Converter:
     def inlines(self, node: SyntaxTreeNode) -> list[Inline]:
         """The inline content of ``node`` as runs, adjacent runs of equal style merged."""
         out: list[Inline] = []
+        self.breaks = 0
         self._walk(node, Text(""), out)
         return _merge(out)
 
@@ -196,8 +205,10 @@ class _Converter:
             if kind == "text":
                 out.append(replace(style, text=child.content))
             elif kind == "softbreak":
+                self.breaks += 1
                 out.append(replace(style, text=" "))
             elif kind == "hardbreak":
+                self.breaks += 1
                 out.append(LineBreak())
             elif kind == "code_inline":
                 out.append(replace(style, text=child.content, code=True))
@@ -213,9 +224,10 @@ class _Converter:
                 continue  # the back-link markdown-it adds to a note; writers number notes themselves
             elif kind == "image":
                 raise self.error(node, f"image {child.attrs.get('src')!r} is not a chart",
-                                 hint="only ![caption](chart:<key>) alone in a paragraph is supported")
+                                 hint="only ![caption](chart:<key>) alone in a paragraph is supported",
+                                 breaks=self.breaks)
             else:
-                raise self.error(node, f"unsupported Markdown inline element: {kind}")
+                raise self.error(node, f"unsupported Markdown inline element: {kind}", breaks=self.breaks)
 
 
 def _merge(runs: list[Inline]) -> list[Inline]:

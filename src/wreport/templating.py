@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
+import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
@@ -445,10 +446,56 @@ def _check_power(base: Any, exponent: Any) -> None:
         raise TemplateError("a power of integers too large to print", hint="take figures from fact()")
 
 
-def environment(project: Project, audience: Audience) -> Sandbox:
-    """The sandbox templates run in: the audience folder first, then the templates folder."""
+def environment(project: Project, audience: Audience, line_marks: bool = False) -> Sandbox:
+    """The sandbox templates run in: the audience folder first, then the templates folder.
+
+    ``line_marks`` adds :class:`_LineMarks`, for tracing a line of output back to the template.
+    """
     loader = jinja2.FileSystemLoader([str(audience.folder), str(project.templates_dir)], encoding="utf-8")
-    return Sandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return Sandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                   extensions=[_LineMarks] if line_marks else [])
+
+
+# ---------------------------------------------------------------- output lines → template lines
+_MARK = re.compile("\ue000(\\d+)\ue001")  # private-use characters: no text or case mapping touches them
+
+
+class _LineMarks(jinja2.ext.Extension):
+    """Ends each line of template text with an invisible mark naming its file and line.
+
+    A template's output has fewer lines than the template (comments, ``{%- -%}``, imports), and
+    macros and includes write lines from other files, so a Markdown error's output line says
+    little. Rendered with these marks, an output line ends with the place its newline was
+    written; the marks sit only in template text, never in what helpers print.
+    """
+
+    def __init__(self, environment: jinja2.Environment):
+        super().__init__(environment)
+        environment.extend(line_marks=[])
+
+    def filter_stream(self, stream: jinja2.lexer.TokenStream) -> Iterator[jinja2.lexer.Token]:
+        for token in stream:
+            if token.type == "data":
+                token = jinja2.lexer.Token(token.lineno, "data", self._marked(token.value, token.lineno, stream))
+            yield token
+
+    def _marked(self, text: str, first_line: int, stream: jinja2.lexer.TokenStream) -> str:
+        lines = text.split("\n")
+        marks = self.environment.line_marks
+        for offset in range(len(lines) - 1):
+            marks.append((stream.filename or stream.name or "", first_line + offset))
+            lines[offset] += f"\ue000{len(marks) - 1}\ue001"
+        return "\n".join(lines)
+
+
+def _template_line(marked: str, line: int, marks: list[tuple[str, int]], project: Project) -> Location | None:
+    """Where output line ``line`` was written: the first mark at or after it, if any."""
+    for text in marked.split("\n")[line - 1:]:
+        found = _MARK.search(text)
+        if found:
+            filename, number = marks[int(found.group(1))]
+            return Location.of(project.relative(filename), number)
+    return None
 
 
 def render_edition(project: Project, audience: str | Audience, lang: str, facts: FactSet, glossary: Glossary,
@@ -463,22 +510,36 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
     style = style or formatting.Style(myriad_group_commas=project.myriad_group_commas)
     edition = _Edition(lang, facts, glossary, style)
     info = audience.editions[lang]
-    env = environment(project, audience)
-    env.globals.update(edition.helpers())
-    env.filters.update(edition.filters())
     context = {"lang": lang, "edition": {"lang": lang, "title": info.title, "subtitle": info.subtitle,
                                          "author": info.author, "subject": info.subject, "date": audience.date}}
-    template_file = audience.template_file(lang)
-    body = _render(env, template_file.name, context, project)
+    body, _ = _render_body(project, audience, edition, context)
     markdown = body.rstrip("\n") + "\n" + _source_notes(edition)
-    shown = f"{project.relative(template_file)} (rendered Markdown)"
-    blocks, footnotes = parse_markdown(markdown, charts=edition.charts, source=shown)
+
+    def locate(line: int) -> Location:
+        """A Markdown line's template file and line, found by rendering again with line marks."""
+        shown = Location.of(f"{project.relative(audience.template_file(lang))} (rendered Markdown)", line)
+        try:
+            marked, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
+        except WreportError:  # the marks upset the template after all: keep the Markdown line
+            return shown
+        return _template_line(marked, line, env.line_marks, project) or shown
+
+    blocks, footnotes = parse_markdown(markdown, charts=edition.charts, locate=locate)
     document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
                         author=info.author, subject=info.subject, keywords=list(info.keywords),
                         date=audience.date.isoformat(), date_text=formatting.format_date(audience.date, lang, "day"),
                         labels=dict(UI_LABELS[lang]))
     return RenderedEdition(audience=audience.name, lang=lang, markdown=markdown, document=document,
                            facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources)
+
+
+def _render_body(project: Project, audience: Audience, edition: _Edition, context: dict[str, Any],
+                 line_marks: bool = False) -> tuple[str, Sandbox]:
+    """The edition's template rendered with ``edition``'s helpers, and the environment used."""
+    env = environment(project, audience, line_marks)
+    env.globals.update(edition.helpers())
+    env.filters.update(edition.filters())
+    return _render(env, audience.template_file(edition.lang).name, context, project), env
 
 
 def _source_notes(edition: _Edition) -> str:
