@@ -118,6 +118,14 @@ def test_templates_hold_no_hand_typed_numbers(built) -> None:
         assert found == [], f"{path.name}: {found}"
 
 
+def test_templates_pluralise_terms_through_the_glossary(built) -> None:
+    """``{{ term("x") }}s`` breaks on irregular plurals; term("x", "plural") takes the glossary's."""
+    project, _, _, _ = built
+    for path in project.templates_dir.rglob("*.j2"):
+        hacks = re.findall(r"[^\n]{0,30}\}\}s\b", path.read_text(encoding="utf-8"))
+        assert hacks == [], f"{path.name}: {hacks}"
+
+
 def test_wreport_check_finds_nothing_wrong_in_the_templates(built) -> None:
     project, _, _, _ = built
     findings = [f for f in run_checks(project, AUDIENCES) if f.check in TEMPLATE_CHECKS]

@@ -272,6 +272,21 @@ def test_empty_fields_and_counted_noun_forms(tmp_path):
     ]
 
 
+def test_any_term_may_have_a_plural_and_only_counted_nouns_need_one(tmp_path):
+    path = tmp_path / "terms.csv"
+    path.write_text(f"{HEADER}\nmini_cluster,미니클러스터,mini-cluster,,policy-term,mini-clusters,,,\n"
+                    "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KICOX,organisation,,,,\n",
+                    encoding="utf-8")
+    glossary = load_glossary(path)
+    assert (glossary.get("mini_cluster").en_plural, glossary.get("kicox").en_plural) == ("mini-clusters", "")
+
+
+@pytest.mark.parametrize("key, plural", [("mini_cluster", "mini-clusters"), ("support_institution",
+                         "support institutions"), ("intl_procurement", "international procurement markets")])
+def test_real_glossary_has_plurals_of_the_terms_the_briefs_pluralise(glossary, key, plural):
+    assert glossary.get(key).en_plural == plural
+
+
 def test_forbidden_variant_equal_to_an_agreed_name(tmp_path):
     text = (f"{HEADER}\n{ROW}\n"
             "gangwon,강원도,Gangwon Province,,place,,,,Kangwon Province|wonju medical industry techno valley\n")
