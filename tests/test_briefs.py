@@ -118,6 +118,15 @@ def test_templates_hold_no_hand_typed_numbers(built) -> None:
         assert found == [], f"{path.name}: {found}"
 
 
+@pytest.mark.parametrize("lang, wording", [("en", "36 mini-clusters at work nationwide"),
+                                            ("ko", "미니클러스터 36개 가운데")])
+def test_counts_of_mini_clusters_name_mini_clusters(built, lang: str, wording: str) -> None:
+    _, _, _, paths = built
+    text = squash(pdf_text(paths[("policy-brief", lang, "pdf")]))
+    assert squash(wording) in text
+    assert not re.search(r"\d(clusters|개클러스터)", text)
+
+
 def test_templates_pluralise_terms_through_the_glossary(built) -> None:
     """``{{ term("x") }}s`` breaks on irregular plurals; term("x", "plural") takes the glossary's."""
     project, _, _, _ = built

@@ -100,6 +100,20 @@ def test_real_facts_render_in_house_style(real):
     members = fact_set.get("wonju_minicluster_members_2007")
     assert members.formatted("ko", glossary) == "380여 명"
     assert members.formatted("en", glossary) == "more than 380 members"
+    miniclusters = fact_set.get("innovation_cluster_miniclusters_2007")
+    assert (miniclusters.formatted("ko", glossary), miniclusters.formatted("en", glossary)) == ("36개", "36 mini-clusters")
+
+
+MINI_CLUSTER_COUNTS = ("wonju_minicluster_fields_2007", "wonju_miniclusters_year1", "wonju_server_miniclusters_year1",
+                       "wonju_miniclusters_year2_plan", "innovation_cluster_miniclusters_2007",
+                       "innovation_cluster_miniclusters_per_complex_min_2007",
+                       "innovation_cluster_miniclusters_per_complex_max_2007", "wonju_miniclusters_2007_10")
+
+
+def test_real_counts_of_mini_clusters_are_not_counted_as_clusters(real):
+    fact_set, _ = real
+    assert {fact.counted for fact in fact_set if fact.id in MINI_CLUSTER_COUNTS} == {"mini_clusters"}
+    assert [fact.id for fact in fact_set if fact.counted == "clusters"] == []
 
 
 def test_real_derived_facts_and_conflicts(real):

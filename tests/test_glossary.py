@@ -96,6 +96,7 @@ AGREED_COUNTED_NOUNS = [
     ("universities", "대학", "개", "university", "universities"), ("cases", "사례", "건", "case", "cases"),
     ("visitors", "방문객", "명", "visitor", "visitors"), ("buyers", "바이어", "명", "buyer", "buyers"),
     ("years", "연", "년", "year", "years"),
+    ("mini_clusters", "미니클러스터 수", "개", "mini-cluster", "mini-clusters"),
 ]
 
 
@@ -104,6 +105,12 @@ def test_agreed_counted_nouns(glossary, key, ko, counter, singular, plural):
     noun = glossary.counted_noun(key)
     assert glossary.get(key).ko == ko
     assert (noun.ko_counter, noun.en_singular, noun.en_plural) == (counter, singular, plural)
+
+
+def test_mini_cluster_counts_have_their_own_noun_apart_from_the_policy_term(glossary):
+    assert glossary.get("미니클러스터").id == "mini_cluster"
+    assert glossary.get("mini_clusters").ko != glossary.get("mini_cluster").ko
+    assert format_quantity(36, "count", "en", counted=glossary.counted_noun("mini_clusters")) == "36 mini-clusters"
 
 
 def test_every_counted_noun_formats_a_count(glossary):
