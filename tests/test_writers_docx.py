@@ -225,6 +225,51 @@ def _note_texts(footnotes_xml: str) -> list[str]:
             for note in notes if note.get(qn("w:type")) is None]
 
 
+def cited_twice_document() -> Document:
+    """Two sources, cited five times: in text, in table cells (as the key-figures table does), and again later."""
+    def cell(text: str, number: int) -> TableCell:
+        return TableCell([Text(text), FootnoteRef(number)])
+
+    blocks = [Paragraph([Text("Firms"), FootnoteRef(1), Text(" and exports"), FootnoteRef(2), Text(".")]),
+              Table([TableCell([Text("Indicator")])], [[cell("Firms", 1)], [cell("Area", 1)]],
+                    caption=[Text("Key figures")]),
+              Paragraph([Text("Exports again"), FootnoteRef(2), Text(".")])]
+    notes = [Footnote(1, [Text("Financial News, 2007.")]), Footnote(2, [Text("Kangwon Domin Ilbo, 2017.")])]
+    return Document(lang="en", title="T", blocks=blocks, footnotes=notes)
+
+
+def test_a_note_cited_again_is_one_footnote_and_noteref_fields_to_it():
+    data = render_docx(cited_twice_document())
+    assert _note_texts(part_xml(data, "word/footnotes.xml")) == ["Financial News, 2007.", "Kangwon Domin Ilbo, 2017."]
+    body = open_docx(data).element.body
+    references = body.xpath(".//w:footnoteReference/@w:id")
+    assert references == ["1", "2"]
+    # each note's one marker sits inside a hidden bookmark that the later markers refer to
+    marked = {}
+    for start in body.xpath(".//w:bookmarkStart[starts-with(@w:name, '_Ref')]"):
+        run = start.getnext()
+        marked[start.get(qn("w:name"))] = run.xpath("./w:footnoteReference/@w:id")[0]
+        assert run.getnext().tag == qn("w:bookmarkEnd") and run.getnext().get(qn("w:id")) == start.get(qn("w:id"))
+    fields = [text.getparent() for text in body.iter(qn("w:instrText")) if "NOTEREF" in text.text]
+    instructions = [run.findtext(qn("w:instrText")).split() for run in fields]
+    assert [marked[words[1]] for words in instructions] == ["1", "1", "2"]
+    assert all(words[0] == "NOTEREF" and words[2:] == ["\\f", "\\h"] for words in instructions)
+    # the cached result a reader sees is the note's number, superscript like the first marker
+    results = [run.getnext().getnext() for run in fields]  # instruction, separate, result
+    assert [(r.findtext(qn("w:t")), r.xpath("string(./w:rPr/w:rStyle/@w:val)")) for r in results] == \
+        [("1", "FootnoteReference"), ("1", "FootnoteReference"), ("2", "FootnoteReference")]
+
+
+def test_notes_cited_again_are_listed_at_the_end_for_print():
+    word = open_docx(render_docx(cited_twice_document()))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[-3:] == ["Notes", "1. Financial News, 2007.", "2. Kangwon Domin Ilbo, 2017."]
+
+
+def test_notes_each_cited_once_need_no_list_at_the_end(english):
+    assert "Notes" not in [p.text for p in open_docx(english).paragraphs]
+
+
 def test_footnote_reference_without_note_is_a_render_error():
     doc = Document(lang="en", title="T", blocks=[Paragraph([Text("x"), FootnoteRef(3)])],
                    footnotes=[Footnote(1, [Text("only one")])])

@@ -155,12 +155,25 @@ def test_all_text_is_escaped():
     assert tree.find(".//main//a").get("href") == 'http://e.x/"><script>'
 
 
-def test_a_note_cited_twice_floats_once_and_is_linked_the_second_time():
+def test_a_note_cited_twice_floats_once_and_the_second_marker_links_to_the_notes_at_the_end():
     doc = Document(lang="en", title="T", blocks=[Paragraph([Text("a"), FootnoteRef(1), Text(" b"), FootnoteRef(1)])],
                    footnotes=[Footnote(1, [Text("the note")])])
     tree = lxml_html.fromstring(render_html(doc).encode())
-    assert len(tree.findall(".//span[@class='fn']")) == 1
+    assert [span.get("id") for span in tree.findall(".//span[@class='fn']")] == ["fnref-1"]
     assert tree.find(".//sup[@class='fn-call']/a").get("href") == "#fn-1"
+    listed = tree.find(".//section[@class='endnotes']//li")
+    assert (listed.get("id"), listed.get("value"), listed.text_content()) == ("fn-1", "1", "the note")
+
+
+@pytest.mark.parametrize("embed_assets", [False, True])
+def test_a_marker_that_would_read_as_an_exponent_is_spaced(embed_assets):
+    doc = Document(lang="en", title="T", blocks=[Paragraph([
+        Text("429,000 m²"), FootnoteRef(1), Text(" 9,000㎡"), FootnoteRef(1), Text(" in 2016"), FootnoteRef(2),
+        FootnoteRef(1), Text(" firms"), FootnoteRef(2), Text(" 14.9%"), FootnoteRef(2)])],
+        footnotes=[Footnote(1, [Text("one")]), Footnote(2, [Text("two")])])
+    tree = lxml_html.fromstring(render_html(doc, embed_assets=embed_assets).encode())
+    markers = tree.xpath(".//main//*[@class='fn' or starts-with(@class, 'fn ') or starts-with(@class, 'fn-call')]")
+    assert ["spaced" in m.get("class") for m in markers] == [True, True, True, True, False, False]
 
 
 def test_an_uncited_note_is_kept_as_an_endnote():

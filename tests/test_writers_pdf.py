@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import subprocess
 import sys
 import threading
@@ -18,7 +19,8 @@ import pytest
 
 from sample_documents import english_document, export_chart, korean_document
 from wreport.charts import render_png
-from wreport.document import Document, Figure, Paragraph, Table, TableCell, Text
+from wreport.document import (Document, Figure, Footnote, FootnoteRef, Heading, LineBreak, PageBreak, Paragraph,
+                              Table, TableCell, Text)
 from wreport.errors import RenderError, WreportError
 from wreport.writers import html as html_writer
 from wreport.writers.html import WORD_JOINER
@@ -174,6 +176,76 @@ def test_a_table_of_long_korean_words_stays_within_the_text_width():
 def test_without_overflow_wrap_the_same_table_runs_off_the_page():
     """The check above can fail: glued words alone would push columns past the page edge."""
     assert max(text_starts_x(wide_table_pdf(["th, td { overflow-wrap: normal }"]))) > 595.28
+
+
+# ---------------------------------------------------------------- footnotes on paper
+def cited_on_two_pages() -> Document:
+    return Document(lang="en", title="T", blocks=[
+        Paragraph([Text("Firms"), FootnoteRef(1)]), PageBreak(),
+        Paragraph([Text("Firms again"), FootnoteRef(1), Text(" and exports"), FootnoteRef(2)])],
+        footnotes=[Footnote(1, [Text("Financial News, 2007.")]), Footnote(2, [Text("KHA journal, 2006.")])])
+
+
+def test_a_note_cited_again_pages_later_resolves_to_the_notes_at_the_end():
+    """A note prints at the foot of its first citation's page; the brief ends with every note, numbered,
+    and a marker repeated on a later page links there."""
+    document = reader(render_pdf(cited_on_two_pages()))
+    first, last = (page.extract_text() for page in document.pages)
+    assert "1. Financial News, 2007." in first
+    notes = last[last.index("Notes"):]
+    assert "Financial News, 2007." in notes and "KHA journal, 2006." in notes
+    links = [annotation.get_object()["/Dest"] for annotation in document.pages[1]["/Annots"]]
+    assert links == ["fn-1"]
+    assert document.get_page_number(document.named_destinations["fn-1"].page) == 1
+
+
+def test_notes_each_cited_once_are_not_repeated_at_the_end():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([Text("Firms"), FootnoteRef(1)])],
+                   footnotes=[Footnote(1, [Text("Financial News, 2007.")])])
+    assert "Notes" not in text_of(render_pdf(doc, variant=None))
+
+
+def marker_gaps(doc: Document) -> dict[str, float]:
+    """For each word directly followed by a note marker ("1"), the space between them, in points."""
+    layout = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=render_pdf(doc, variant=None),
+                            capture_output=True, check=True).stdout.decode()
+    words = [(float(x0), float(x1), text) for x0, x1, text in
+             re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', layout)]
+    return {word: round(start - end, 1) for (_, end, word), (start, _, text) in zip(words, words[1:])
+            if text in ("1", "2") and start - end < 3}
+
+
+def test_a_marker_after_a_number_or_a_square_metre_stands_apart():
+    """m²¹ and 2016² read as exponents: a thin space there makes the marker read as a note; after a
+    word the marker stays close."""
+    doc = Document(lang="en", title="T", blocks=[Paragraph([
+        Text("Site 429,000 m²"), FootnoteRef(1), Text(" or 42만 9,000㎡"), FootnoteRef(1), Text(" in 2016"),
+        FootnoteRef(2), Text(" by firms"), FootnoteRef(2), Text(".")])],
+        footnotes=[Footnote(1, [Text("Financial News, 2007.")]), Footnote(2, [Text("KHA journal, 2006.")])])
+    gaps = marker_gaps(doc)
+    assert gaps["m²"] >= 1.5 and gaps["9,000㎡"] >= 1.5 and gaps["2016"] >= 1.5
+    assert gaps["firms"] < 0.5
+
+
+def pages_holding(pdf: bytes, *texts: str) -> list[int]:
+    """The last page each text is on (a heading is also on the contents page)."""
+    pages = [page.extract_text() for page in reader(pdf).pages]
+    return [max(number for number, page in enumerate(pages) if text in page) for text in texts]
+
+
+@pytest.mark.parametrize("heading", [False, True])
+def test_a_table_caption_is_never_left_alone_at_the_foot_of_a_page(heading):
+    """Push a captioned table (after a heading or not) down the page a line at a time: its heading,
+    caption and first row always share a page."""
+    table = Table([TableCell([Text("Fair")]), TableCell([Text("Deals")])],
+                  [[TableCell([Text(f"Row{i} cell")]), TableCell([Text("3")])] for i in range(1, 6)],
+                  caption=[Text("Trade fair results")])
+    for lines in range(30, 40):
+        filler = Paragraph([node for _ in range(lines) for node in (Text("filler line"), LineBreak())])
+        blocks = [filler, *([Heading(2, [Text("Fairs of 2017")])] if heading else []), table]
+        pdf = render_pdf(Document(lang="en", title="T", blocks=blocks), variant=None)
+        texts = ("Fairs of 2017", "Trade fair results", "Row1") if heading else ("Trade fair results", "Row1")
+        assert len(set(pages_holding(pdf, *texts))) == 1, f"split after {lines} lines"
 
 
 # ---------------------------------------------------------------- metadata and variant

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -201,6 +202,12 @@ def _field_runs(instruction: str, cached: str = "", *, dirty: bool = False, comp
     return runs
 
 
+def _with_style(run, style_id: str):
+    """``run`` in a character style (by id: runs in the footnotes part have no style look-up)."""
+    run.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rStyle w:val="{style_id}"/></w:rPr>'))
+    return run
+
+
 def _field_end():
     return _run(_element("w:fldChar", w_fldCharType="end"))
 
@@ -266,6 +273,8 @@ class _DocxWriter:
         self.labels = {**UI_LABELS[self.doc.lang], **self.doc.labels}
         self.headings = _iter_headings(self.doc.blocks)
         self.bookmarks = _bookmark_names(self.headings)  # parallel to self.headings
+        self.note_bookmarks: dict[int, str] = {}  # note number -> the bookmark around its one marker
+        self.citations: Counter[int] = Counter()  # note number -> markers written so far
         self.link_targets: dict[str, str] = {}  # "#anchor" links go to the first heading with it
         for heading, name in zip(self.headings, self.bookmarks):
             if heading.anchor:
@@ -278,6 +287,7 @@ class _DocxWriter:
             self._table_of_contents()
         for block in self.doc.blocks:
             self._block(block)
+        self._notes_list()
         self._page_furniture()
         self._core_properties()
         _insert_setting(self.word.settings.element, _element("w:updateFields", w_val="true"))
@@ -473,7 +483,9 @@ class _DocxWriter:
             elif isinstance(node, LineBreak):
                 run.append(OxmlElement("w:br"))
             elif isinstance(node, FootnoteRef):
-                self._footnote_reference(run, node)
+                parent.extend(self._footnote_reference(node))
+                link_element, link_target = None, None
+                continue
             parent.append(run)
             link_element, link_target = None, None
 
@@ -497,15 +509,26 @@ class _DocxWriter:
         rel_id = part.relate_to(target, RT.HYPERLINK, is_external=True)
         return _element("w:hyperlink", r_id=rel_id, w_history="1")
 
-    def _footnote_reference(self, run, ref: FootnoteRef) -> None:
-        """A footnote marker in the body, and the note itself in footnotes.xml."""
+    def _footnote_reference(self, ref: FootnoteRef) -> list:
+        """The marker of a note: a real footnote the first time, a NOTEREF field to it after that.
+
+        A Word footnote has exactly one marker, so a source cited twelve times must not become
+        twelve identical notes. Its first marker is wrapped in a hidden ``_Ref`` bookmark; later
+        ones are ``NOTEREF <bookmark> \\f \\h`` fields (Word's own cross-reference to a note: the
+        note's number, formatted as a footnote reference, linked to the note), whose cached result
+        is that number in the footnote reference style, so a reader that never updates fields
+        shows the same superscript number. See docs/docx.md.
+        """
         if not 1 <= ref.number <= len(self.doc.footnotes):
             raise RenderError(f"footnote reference [{ref.number}] has no footnote "
                               f"(the document has {len(self.doc.footnotes)})")
-        note_id, note = self.footnotes.add()
+        self.citations[ref.number] += 1
         reference_style = self._style("footnote reference").style_id
-        run.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:rStyle w:val="{reference_style}"/></w:rPr>'))
-        run.append(_element("w:footnoteReference", w_id=str(note_id)))
+        if ref.number in self.note_bookmarks:
+            runs = _field_runs(f" NOTEREF {self.note_bookmarks[ref.number]} \\f \\h ", str(ref.number))
+            return [_with_style(run, reference_style) for run in runs]
+        note_id, note = self.footnotes.add()
+        run = _with_style(_run(_element("w:footnoteReference", w_id=str(note_id))), reference_style)
         paragraph_element = parse_xml(
             f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self._style("footnote text").style_id}"/></w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{reference_style}"/></w:rPr><w:footnoteRef/></w:r>'
@@ -513,6 +536,23 @@ class _DocxWriter:
         note.append(paragraph_element)
         self._inlines(DocxParagraph(paragraph_element, None), self.doc.footnotes[ref.number - 1].children,
                       part=self.footnotes.part)
+        name = self.note_bookmarks[ref.number] = f"_RefNote{ref.number}"
+        bookmark_id = str(len(self.headings) + ref.number)  # heading bookmarks take ids 0 .. headings - 1
+        return [_element("w:bookmarkStart", w_id=bookmark_id, w_name=name), run,
+                _element("w:bookmarkEnd", w_id=bookmark_id)]
+
+    def _notes_list(self) -> None:
+        """Every note, numbered, at the end, when a note is cited more than once (or never).
+
+        A note prints at the foot of the page of its first marker only; a marker repeated pages
+        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md).
+        """
+        if all(self.citations[note.number] == 1 for note in self.doc.footnotes):
+            return
+        self._paragraph("TOC Heading", self.labels["notes"])
+        for note in self.doc.footnotes:
+            paragraph = self._paragraph("footnote text", f"{note.number}. ")
+            self._inlines(paragraph, note.children)
 
     # ------------------------------------------------------------ page furniture and metadata
     def _page_furniture(self) -> None:

@@ -18,6 +18,7 @@ bookmark labels (those read ``data-label``), so the PDF's outline and properties
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from html import escape
 from importlib import resources
@@ -53,6 +54,9 @@ _KOREAN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7
                      r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\S+")
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
+# superscripts and the CJK squared units. The marker gets a thin gap there (class "spaced").
+_READS_AS_EXPONENT = re.compile(r"[0-9\u00b2\u00b3\u00b9\u2070-\u209f\u3380-\u33ff]$")
 
 
 # ---------------------------------------------------------------- Korean line breaking
@@ -93,7 +97,7 @@ class _Writer:
     for_print: bool
     labels: dict[str, str]
     anchors: dict[int, str] = field(default_factory=dict)  # id(heading) -> its HTML id
-    cited: set[int] = field(default_factory=set)
+    cited: Counter[int] = field(default_factory=Counter)  # note number -> markers written so far
     table_count: int = 0
     figure_count: int = 0
 
@@ -102,16 +106,18 @@ class _Writer:
         """Inline runs as HTML; Korean words joined across adjacent text runs when printing."""
         out: list[str] = []
         run: list[Text] = []
+        previous: Inline | None = None
         for node in nodes:
             if isinstance(node, Text):
                 run.append(node)
-                continue
-            out.append(self._text_run(run))
-            run = []
-            if isinstance(node, LineBreak):
-                out.append("<br>")
-            elif isinstance(node, FootnoteRef):
-                out.append(self._footnote_ref(node.number))
+            else:
+                out.append(self._text_run(run))
+                run = []
+                if isinstance(node, LineBreak):
+                    out.append("<br>")
+                elif isinstance(node, FootnoteRef):
+                    out.append(self._footnote_ref(node.number, spaced=_marker_needs_gap(previous)))
+            previous = node
         out.append(self._text_run(run))
         return "".join(out)
 
@@ -123,19 +129,24 @@ class _Writer:
             texts = join_korean_words([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts])
         return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts))
 
-    def _footnote_ref(self, number: int) -> str:
-        """A note at its reference point (print) or a link to the endnotes (browser)."""
+    def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
+        """A marker: in print, the note itself floated to the page foot at its first citation;
+        otherwise a link to the note in the numbered list at the end (``fn-N``).
+
+        ``spaced`` adds a thin gap before the marker where it would read as an exponent.
+        """
         note = next((n for n in self.doc.footnotes if n.number == number), None)
         if note is None:
             raise RenderError(f"footnote reference [{number}] has no footnote text",
                               hint="every footnote marker needs a matching footnote")
         first = number not in self.cited
-        self.cited.add(number)
+        self.cited[number] += 1
+        gap = " spaced" if spaced else ""
         if self.for_print and first:
-            return f'<span class="fn" id="fn-{number}" data-n="{number}">{self.inlines(note.children)}</span>'
-        target = f"#fn-{number}"
+            return (f'<span class="fn{gap}" id="fnref-{number}" data-n="{number}">'
+                    f"{self.inlines(note.children)}</span>")
         ref_id = f' id="fnref-{number}"' if first else ""
-        return f'<sup class="fn-call"><a href="{target}"{ref_id}>{number}</a></sup>'
+        return f'<sup class="fn-call{gap}"><a href="#fn-{number}"{ref_id}>{number}</a></sup>'
 
     def clean(self, nodes: list[Inline]) -> str:
         """Plain text for attributes (bookmark labels, alt text): escaped, never joined."""
@@ -248,14 +259,16 @@ class _Writer:
                 f"{title}</h2>\n<ol>\n" + "\n".join(entries) + "\n</ol>\n</nav>")
 
     def endnotes(self) -> str:
-        """Notes as a list at the end: all of them in a browser, uncited ones in print."""
-        notes = [n for n in self.doc.footnotes if not self.for_print or n.number not in self.cited]
-        if not notes:
+        """Every note, numbered, in a list at the end: always in a browser; in print when a note
+        is cited more than once (or never). A printed note sits at the foot of its first marker's
+        page only, so a marker repeated pages later resolves to this list (docs/pdf.md)."""
+        notes = self.doc.footnotes
+        if not notes or (self.for_print and all(self.cited[n.number] == 1 for n in notes)):
             return ""
         items = []
         for note in notes:
             back = (f' <a class="fn-back" href="#fnref-{note.number}" aria-label="↩">↩</a>'
-                    if note.number in self.cited else "")
+                    if note.number in self.cited and not self.for_print else "")
             items.append(f'<li id="fn-{note.number}" value="{note.number}">'
                          f"{self.inlines(note.children)}{back}</li>")
         title = escape(self.labels["notes"])
@@ -276,6 +289,14 @@ def _wrap(node: Text, html_text: str) -> str:
     if node.link:
         html_text = f'<a href="{escape(node.link, quote=True)}">{html_text}</a>'
     return html_text
+
+
+def _marker_needs_gap(previous: Inline | None) -> bool:
+    """Whether a note marker after ``previous`` needs a thin gap so it does not read as an exponent
+    (m²¹, 2016²) or run into the marker before it (¹² for notes 1 and 2)."""
+    if isinstance(previous, FootnoteRef):
+        return True
+    return isinstance(previous, Text) and bool(_READS_AS_EXPONENT.search(previous.text))
 
 
 def _headings(doc: Document) -> list[Heading]:
