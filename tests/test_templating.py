@@ -95,6 +95,25 @@ def test_every_audience_problem_is_reported_with_its_line(mini):
     assert any(s.startswith(f"{file}:1: no template for 'en'") for s in shown)
 
 
+def test_contents_is_on_unless_the_audience_turns_it_off(mini):
+    assert render(mini).document.contents is True
+    add_audience(mini, "short", {"en": "# One\n\nText.\n"})
+    toml = mini / "templates" / "short" / "audience.toml"
+    toml.write_text("contents = false\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    project, _, _ = load_mini(mini)
+    assert load_audience(project, "short").contents is False
+    assert render(mini, "short").document.contents is False
+
+
+def test_contents_must_be_true_or_false(mini):
+    write_template(mini, "bad/audience.toml",
+                   'languages = ["en"]\nformats = ["html"]\ndate = 2007-12-10\ncontents = "no"\n[en]\ntitle = "T"\n')
+    write_template(mini, "bad/en.md.j2", "Text.\n")
+    project, _, _ = load_mini(mini)
+    with pytest.raises(ConfigError, match=r"templates/bad/audience\.toml:4: 'contents' must be true or false, not 'no'"):
+        load_audience(project, "bad")
+
+
 # ---------------------------------------------------------------- rendering the fixture
 def test_english_edition_formats_figures_and_cites_sources(mini):
     edition = render(mini)

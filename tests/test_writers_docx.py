@@ -336,6 +336,16 @@ def test_toc_field_is_dirty_and_lists_headings(english):
     assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
 
 
+def test_no_contents_when_the_audience_turns_it_off():
+    doc = sample_document("en")
+    doc.contents = False
+    data = render_docx(doc)
+    word = open_docx(data)
+    assert " TOC " not in part_xml(data, "word/document.xml")
+    assert not [p for p in word.paragraphs if p.style.name == "TOC Heading" or p.style.name.startswith("toc ")]
+    assert [p.style.name for p in word.paragraphs[:5]] == ["Title", "Subtitle", "Author", "Date", "Heading 1"]
+
+
 @pytest.mark.parametrize("lang, before, between, after", [("en", "Page ", " of ", ""), ("ko", "", " / ", "쪽")])
 def test_footer_shows_page_x_of_y_in_the_edition_language(lang, before, between, after):
     word = open_docx(render_docx(sample_document(lang)))

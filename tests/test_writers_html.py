@@ -96,6 +96,13 @@ def test_contents_list_h1_and_h2_with_links_to_the_headings(ko_tree):
     assert unjoin(ko_tree.findtext(".//nav//h2")) == "차례"
 
 
+def test_no_contents_when_the_audience_turns_it_off():
+    doc = Document(lang="en", title="T", contents=False, blocks=[Heading(1, [Text("One")]), Paragraph([Text("x")])])
+    for embed_assets in (False, True):
+        tree = lxml_html.fromstring(render_html(doc, embed_assets=embed_assets).encode())
+        assert tree.find(".//nav") is None and tree.find(".//main/h1").text_content() == "One"
+
+
 def test_a_linked_heading_gives_a_plain_contents_entry():
     doc = Document(lang="en", title="T", blocks=[Heading(1, [Text("See "), Text("KHIDI", link="https://khidi.or.kr")])])
     tree = lxml_html.fromstring(render_html(doc).encode())

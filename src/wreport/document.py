@@ -128,6 +128,7 @@ class Document:
     date: str = ""  # ISO date the content is stamped with (from the inputs, never "now")
     date_text: str = ""  # the same date formatted for the edition's language
     labels: dict[str, str] = field(default_factory=dict)  # UI words: "contents", "page", "of"...
+    contents: bool = True  # print a table of contents (audience.toml: contents = false for short briefs)
 
 
 def plain_text(inlines: list[Inline]) -> str:

@@ -42,7 +42,7 @@ TERM_FORMS = (None, "full", "abbr", "plural")
 CHART_KINDS = ("bar", "line")
 HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
 
-_TOP_KEYS = ("languages", "formats", "date")
+_TOP_KEYS = ("languages", "formats", "date", "contents")
 _EDITION_KEYS = ("title", "subtitle", "author", "subject", "keywords")
 
 
@@ -68,6 +68,7 @@ class Audience:
     formats: tuple[str, ...]
     date: datetime.date
     editions: dict[str, EditionInfo]
+    contents: bool = True  # whether the editions print a table of contents
 
     def template_file(self, lang: str) -> Path:
         return self.folder / f"{lang}{TEMPLATE_SUFFIX}"
@@ -97,6 +98,10 @@ def load_audience(project: Project, name: str) -> Audience:
     languages = checker.choices(config, "languages", LANGUAGES)
     formats = checker.choices(config, "formats", FORMATS)
     date = checker.date(config)
+    contents = config.get("contents", True)
+    if not isinstance(contents, bool):
+        checker.add(f"'contents' must be true or false, not {contents!r}", "contents",
+                    hint="contents = false leaves out the table of contents")
     editions = {lang: info for lang in languages if (info := checker.edition(config, lang)) is not None}
     for key in config:
         if key not in (*_TOP_KEYS, *LANGUAGES):
@@ -109,7 +114,7 @@ def load_audience(project: Project, name: str) -> Audience:
                         "is missing", "languages")
     raise_if_any(checker.problems, f"{len(checker.problems)} problems in {shown}")
     return Audience(name=name, folder=folder, languages=languages, formats=formats, date=date,
-                    editions=editions)
+                    editions=editions, contents=contents)
 
 
 class _AudienceChecker:
@@ -528,7 +533,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
     document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
                         author=info.author, subject=info.subject, keywords=list(info.keywords),
                         date=audience.date.isoformat(), date_text=formatting.format_date(audience.date, lang, "day"),
-                        labels=dict(UI_LABELS[lang]))
+                        labels=dict(UI_LABELS[lang]), contents=audience.contents)
     return RenderedEdition(audience=audience.name, lang=lang, markdown=markdown, document=document,
                            facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources)
 

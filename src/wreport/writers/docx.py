@@ -283,7 +283,7 @@ class _DocxWriter:
     # ------------------------------------------------------------ the whole document
     def write(self) -> None:
         self._title_block()
-        if self.headings:
+        if self.headings and self.doc.contents:
             self._table_of_contents()
         for block in self.doc.blocks:
             self._block(block)

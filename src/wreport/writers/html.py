@@ -244,7 +244,10 @@ class _Writer:
         return "\n".join(parts)
 
     def contents(self) -> str:
-        """The table of contents over H1-H2; page numbers come from target-counter() in print."""
+        """The table of contents over H1-H2; page numbers come from target-counter() in print.
+        None when the audience turned it off (``contents = false``)."""
+        if not self.doc.contents:
+            return ""
         entries = []
         for heading in _headings(self.doc):
             anchor = self.anchors[id(heading)]
