@@ -135,6 +135,15 @@ def test_templates_pluralise_terms_through_the_glossary(built) -> None:
         assert hacks == [], f"{path.name}: {hacks}"
 
 
+def test_korean_templates_choose_particles_with_josa(built) -> None:
+    """A particle typed after a name or figure goes wrong when the glossary or fact changes."""
+    project, _, _, _ = built
+    for path in project.templates_dir.rglob("*.j2"):
+        typed = re.findall(r"[^\n]{0,40}\}\}(?:(?:으로|은|는|이|가|을|를|과|와|로)(?![가-힣])|이었|였|이다)",
+                           path.read_text(encoding="utf-8"))
+        assert typed == [], f"{path.name}: {typed}"
+
+
 def test_wreport_check_finds_nothing_wrong_in_the_templates(built) -> None:
     project, _, _, _ = built
     findings = [f for f in run_checks(project, AUDIENCES) if f.check in TEMPLATE_CHECKS]

@@ -218,6 +218,22 @@ def test_date_filter_refuses_a_precision_finer_than_known(mini):
     assert message.startswith("templates/probe/en.md.j2:1: '2007-06' is known only to the month, not the day")
 
 
+def test_josa_filter_fits_particles_to_terms_and_figures(mini):
+    md = render_text(mini, '{{ term("kicox") | josa("은/는") }} {{ term("wonju_city") | josa("(으)로") }} '
+                           '{{ fact("firms_2007") | josa("이/가") }} {{ fact("export_share", cite=False) | josa("을/를") }} '
+                           '{{ fact("sales_2006", cite=False) | josa("(으)로") }} {{ term("kicox", "abbr") | josa("과/와") }}',
+                     lang="ko")
+    # a cited figure keeps its source marker after the particle, on the word it belongs to
+    assert md.splitlines()[0] == "한국산업단지공단은 원주시로 75개가[^fnnews-2007] 12%를 1,536억 원으로 KICOX와"
+
+
+def test_josa_filter_errors_name_the_template_line(mini):
+    message = template_error(mini, 'x\n{{ term("kicox") | josa("의") }}\n')
+    assert message.startswith("templates/probe/en.md.j2:2: unknown particle '의'; use one of: 은/는")
+    message = template_error(mini, 'x\n\n{{ "黃金" | josa("이/가") }}\n')
+    assert message.startswith("templates/probe/en.md.j2:3: cannot tell how '黃金' ends when read aloud")
+
+
 def test_pagebreak_is_its_own_paragraph(mini):
     add_audience(mini, "probe", {"en": "before {{ pagebreak() }} after\n"})
     blocks = render(mini, "probe").document.blocks

@@ -25,7 +25,7 @@ import jinja2
 import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import formatting
+from . import formatting, josa
 from .document import UI_LABELS, ChartSpec, Document
 from .errors import ConfigError, Location, TemplateError, WreportError, raise_if_any
 from .facts import Fact, FactSet, PartialDate, parse_partial_date
@@ -235,7 +235,7 @@ class _Edition:
                 "term": self.term, "chart": self.chart, "pagebreak": pagebreak}
 
     def filters(self) -> dict[str, Callable[..., str]]:
-        return {"date": self.date, "period": self.period}
+        return {"date": self.date, "period": self.period, "josa": with_particle}
 
     def _fact(self, fact_id: str) -> Fact:
         """Look a fact up and record it as used (the QA checks compare what each edition used)."""
@@ -361,6 +361,25 @@ class _Edition:
 def pagebreak() -> str:
     """The Markdown for a page break: ``\\newpage`` in a paragraph of its own."""
     return f"\n\n{PAGE_BREAK}\n\n"
+
+
+_TRAILING_NOTES = re.compile(r"(?:\[\^[^\]\s]+\])+$")
+
+
+def with_particle(value: Any, particle: str) -> str:
+    """Filter ``josa``: the Korean particle that fits ``value``, as in ``{{ term("wmit") | josa("은/는") }}``.
+
+    A cited fact ends with its source markers (75개[^a]); the particle goes before them, onto the
+    word it belongs to (75개가[^a]).
+    """
+    text = str(value)
+    notes = _TRAILING_NOTES.search(text)
+    word = text[:notes.start()] if notes else text
+    try:
+        return josa.attach(word, particle) + (notes.group() if notes else "")
+    except ValueError as exc:
+        raise TemplateError(str(exc), hint="write the particle after the value yourself, or see the josa "
+                                           "filter in docs/templates.md") from None
 
 
 _KO_MONEY = {"KRW": "원", "USD": "달러"}
@@ -588,7 +607,7 @@ def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError
         return TemplateError(f"not allowed in a template: {exc}", where,
                              hint="templates may only use the helpers and plain values")
     if isinstance(exc, jinja2.UndefinedError):
-        return TemplateError(str(exc), where, hint=f"helpers: {', '.join(HELPERS)}; filters: date, period; "
+        return TemplateError(str(exc), where, hint=f"helpers: {', '.join(HELPERS)}; filters: date, period, josa; "
                                                    "variables: lang, edition")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"template not found: {exc.name}", where,
