@@ -86,6 +86,12 @@ class Plan:
     def pending(self) -> list[Task]:
         return [task for task in self.tasks if task.current is None]
 
+    def workers(self, jobs: int | None = None) -> int:
+        """How many processes :func:`run` renders in: ``jobs`` (default and ceiling: one per
+        core), but no more than there are editions to render; 1 means this process."""
+        editions = {(task.edition.audience.name, task.edition.lang) for task in self.pending}
+        return max(1, min(jobs or default_jobs(), default_jobs(), len(editions)))
+
 
 def _render_html(doc: Document) -> bytes:
     from .writers.html import render_html
@@ -230,6 +236,9 @@ def _make(job: _Job, done: Callable[[str, _Made], None] | None = None) -> dict[s
     return made
 
 
+_GC_THRESHOLDS = (100_000, 50, 100)  # CPython's defaults: (700, 10, 10)
+
+
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
     """Let the cyclic garbage collector run less often while rendering. WeasyPrint's layout
@@ -237,7 +246,7 @@ def _fewer_collections() -> Iterator[None]:
     walk them again and again: with these, a PDF renders about 15% faster (measured, see
     bench/README.md). Memory stays bounded: generation 0 is still collected every 100,000 objects."""
     previous = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*_GC_THRESHOLDS)
     try:
         yield
     finally:
@@ -255,9 +264,8 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
 
     ``progress`` is told of each output as it is ready (up-to-date ones first, then the rest as
     they finish rendering). ``jobs`` caps the worker processes (default and ceiling: the number
-    of cores); with one job, or one output to make, everything runs in this process.
+    of cores); with one job, or one edition to make, everything runs in this process.
     """
-    jobs = max(1, min(jobs or default_jobs(), default_jobs()))
     outputs: dict[Path, Output] = {}
     for task in built.tasks:
         if task.current is not None:
@@ -265,7 +273,7 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
             if progress is not None:
                 progress(task.current)
     pending = built.pending
-    made = _make_all(built, pending, jobs, progress)
+    made = _make_all(built, pending, built.workers(jobs), progress)
     record = BuildRecord(built.out_dir)
     for task in pending:
         _make_folder(task.path.parent)
@@ -296,10 +304,10 @@ def _output(task: Task, made: _Made) -> Output:
                   BUILT, made.seconds)
 
 
-def _make_all(built: Plan, pending: list[Task], jobs: int,
+def _make_all(built: Plan, pending: list[Task], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
-    """Render every pending output, one task per edition, in this process or in a pool; keyed by
-    output path."""
+    """Render every pending output, one task per edition, in this process (``workers`` 1) or in
+    a pool; keyed by output path."""
     groups = _editions_of(built, pending)
     made: dict[Path, _Made] = {}
 
@@ -308,7 +316,7 @@ def _make_all(built: Plan, pending: list[Task], jobs: int,
         if progress is not None:
             progress(_output(task, result))
 
-    if jobs == 1 or len(groups) <= 1:
+    if workers == 1:
         with _fewer_collections():
             for job, tasks in groups:  # plan order, so the first error is the first edition's
                 _make(job, lambda fmt, result, tasks=tasks: finished(tasks[fmt], result))
@@ -322,7 +330,7 @@ def _make_all(built: Plan, pending: list[Task], jobs: int,
         _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
     # The longest template first, so the workers finish at about the same time.
     order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=context, initializer=_start_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
     try:
         futures = {pool.submit(_make, groups[index][0]): index for index in order}
         for future in as_completed(futures):
@@ -370,7 +378,7 @@ def _start_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*_GC_THRESHOLDS)
 
 
 def _context():

@@ -338,7 +338,7 @@ def build_command(
 
     from rich.console import Console
 
-    from .build import default_jobs, prepare, run
+    from .build import prepare, run
     from .progress import BuildProgress, summary
 
     opts = options(ctx)
@@ -346,7 +346,7 @@ def build_command(
     plan = prepare(project_of(ctx), audiences=audience or None, langs=_split(lang), formats=_split(fmt),
                    out_dir=out, force=force)
     shown = {task.path: _shown(task.path) for task in plan.tasks}
-    workers = min(jobs or default_jobs(), default_jobs(), max(1, len(plan.pending)))
+    workers = plan.workers(jobs)
     _say(ctx, f"{len(plan.tasks)} outputs in {_shown(plan.out_dir)}: {len(plan.pending)} to build "
               f"({workers} process{'es' if workers > 1 else ''}), {len(plan.tasks) - len(plan.pending)} up to date")
     if opts.quiet:
