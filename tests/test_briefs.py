@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from wreport.build import build
 from wreport.checks import hand_typed_numbers, run_checks, template_prose
+from wreport.document import Paragraph, Text, plain_text
 from wreport.formatting import Style
 from wreport.templating import render_edition
 
@@ -99,6 +100,33 @@ def test_page_counts(built) -> None:
     for lang in LANGS:
         assert 6 <= pages[("policy-brief", lang, "pdf")] <= 10, pages
         assert pages[("partner-brief", lang, "pdf")] == 2, pages
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_brief_ends_with_every_source_note_numbered(built, audience: str, lang: str) -> None:
+    """A source is cited again pages after the footnote that names it: the markers resolve to the
+    numbered notes at the end of the brief."""
+    project, facts, glossary, paths = built
+    doc = render_edition(project, audience, lang, facts, glossary).document
+    lines = pdf_text(paths[(audience, lang, "pdf")]).splitlines()
+    start = max(i for i, line in enumerate(lines) if line.strip() == doc.labels["notes"])
+    notes = squash("\n".join(lines[start:]))
+    assert doc.footnotes
+    for note in doc.footnotes:
+        assert squash(plain_text(note.children)) in notes, note.number
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_only_the_policy_brief_has_a_contents_page(built, lang: str) -> None:
+    """The two-page partner brief (contents = false) starts its text on the title page."""
+    project, facts, glossary, paths = built
+    for audience, text_on_page in (("policy-brief", 1), ("partner-brief", 0)):
+        doc = render_edition(project, audience, lang, facts, glossary).document
+        opening = next(block for block in doc.blocks if isinstance(block, Paragraph)).children[0]
+        assert isinstance(opening, Text)
+        pages = [squash(page.extract_text()) for page in PdfReader(paths[(audience, lang, "pdf")]).pages]
+        assert squash(opening.text[:20]) in pages[text_on_page], audience
 
 
 def test_recorded_conflicts_are_shown_from_both_sides(built) -> None:

@@ -545,11 +545,15 @@ class _DocxWriter:
         """Every note, numbered, at the end, when a note is cited more than once (or never).
 
         A note prints at the foot of the page of its first marker only; a marker repeated pages
-        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md).
+        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title looks
+        like the document's top-level headings but stays out of the contents: TOC Heading (Heading
+        1's look at body outline level) under a contents, the top heading style when there is none.
         """
         if all(self.citations[note.number] == 1 for note in self.doc.footnotes):
             return
-        self._paragraph("TOC Heading", self.labels["notes"])
+        top = min((_word_level(heading) for heading in self.headings), default=1)
+        with_contents = self.doc.contents and self.headings
+        self._paragraph("TOC Heading" if with_contents else f"Heading {top}", self.labels["notes"])
         for note in self.doc.footnotes:
             paragraph = self._paragraph("footnote text", f"{note.number}. ")
             self._inlines(paragraph, note.children)
