@@ -188,7 +188,9 @@ def test_preview_serves_rerenders_on_change_and_stops_on_ctrl_c(tmp_path):
     root = copy_mini(tmp_path)
     command = [sys.executable, "-c", "from wreport.cli import main; main()",
                "--project", str(root), "preview", "--lang", "en", "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A background shell hands its children Ctrl-C ignored; the preview must get it as a user would.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         line = process.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
@@ -208,6 +210,14 @@ def test_preview_serves_rerenders_on_change_and_stops_on_ctrl_c(tmp_path):
     assert process.returncode == 0
     assert "rendered brief (en), version 2" in err and err.rstrip().endswith("stopped")
     assert not (root / "out").exists()  # previewing writes nothing
+
+
+def test_preview_stops_by_itself_after_the_time_asked(tmp_path):
+    root = copy_mini(tmp_path)
+    result = wreport("--project", str(root), "preview", "--port", "0", "--stop-after", "1")
+    assert result.returncode == 0
+    assert re.match(r"previewing brief \(ko\) at http://127\.0\.0\.1:\d+/ \(stops after 1 s, or Ctrl-C\)", result.stdout)
+    assert result.stderr.rstrip().endswith("stopped")
 
 
 def test_preview_port_in_use_is_one_line(tmp_path):

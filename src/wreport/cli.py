@@ -412,6 +412,8 @@ def preview_command(
                                        help="ko or en. Default: the audience's first language."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT",
                              help="Port on 127.0.0.1 (0 picks a free one)."),
+    stop_after: Optional[float] = typer.Option(None, "--stop-after", min=0, metavar="SECONDS",
+                                               help="Stop by itself after SECONDS. Default: run until Ctrl-C."),
 ) -> None:
     """Serve one edition as HTML on http://127.0.0.1:PORT/ and re-render it whenever a template or
     data file changes; an open page reloads itself. Ctrl-C stops. Nothing is written to out/."""
@@ -426,9 +428,10 @@ def preview_command(
             typer.echo(message, err=True)
 
     def ready(url: str) -> None:
-        typer.echo(f"previewing {chosen.name} ({lang}) at {url} (Ctrl-C stops)")
+        until = f"stops after {stop_after:g} s, or Ctrl-C" if stop_after is not None else "Ctrl-C stops"
+        typer.echo(f"previewing {chosen.name} ({lang}) at {url} ({until})")
 
-    serve(Preview(project, chosen, lang, say=say), port, on_ready=ready,
+    serve(Preview(project, chosen, lang, say=say), port, on_ready=ready, stop_after=stop_after,
           log=(lambda line: typer.echo(line, err=True)) if opts.verbose and not opts.quiet else None)
     say("stopped")
 

@@ -145,8 +145,10 @@ def _handler(preview: Preview, log: Callable[[str], None] | None) -> type[BaseHT
 
 
 def serve(preview: Preview, port: int, stop: threading.Event | None = None,
-          on_ready: Callable[[str], None] | None = None, log: Callable[[str], None] | None = None) -> None:
-    """Serve until ``stop`` is set or Ctrl-C, re-rendering on changes; ``on_ready`` gets the URL.
+          on_ready: Callable[[str], None] | None = None, log: Callable[[str], None] | None = None,
+          stop_after: float | None = None) -> None:
+    """Serve until ``stop`` is set, ``stop_after`` seconds have passed, or Ctrl-C, re-rendering on
+    changes; ``on_ready`` gets the URL.
 
     Port 0 takes any free port. A port in use is a :class:`ConfigError`, not a traceback.
     """
@@ -162,8 +164,9 @@ def serve(preview: Preview, port: int, stop: threading.Event | None = None,
     if on_ready is not None:
         on_ready(f"http://{HOST}:{server.server_port}/")
     stop = stop or threading.Event()
+    deadline = None if stop_after is None else time.monotonic() + stop_after
     try:
-        while not stop.wait(POLL_SECONDS):
+        while not stop.wait(POLL_SECONDS) and (deadline is None or time.monotonic() < deadline):
             preview.refresh()
     except KeyboardInterrupt:
         pass
