@@ -227,6 +227,29 @@ def test_josa_filter_fits_particles_to_terms_and_figures(mini):
     assert md.splitlines()[0] == "한국산업단지공단은 원주시로 75개가[^fnnews-2007] 12%를 1,536억 원으로 KICOX와"
 
 
+def test_fact_without_noun_is_the_bare_count_and_keeps_its_source(mini):
+    md = render_text(mini, 'between {{ fact("firms_2007", noun=False, cite=False) }} and '
+                           '{{ fact("firms_2007") }}\n')
+    assert md.splitlines()[0] == "between 75 and 75 companies[^fnnews-2007]"
+    md = render_text(mini, '{{ fact("firms_2007", noun=False) }}~{{ fact("firms_2007", cite=False) }}\n', lang="ko")
+    assert md.splitlines()[0] == "75[^fnnews-2007]~75개"
+
+
+def test_fact_without_noun_keeps_the_approximation(mini):
+    facts_file = mini / "seeds" / "facts.yaml"
+    text = facts_file.read_text(encoding="utf-8")
+    start = text.index("id: firms_2007")
+    facts_file.write_text(text[:start] + text[start:].replace("approx: none", "approx: more-than", 1),
+                          encoding="utf-8")
+    assert render_text(mini, '{{ fact("firms_2007", noun=False, cite=False) }}\n').startswith("more than 75\n")
+    assert render_text(mini, '{{ fact("firms_2007", noun=False, cite=False) }}\n', lang="ko").startswith("75여\n")
+
+
+def test_fact_without_noun_refuses_a_measure(mini):
+    message = template_error(mini, 'x\n{{ fact("export_share", noun=False) }}\n')
+    assert message.startswith("templates/probe/en.md.j2:2: fact 'export_share' is in percent, not a count")
+
+
 def test_josa_filter_errors_name_the_template_line(mini):
     message = template_error(mini, 'x\n{{ term("kicox") | josa("의") }}\n')
     assert message.startswith("templates/probe/en.md.j2:2: unknown particle '의'; use one of: 은/는")

@@ -244,10 +244,15 @@ class _Edition:
             self.cited_facts.append(fact_id)
         return fact
 
-    def fact(self, fact_id: str, cite: bool = True) -> str:
-        """The value in the house style, then a footnote marker for each source it rests on."""
+    def fact(self, fact_id: str, cite: bool = True, noun: bool = True) -> str:
+        """The value in the house style, then a footnote marker for each source it rests on.
+
+        ``noun=False`` leaves out a count's noun or counter (4 / 4 rather than 4 mini-clusters /
+        4개), so a sentence can name the noun once for two figures: "between 4 and 7 mini-clusters".
+        """
         fact = self._fact(fact_id)
-        text = escape_markdown(fact.formatted(self.lang, self.glossary, self.style))
+        text = escape_markdown(fact.formatted(self.lang, self.glossary, self.style) if noun
+                               else self._bare_count(fact))
         if not cite:
             return text
         for source in self.facts.provenance(fact_id):
@@ -255,6 +260,15 @@ class _Edition:
                 self.cited_sources.append(source.id)
             text += f"[^{source.id}]"
         return text
+
+    def _bare_count(self, fact: Fact) -> str:
+        """A count without its noun, in the house style (여/about/more than kept): the number is
+        what the formatting module writes when given no counted noun."""
+        if fact.unit != "count":
+            raise TemplateError(f"fact '{fact.id}' is in {fact.unit}, not a count: noun=False applies to counts",
+                                hint="leave out noun=False; other units keep their symbol")
+        approx = None if fact.approx == "none" else fact.approx
+        return formatting.format_quantity(fact.value, fact.unit, self.lang, approx=approx, style=self.style)
 
     def fact_label(self, fact_id: str) -> str:
         """The fact's label in this edition's language (a noun phrase: "exports of ...")."""
