@@ -260,6 +260,27 @@ def test_a_note_cited_again_is_one_footnote_and_noteref_fields_to_it():
         [("1", "FootnoteReference"), ("1", "FootnoteReference"), ("2", "FootnoteReference")]
 
 
+def _text_with_markers(paragraph) -> str:
+    """A paragraph's text as a reader sees it, with "^" for each note marker (first or NOTEREF)."""
+    out = []
+    for run in paragraph.iter(qn("w:r")):
+        if run.find(qn("w:footnoteReference")) is not None or "NOTEREF" in (run.findtext(qn("w:instrText")) or ""):
+            out.append("^")
+        elif run.xpath("string(./w:rPr/w:rStyle/@w:val)") != "FootnoteReference":  # not a field's cached number
+            out.append("".join(t.text for t in run.iter(qn("w:t"))))
+    return "".join(out)
+
+
+def test_a_marker_that_would_read_as_an_exponent_gets_a_narrow_space():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([
+        Text("429,000 m²"), FootnoteRef(1), Text(" 9,000㎡"), FootnoteRef(1), Text(" in 2016"), FootnoteRef(2),
+        FootnoteRef(1), Text(" firms"), FootnoteRef(2), Text(" 14.9%"), FootnoteRef(2)])],
+        footnotes=[Footnote(1, [Text("one")]), Footnote(2, [Text("two")])])
+    body = open_docx(render_docx(doc)).element.body
+    texts = [_text_with_markers(p) for p in body.iter(qn("w:p")) if "429,000" in _text_with_markers(p)]
+    assert texts == ["429,000 m²\u202f^ 9,000㎡\u202f^ in 2016\u202f^\u202f^ firms^ 14.9%^"]
+
+
 def test_notes_cited_again_are_listed_at_the_end_for_print():
     word = open_docx(render_docx(cited_twice_document()))
     texts = [p.text for p in word.paragraphs]

@@ -50,10 +50,14 @@ from ..document import (
     plain_text,
 )
 from ..errors import RenderError
+from .html import marker_needs_gap
 
 REFERENCE = "styles/reference.docx"  # inside the wreport package
 PRINT_DPI = 200  # charts are rendered at print resolution, then fitted to the text column
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
+# Before a note marker that would read as an exponent (2016², m²¹, ¹²): a narrow space that, unlike
+# U+2009, never lets the marker wrap to the next line on its own (the PDF pads the marker instead).
+MARKER_GAP = "\u202f"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
 
 # Paragraph.style values of the tree -> style names in the reference (None: body text).
@@ -470,7 +474,7 @@ class _DocxWriter:
         part = part or self.word.part
         parent = paragraph._p
         link_element, link_target = None, None
-        for node in children:
+        for node, previous in zip(children, [None, *children]):
             run = OxmlElement("w:r")
             if isinstance(node, Text):
                 self._text_run(Run(run, paragraph), node)
@@ -483,6 +487,8 @@ class _DocxWriter:
             elif isinstance(node, LineBreak):
                 run.append(OxmlElement("w:br"))
             elif isinstance(node, FootnoteRef):
+                if marker_needs_gap(previous):
+                    parent.append(_run(text=MARKER_GAP))
                 parent.extend(self._footnote_reference(node))
                 link_element, link_target = None, None
                 continue

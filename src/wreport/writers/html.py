@@ -116,7 +116,7 @@ class _Writer:
                 if isinstance(node, LineBreak):
                     out.append("<br>")
                 elif isinstance(node, FootnoteRef):
-                    out.append(self._footnote_ref(node.number, spaced=_marker_needs_gap(previous)))
+                    out.append(self._footnote_ref(node.number, spaced=marker_needs_gap(previous)))
             previous = node
         out.append(self._text_run(run))
         return "".join(out)
@@ -294,7 +294,7 @@ def _wrap(node: Text, html_text: str) -> str:
     return html_text
 
 
-def _marker_needs_gap(previous: Inline | None) -> bool:
+def marker_needs_gap(previous: Inline | None) -> bool:
     """Whether a note marker after ``previous`` needs a thin gap so it does not read as an exponent
     (m²¹, 2016²) or run into the marker before it (¹² for notes 1 and 2)."""
     if isinstance(previous, FootnoteRef):
