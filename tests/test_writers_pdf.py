@@ -24,7 +24,7 @@ from wreport.document import (Document, Figure, Footnote, FootnoteRef, Heading, 
 from wreport.errors import RenderError, WreportError
 from wreport.writers import html as html_writer
 from wreport.writers.html import WORD_JOINER
-from wreport.writers.pdf import FencedURLFetcher, html_to_pdf, render_pdf
+from wreport.writers.pdf import FencedURLFetcher, html_to_pdf, render_pdf, render_pdf_with_pages
 
 PASSWD = Path("/etc/passwd").read_text().splitlines()[0].encode()  # e.g. b"root:x:0:0:root:..."
 
@@ -307,6 +307,15 @@ def test_unknown_or_clock_stamped_variants_are_refused():
 # ---------------------------------------------------------------- determinism
 def test_two_renders_are_byte_identical(ko_pdf):
     assert render_pdf(korean_document()) == ko_pdf
+
+
+def test_the_page_count_comes_with_the_pdf_and_matches_a_reader(ko_pdf):
+    """The build records page counts from the layout instead of re-reading each PDF."""
+    result = render_pdf_with_pages(korean_document())
+    assert result.data == ko_pdf
+    assert result.pages == len(reader(ko_pdf).pages)
+    two = render_pdf_with_pages(cited_on_two_pages())
+    assert two.pages == len(reader(two.data).pages) == 2
 
 
 def test_renders_in_another_process_are_byte_identical(ko_pdf):

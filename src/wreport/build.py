@@ -93,26 +93,29 @@ class Plan:
         return max(1, min(jobs or default_jobs(), default_jobs(), len(editions)))
 
 
-def _render_html(doc: Document) -> bytes:
+def _render_html(doc: Document) -> tuple[bytes, None]:
     from .writers.html import render_html
 
-    return render_html(doc, embed_assets=True).encode("utf-8")
+    return render_html(doc, embed_assets=True).encode("utf-8"), None
 
 
-def _render_pdf(doc: Document) -> bytes:
-    from .writers.pdf import render_pdf
+def _render_pdf(doc: Document) -> tuple[bytes, int]:
+    """The PDF and its page count, which the layout knows (no need to re-read the bytes)."""
+    from .writers.pdf import render_pdf_with_pages
 
-    return render_pdf(doc)
+    result = render_pdf_with_pages(doc)
+    return result.data, result.pages
 
 
-def _render_docx(doc: Document) -> bytes:
+def _render_docx(doc: Document) -> tuple[bytes, None]:
     from .writers.docx import render_docx
 
-    return render_docx(doc)
+    return render_docx(doc), None
 
 
-# The writers by format; each is imported only when its format is built (WeasyPrint is slow to load).
-WRITERS: dict[str, Callable[[Document], bytes]] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
+# The writers by format, each giving the file's bytes and its page count if known; each is
+# imported only when its format is built (WeasyPrint is slow to load).
+WRITERS: dict[str, Callable[[Document], tuple[bytes, int | None]]] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
 
 # ---------------------------------------------------------------- planning
@@ -228,8 +231,8 @@ def _make(job: _Job, done: Callable[[str, _Made], None] | None = None) -> dict[s
     document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
     made = {}
     for fmt in job.formats:
-        data = WRITERS[fmt](document)
-        made[fmt] = _Made(data, pdf_page_count(data) if fmt == "pdf" else None, time.perf_counter() - start)
+        data, pages = WRITERS[fmt](document)
+        made[fmt] = _Made(data, pages, time.perf_counter() - start)
         start = time.perf_counter()
         if done is not None:
             done(fmt, made[fmt])
@@ -395,7 +398,7 @@ def _context():
 
 # The modules a format's writer loads on first use, imported before forking (see _context).
 _PRELOAD = {"html": ("wreport.writers.html", "matplotlib.figure", "matplotlib.backends.backend_svg"),
-            "pdf": ("wreport.writers.pdf", "matplotlib.figure", "matplotlib.backends.backend_svg", "pypdf"),
+            "pdf": ("wreport.writers.pdf", "matplotlib.figure", "matplotlib.backends.backend_svg"),
             "docx": ("wreport.writers.docx", "matplotlib.figure", "matplotlib.backends.backend_agg")}
 
 
@@ -413,13 +416,3 @@ def build(project: Project, audiences: Iterable[str] | None = None, langs: Itera
           force: bool = False) -> list[Output]:
     """Plan, render and write the outputs (see :func:`prepare` and :func:`run`)."""
     return run(prepare(project, audiences, langs, formats, out_dir, force), jobs=jobs, progress=progress)
-
-
-def pdf_page_count(data: bytes) -> int:
-    """The number of pages of a PDF (WeasyPrint keeps its page tree in compressed object streams,
-    so it takes a PDF reader to count them)."""
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(data)).pages)

@@ -22,6 +22,7 @@ import logging
 import mimetypes
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -131,9 +132,28 @@ def _problems(refused: list[str], messages: list[str], allowed: list[Path]) -> l
     return problems
 
 
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF and its page count, known from the layout (re-reading the bytes with a PDF
+    reader to count pages cost about 0.07 s a file)."""
+
+    data: bytes
+    pages: int
+
+
 def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
                 extra_css: Sequence[str] = (), strict: bool = True) -> bytes:
     """Lay out ``html`` with print.css and the bundled fonts, and return the PDF's bytes.
+
+    See :func:`html_to_pdf_with_pages` for the arguments; this keeps the bytes only.
+    """
+    return html_to_pdf_with_pages(html, variant=variant, project_dir=project_dir, extra_css=extra_css,
+                                  strict=strict).data
+
+
+def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
+                           extra_css: Sequence[str] = (), strict: bool = True) -> PdfResult:
+    """Lay out ``html`` with print.css and the bundled fonts: the PDF's bytes and page count.
 
     ``project_dir`` (when given) is the base for relative URLs and an allowed folder.
     ``extra_css`` are further stylesheets (as text) applied after print.css (like print.css, as
@@ -156,8 +176,10 @@ def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir
             css = [CSS(string=text, base_url=styles_url if index < 2 else base_url,
                        url_fetcher=fetcher, font_config=fonts) for index, text in enumerate(sheets)]
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            pdf = document.write_pdf(stylesheets=css, font_config=fonts, pdf_variant=variant,
-                                     pdf_identifier=identifier)
+            # HTML.write_pdf, in two steps so the layout's page count is kept.
+            options = {"stylesheets": css, "pdf_variant": variant, "pdf_identifier": identifier}
+            laid_out = document.render(font_config=fonts, **options)
+            pdf = PdfResult(laid_out.write_pdf(**options), len(laid_out.pages))
         finally:
             LOGGER.removeHandler(collect)
     if strict:
@@ -169,4 +191,10 @@ def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir
 def render_pdf(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
                extra_css: Sequence[str] = ()) -> bytes:
     """The document as PDF bytes (tagged PDF/A-3a unless another ``variant`` is asked for)."""
-    return html_to_pdf(render_html(doc), variant=variant, project_dir=project_dir, extra_css=extra_css)
+    return render_pdf_with_pages(doc, variant=variant, project_dir=project_dir, extra_css=extra_css).data
+
+
+def render_pdf_with_pages(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
+                          extra_css: Sequence[str] = ()) -> PdfResult:
+    """The document as PDF bytes with its page count (see :func:`render_pdf`)."""
+    return html_to_pdf_with_pages(render_html(doc), variant=variant, project_dir=project_dir, extra_css=extra_css)
