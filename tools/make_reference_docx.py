@@ -210,7 +210,7 @@ def styles_xml() -> str:
         paragraph_style("TableText", "Table Text", spacing(0, 0, single=True), rpr(half_points=19), custom=True),
         table_style(),
         # footnotes
-        paragraph_style("FootnoteText", "footnote text", spacing(after=40, single=True), rpr(half_points=17),
+        paragraph_style("FootnoteText", "footnote text", spacing(after=20, single=True), rpr(half_points=16),
                         priority=99),
         character_style("FootnoteReference", "footnote reference", rpr(superscript=True)),
         # page furniture
