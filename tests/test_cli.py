@@ -155,6 +155,42 @@ def test_errors_are_one_line_with_status_1(tmp_path, args, status, message):
     assert result.stdout == ""
 
 
+def test_a_template_error_during_a_build_is_exactly_one_line(tmp_path):
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ nope( }}\n")
+    result = wreport("--project", str(root), "build")
+    assert result.returncode == 1
+    assert result.stderr == "error: templates/brief/en.md.j2:2: syntax error: unexpected '}', expected ')'\n"
+
+
+def test_on_a_terminal_the_progress_display_is_erased_before_the_error(tmp_path):
+    """With standard error a terminal the live display shows, then clears its own rows: what is
+    left on screen after the last erase is the error line alone, no blank line before it."""
+    import pty
+
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ nope( }}\n")
+    main, child = pty.openpty()
+    command = [sys.executable, "-c", "from wreport.cli import main; main()", "--project", str(root), "build"]
+    process = subprocess.run(command, stdout=subprocess.PIPE, stderr=child, timeout=120,
+                             env={**os.environ, **WIDE, "TERM": "xterm"})
+    os.close(child)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child's end is closed and everything read
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(main)
+    assert process.returncode == 1
+    assert b"waiting" in screen  # the display was shown
+    last = screen.decode().rsplit("\x1b[2K", 1)[1]
+    assert last == "error: templates/brief/en.md.j2:2: syntax error: unexpected '}', expected ')'\r\n"
+
+
 def test_missing_project_is_one_line(tmp_path):
     result = wreport("build", cwd=tmp_path)
     assert result.returncode == 1
