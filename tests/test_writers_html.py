@@ -206,6 +206,14 @@ def test_non_breaking_hyphens_become_held_ascii_hyphens_for_print():
     assert "\u2011" not in out and f"R{WJ}-{WJ}and" in out
 
 
+def test_a_marker_is_held_to_the_word_before_it_for_print():
+    doc = Document(lang="ko", title="T", blocks=[Paragraph([Text("계획이었다"), FootnoteRef(1), Text(". 다음 "),
+                                                            FootnoteRef(1)])], footnotes=[Footnote(1, [Text("주")])])
+    out = render_html(doc)
+    assert f'다{WJ}<span class="fn"' in out  # no line break between 계획이었다 and its marker
+    assert f' {WJ}<sup' not in out and ' <sup class="fn-call"' in out  # after a space, nothing to hold
+
+
 def test_unique_ids_for_headings_with_the_same_anchor():
     doc = Document(lang="en", title="T", blocks=[Heading(1, [Text("A")], anchor="a"), Heading(1, [Text("A")], anchor="a")])
     tree = lxml_html.fromstring(render_html(doc).encode())

@@ -116,6 +116,8 @@ class _Writer:
                 if isinstance(node, LineBreak):
                     out.append("<br>")
                 elif isinstance(node, FootnoteRef):
+                    if self.for_print and _ends_a_word(previous):
+                        out.append(WORD_JOINER)  # Pango may break between Hangul and the marker's digit
                     out.append(self._footnote_ref(node.number, spaced=marker_needs_gap(previous)))
             previous = node
         out.append(self._text_run(run))
@@ -292,6 +294,11 @@ def _wrap(node: Text, html_text: str) -> str:
     if node.link:
         html_text = f'<a href="{escape(node.link, quote=True)}">{html_text}</a>'
     return html_text
+
+
+def _ends_a_word(previous: Inline | None) -> bool:
+    """Whether ``previous`` is text ending in a word, which a note marker must not wrap away from."""
+    return isinstance(previous, Text) and previous.text[-1:].strip() != ""
 
 
 def marker_needs_gap(previous: Inline | None) -> bool:
