@@ -191,6 +191,23 @@ def test_on_a_terminal_the_progress_display_is_erased_before_the_error(tmp_path)
     assert last == "error: templates/brief/en.md.j2:2: syntax error: unexpected '}', expected ')'\r\n"
 
 
+@pytest.mark.parametrize("broken, text, expected", [
+    ("glossary/terms.csv", "x,y\n",
+     "error: glossary/terms.csv:{line}: expected 9 fields, found 2 (quote a field that contains a comma)\n"),
+    ("wreport.toml", "[style\n", "error: wreport.toml:{line}: invalid TOML: Expected ']' at the end of a table "
+                                  "declaration\n"),
+])
+def test_glossary_and_config_errors_name_the_file_relative_to_the_project(tmp_path, broken, text, expected):
+    """Like facts and template errors: file:line from the project root, run from anywhere."""
+    root = copy_mini(tmp_path)
+    path = root / broken
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    result = wreport("--project", str(root), "glossary", "list", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == expected.format(line=line)
+
+
 def test_missing_project_is_one_line(tmp_path):
     result = wreport("build", cwd=tmp_path)
     assert result.returncode == 1

@@ -211,9 +211,9 @@ def _load_inputs(project: Project, data_key: str) -> tuple:
     if data_key not in _inputs:
         from .facts import load_facts
         from .formatting import Style
-        from .glossary import load_glossary
+        from .glossary import project_glossary
 
-        glossary = load_glossary(project.glossary_file)
+        glossary = project_glossary(project)
         _inputs.clear()
         _inputs[data_key] = (load_facts(project, glossary), glossary,
                              Style(myriad_group_commas=project.myriad_group_commas))

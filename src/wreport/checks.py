@@ -30,9 +30,9 @@ from .document import BlockQuote, Document, Figure, Heading, Inline, LineBreak, 
 from .errors import Location, ProblemsError, WreportError
 from .facts import FactSet, load_facts
 from .formatting import Style
-from .glossary import COUNTED_NOUN, Glossary, load_glossary
+from .glossary import COUNTED_NOUN, Glossary, project_glossary
 from .project import Project
-from .templating import (AUDIENCE_FILE, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, list_audiences,
+from .templating import (AUDIENCE_FILE, bare_count, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, list_audiences,
                          load_audience, render_edition)
 
 ERROR = "error"
@@ -352,6 +352,11 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _has_number(number: str | None, text: str) -> bool:
+    """Whether a bare count stands in ``text`` as a whole number (4, not the 4 of 45 or 2,400)."""
+    return bool(number) and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
+
+
 def _search_key(text: str) -> str:
     """Text compared for a name's presence: case, spaces and hyphens ignored."""
     return re.sub(r"[\s\-\u2010-\u2015]+", "", text).casefold()
@@ -393,7 +398,7 @@ class _Run:
     def load_data(self) -> None:
         """Glossary, then facts (checked against the glossary when it loaded); problems → findings."""
         try:
-            self.glossary = load_glossary(self.project.glossary_file)
+            self.glossary = project_glossary(self.project)
         except WreportError as exc:
             self.found.error(exc, "DataError", _GLOSSARY_CHECKS,
                              Location(self.project.relative(self.project.glossary_file)))
@@ -516,7 +521,10 @@ class _Run:
         fact = self.facts.get(fact_id)
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
         figures = {lang: _squash(fact.formatted(lang, self.glossary, style)) for lang in both}
-        present = {lang: figures[lang] in _squash(both[lang].text) for lang in both}
+        # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
+        bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
+        present = {lang: figures[lang] in _squash(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
+                   for lang in both}
         if present["ko"] == present["en"]:
             return
         has, lacks = ("ko", "en") if present["ko"] else ("en", "ko")

@@ -81,10 +81,10 @@ def _facts(ctx: typer.Context):
     the project's house-style options, which every rendering of a fact needs together."""
     from .facts import load_facts
     from .formatting import Style
-    from .glossary import load_glossary
+    from .glossary import project_glossary
 
     project = project_of(ctx)
-    glossary = load_glossary(project.glossary_file)
+    glossary = project_glossary(project)
     return load_facts(project, glossary), glossary, Style(myriad_group_commas=project.myriad_group_commas)
 
 
@@ -167,9 +167,9 @@ def facts_conflicts(ctx: typer.Context) -> None:
 # ---------------------------------------------------------------- glossary commands
 def _glossary(ctx: typer.Context):
     """The project's glossary, loaded and checked."""
-    from .glossary import load_glossary
+    from .glossary import project_glossary
 
-    return load_glossary(project_of(ctx).glossary_file)
+    return project_glossary(project_of(ctx))
 
 
 def _print_terms(terms, title: str) -> None:
@@ -269,9 +269,9 @@ def format_command(
         raise FormatError(f"unknown language {lang!r}", hint="use ko, en or both")
     noun = None
     if counted is not None:
-        from .glossary import load_glossary
+        from .glossary import project_glossary
 
-        noun = load_glossary(project_of(ctx).glossary_file).counted_noun(counted)
+        noun = project_glossary(project_of(ctx)).counted_noun(counted)
     style = Style(myriad_group_commas=not no_group_commas)
     langs = ("ko", "en") if lang == "both" else (lang,)
     lines = [(code, format_quantity(value, unit, code, approx=approx, counted=noun, style=style)) for code in langs]

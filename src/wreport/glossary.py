@@ -22,6 +22,7 @@ from typing import Iterator, Sequence
 
 from .errors import DataError, Location, WreportError, raise_if_any
 from .formatting import CountedNoun
+from .project import Project
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
 REQUIRED = ("id", "ko", "en", "kind")
@@ -86,7 +87,7 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
 class Glossary:
     """The loaded glossary: terms in file order, found by id or Korean term."""
 
-    def __init__(self, terms: Sequence[Term], source: Path | None = None):
+    def __init__(self, terms: Sequence[Term], source: Path | str | None = None):
         self.terms: tuple[Term, ...] = tuple(terms)
         self.source = source
         self._by_id = {term.id: term for term in self.terms}
@@ -161,7 +162,7 @@ class Glossary:
 class _Problems:
     """Problems found in one file, each with its line, raised together at the end."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str):
         self.path = path
         self.items: list[WreportError] = []
 
@@ -172,20 +173,20 @@ class _Problems:
         raise_if_any(self.items, summary=f"{len(self.items)} problems in {self.path}")
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, shown: str) -> str:
     """The file as text; a BOM (as spreadsheets write it) is dropped."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DataError("glossary file not found", Location.of(path),
+        raise DataError("glossary file not found", Location.of(shown),
                         hint="create it or set [paths] glossary in wreport.toml") from None
     except OSError as exc:
-        raise DataError(f"cannot read glossary: {exc.strerror}", Location.of(path)) from None
+        raise DataError(f"cannot read glossary: {exc.strerror}", Location.of(shown)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError("not UTF-8 text", Location.of(path, line),
+        raise DataError("not UTF-8 text", Location.of(shown, line),
                         hint="save the spreadsheet as CSV UTF-8") from None
 
 
@@ -236,7 +237,7 @@ def _header(row: list[str], line: int, problems: _Problems) -> list[str] | None:
     return names
 
 
-def _term(values: dict[str, str], path: Path, line: int, problems: _Problems) -> Term | None:
+def _term(values: dict[str, str], path: Path | str, line: int, problems: _Problems) -> Term | None:
     """One row as a Term, reporting its own problems (empty fields, bad id or kind, counted nouns)."""
     for name in REQUIRED:
         if not values[name]:
@@ -294,7 +295,7 @@ def _check_consistency(terms: list[Term], problems: _Problems) -> None:
                              hint="a name cannot be both agreed and forbidden")
 
 
-def parse_glossary(text: str, path: Path) -> Glossary:
+def parse_glossary(text: str, path: Path | str) -> Glossary:
     """Parse and check glossary CSV text; ``path`` is only used to name the file in messages."""
     problems = _Problems(path)
     records = _records(text, problems)
@@ -320,10 +321,20 @@ def parse_glossary(text: str, path: Path) -> Glossary:
     return Glossary(terms, path)
 
 
-def load_glossary(path: Path | str) -> Glossary:
-    """Read and check the glossary CSV; every problem is reported at once (ProblemsError)."""
+def load_glossary(path: Path | str, shown: str | None = None) -> Glossary:
+    """Read and check the glossary CSV; every problem is reported at once (ProblemsError).
+
+    ``shown`` names the file in messages; :func:`project_glossary` passes the project-relative
+    path, so glossary messages read like the facts' and templates' (glossary/terms.csv:4).
+    """
     path = Path(path)
-    return parse_glossary(_read_text(path), path)
+    shown = shown or str(path)
+    return parse_glossary(_read_text(path, shown), shown)
+
+
+def project_glossary(project: Project) -> Glossary:
+    """The project's glossary, with messages naming it relative to the project root."""
+    return load_glossary(project.glossary_file, project.relative(project.glossary_file))
 
 
 # ---------------------------------------------------------------- exports
@@ -374,7 +385,7 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
 
     file_desc = sub(sub(root, "tbxHeader"), "fileDesc")
     sub(sub(file_desc, "titleStmt"), "title", title)
-    source = glossary.source.name if glossary.source else "the glossary"
+    source = Path(glossary.source).name if glossary.source else "the glossary"
     sub(sub(file_desc, "sourceDesc"), "p", f"Exported by wreport from {source}.")
     body = sub(sub(root, "text"), "body")
     for term in glossary:

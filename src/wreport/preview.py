@@ -62,11 +62,11 @@ def render(project: Project, audience: Audience, lang: str) -> bytes:
     """The edition as the standalone HTML file ``wreport build`` writes."""
     from .facts import load_facts
     from .formatting import Style
-    from .glossary import load_glossary
+    from .glossary import project_glossary
     from .templating import render_edition
     from .writers.html import render_html
 
-    glossary = load_glossary(project.glossary_file)
+    glossary = project_glossary(project)
     facts = load_facts(project, glossary)
     style = Style(myriad_group_commas=project.myriad_group_commas)
     document = render_edition(project, audience, lang, facts, glossary, style).document

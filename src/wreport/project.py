@@ -74,8 +74,9 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error becomes a ConfigError naming the file and line."""
+def read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error becomes a ConfigError naming the file (as ``shown``, the
+    project-relative path, when given) and line."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -83,7 +84,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line = int(found.group(1)) if found else None
         message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
-        raise ConfigError(f"invalid TOML: {message}", Location.of(path, line)) from None
+        raise ConfigError(f"invalid TOML: {message}", Location.of(shown or path, line)) from None
 
 
 def load_project(explicit: Path | None = None, start: Path | None = None) -> Project:
@@ -107,17 +108,17 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
                 hint="run inside a wreport project or pass --project DIR",
             )
     config_file = root / CONFIG_NAME
-    config = read_toml(config_file)
+    config = read_toml(config_file, CONFIG_NAME)  # messages name it as the other files: from the root
     paths_cfg = config.get("paths", {})
     unknown = set(paths_cfg) - set(_DEFAULT_PATHS)
     if unknown:
         raise ConfigError(f"unknown key(s) in [paths]: {', '.join(sorted(unknown))}",
-                          Location.of(config_file),
+                          Location.of(CONFIG_NAME),
                           hint=f"known keys: {', '.join(_DEFAULT_PATHS)}")
     paths = {key: (root / paths_cfg.get(key, default)) for key, default in _DEFAULT_PATHS.items()}
     style = config.get("style", {})
     commas = style.get("myriad_group_commas", True)
     if not isinstance(commas, bool):
-        raise ConfigError("[style] myriad_group_commas must be true or false", Location.of(config_file))
+        raise ConfigError("[style] myriad_group_commas must be true or false", Location.of(CONFIG_NAME))
     name = config.get("project", {}).get("name", root.name)
     return Project(root=root, name=name, paths=paths, myriad_group_commas=commas, config=config)

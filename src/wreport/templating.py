@@ -93,7 +93,7 @@ def load_audience(project: Project, name: str) -> Audience:
                           hint=f"audiences: {known}")
     shown = project.relative(config_file)
     text = config_file.read_text(encoding="utf-8")
-    config = read_toml(config_file)
+    config = read_toml(config_file, shown)
     checker = _AudienceChecker(shown, text)
     languages = checker.choices(config, "languages", LANGUAGES)
     formats = checker.choices(config, "formats", FORMATS)
@@ -252,7 +252,7 @@ class _Edition:
         """
         fact = self._fact(fact_id)
         text = escape_markdown(fact.formatted(self.lang, self.glossary, self.style) if noun
-                               else self._bare_count(fact))
+                               else bare_count(fact, self.lang, self.style))
         if not cite:
             return text
         for source in self.facts.provenance(fact_id):
@@ -260,15 +260,6 @@ class _Edition:
                 self.cited_sources.append(source.id)
             text += f"[^{source.id}]"
         return text
-
-    def _bare_count(self, fact: Fact) -> str:
-        """A count without its noun, in the house style (여/about/more than kept): the number is
-        what the formatting module writes when given no counted noun."""
-        if fact.unit != "count":
-            raise TemplateError(f"fact '{fact.id}' is in {fact.unit}, not a count: noun=False applies to counts",
-                                hint="leave out noun=False; other units keep their symbol")
-        approx = None if fact.approx == "none" else fact.approx
-        return formatting.format_quantity(fact.value, fact.unit, self.lang, approx=approx, style=self.style)
 
     def fact_label(self, fact_id: str) -> str:
         """The fact's label in this edition's language (a noun phrase: "exports of ...")."""
@@ -370,6 +361,17 @@ class _Edition:
             value_labels=[[formatting.format_number(v, self.lang, self.style) for v in scaled]],
         )
         return f"![{escape_markdown(title)}](chart:{key})"
+
+
+def bare_count(fact: Fact, lang: str, style: formatting.Style) -> str:
+    """What ``fact(id, noun=False)`` prints: a count without its noun, in the house style (여,
+    about, more than kept), which is what the formatting module writes when given no counted noun.
+    The QA checks use it too, to find a bare count in the other edition."""
+    if fact.unit != "count":
+        raise TemplateError(f"fact '{fact.id}' is in {fact.unit}, not a count: noun=False applies to counts",
+                            hint="leave out noun=False; other units keep their symbol")
+    approx = None if fact.approx == "none" else fact.approx
+    return formatting.format_quantity(fact.value, fact.unit, lang, approx=approx, style=style)
 
 
 def pagebreak() -> str:
