@@ -229,6 +229,17 @@ def test_figure_printed_in_one_edition_only(mini):
     assert finding.message == "fact 'export_share': '12%' is printed in the brief/ko edition, '12%' is not in brief/en"
 
 
+def test_a_count_printed_bare_is_printed_but_not_inside_another_number(mini):
+    edit(mini, EN, '{{ term("wmit") }} housed {{ fact("firms_2007") }}.',
+         '{{ term("wmit") }} housed {{ fact("firms_2007", noun=False) }} manufacturing companies.')
+    assert only(check(mini), "NumberMismatch") == []
+    edit(mini, EN, '{{ fact("firms_2007", noun=False) }} manufacturing', '{{ fact("firms_2007", cite=False, noun=False) }}0 '
+         'manufacturing')  # 750: the count is no longer printed on its own
+    (finding,) = only(check(mini), "NumberMismatch")
+    assert finding.message == ("fact 'firms_2007': '75개' is printed in the brief/ko edition, '75 companies' is "
+                               "not in brief/en")
+
+
 def test_korean_in_the_english_edition_is_traced_to_template_fact_and_source(mini):
     edit(mini, EN, "## Sales\n", "## Sales\n\nThe 클러스터 grew.\n")
     edit(mini, FACTS, "en: area of the Donghwa medical-device complex", "en: area of the 동화 complex")

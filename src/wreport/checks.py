@@ -32,8 +32,8 @@ from .facts import FactSet, load_facts
 from .formatting import Style
 from .glossary import COUNTED_NOUN, Glossary, project_glossary
 from .project import Project
-from .templating import (AUDIENCE_FILE, bare_count, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, list_audiences,
-                         load_audience, render_edition)
+from .templating import (AUDIENCE_FILE, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, bare_count,
+                         list_audiences, load_audience, render_edition)
 
 ERROR = "error"
 WARNING = "warning"
