@@ -352,10 +352,35 @@ def test_sandbox_escape_attempts_fail_with_line(mini, expression):
     ("10**10**10**10**10", "a power of integers too large to print"),
     ("(10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100) * (10**100)"
      " * (10**100) * (10**100) * (10**100) * (10**100)", "a product of integers too large to print"),
+    ("'%0999999999d' % 1", "format width 999,999,999 is too large; a template may use at most 10,000"),
+    ("'%.20000f' % 1", "format precision 20,000 is too large"),
+    ("'%*d' % (999999999, 1)", "a '*' width or precision in a % format is not allowed"),
+    ("'{:>999999999}'.format(1)", "format width 999,999,999 is too large"),
+    ("'{x:_<999999999}'.format_map({'x': 1})", "format width 999,999,999 is too large"),
+    ("'{:>{w}}'.format(1, w=999999999)", "a width taken from an argument ({:>{w}}) is not allowed"),
+    ("'%0999999999d' | format(1)", "format width 999,999,999 is too large"),
+    ("'a' | center(1000000000)", "center width 1,000,000,000 is too large"),
+    ("'a\\nb' | indent(1000000000)", "indent width 1,000,000,000 is too large"),
+    ("'a b' | wordwrap(1000000000)", "wordwrap width 1,000,000,000 is too large"),
+    ("'a b' | truncate(1000000000)", "truncate length 1,000,000,000 is too large"),
 ])
 def test_sandbox_limits_what_an_expression_may_build(mini, expression, words):
     message = template_error(mini, f"x\n\n{{{{ {expression} }}}}\n")
     assert message.startswith(f"templates/probe/en.md.j2:3: {words}")
+
+
+def test_a_recursive_macro_cannot_double_a_text_without_bound(mini):
+    message = template_error(mini, "{% macro grow(s, n) %}{{ grow(s ~ s, n - 1) if n else s }}{% endmacro %}\n"
+                                   "{{ grow('abcd', 60) }}\n")
+    assert message.startswith("templates/probe/en.md.j2:1: a text of 1,048,576 characters; a call may take or "
+                              "return at most 1,000,000")
+
+
+def test_formats_and_filters_within_the_limits_still_work(mini):
+    md = render_text(mini, "{{ '%5d|%-4s|%.2f|%%' % (42, 'ab', 1.5) }} {{ '{:>5}|{:.1f}'.format('x', 2) }} "
+                           "{{ '%03d' | format(7) }} [{{ 'a' | center(5) }}] {{ 'a b c' | wordwrap(3) | replace('\n', '/') }} "
+                           "{{ 'abc def' | truncate(3, True, '', 0) }} {{ 'a\nb' | indent(2) | replace('\n', '/') }}\n")
+    assert md == "   42|ab  |1.50|%     x|2.0 007 [  a  ] a b/c abc a/  b\n"
 
 
 def test_sandbox_arithmetic_within_the_limits_still_works(mini):
