@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from mini_project import add_audience, copy_mini, load_mini, write_template
 from wreport.document import Figure, ListBlock, Paragraph, Table, plain_text
 from wreport.errors import ConfigError, ProblemsError, TemplateError
+from wreport import templating
 from wreport.markdown import parse_markdown
 from wreport.templating import escape_markdown, list_audiences, load_audience, render_edition
 
@@ -381,6 +382,23 @@ def test_formats_and_filters_within_the_limits_still_work(mini):
                            "{{ '%03d' | format(7) }} [{{ 'a' | center(5) }}] {{ 'a b c' | wordwrap(3) | replace('\n', '/') }} "
                            "{{ 'abc def' | truncate(3, True, '', 0) }} {{ 'a\nb' | indent(2) | replace('\n', '/') }}\n")
     assert md == "   42|ab  |1.50|%     x|2.0 007 [  a  ] a b/c abc a/  b\n"
+
+
+def test_a_template_is_compiled_once_per_process_and_again_when_it_changes(mini, monkeypatch):
+    compiled = []
+    compile_template = templating.Sandbox.compile
+    monkeypatch.setattr(templating.Sandbox, "compile",
+                        lambda self, source, name=None, filename=None, *args, **kwargs:
+                        compiled.append(name) or compile_template(self, source, name, filename, *args, **kwargs))
+    first = render_text(mini, '{{ term("kicox") }}; {{ term("kicox") }}\n')
+    assert compiled == ["en.md.j2"]
+    again = render(mini, "probe")
+    assert compiled == ["en.md.j2"]  # reused, not compiled again
+    # The first-use state is per edition: the second render introduces the abbreviation again.
+    assert first == again.markdown == "Korea Industrial Complex Corporation (KICOX); KICOX\n"
+    write_template(mini, "probe/en.md.j2", '{{ term("kicox") }}!\n')
+    assert render(mini, "probe").markdown == "Korea Industrial Complex Corporation (KICOX)!\n"
+    assert compiled == ["en.md.j2", "en.md.j2"]
 
 
 def test_sandbox_arithmetic_within_the_limits_still_works(mini):
