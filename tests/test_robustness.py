@@ -7,9 +7,7 @@ import io
 import re
 import subprocess
 import sys
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Callable
 
@@ -224,41 +222,16 @@ def test_sandbox_escapes_fail_with_a_template_error(tmp_path, expression):
 
 
 # ---------------------------------------------------------------- the fence around WeasyPrint
-class _Recorder(BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        _Recorder.requests.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"body { color: red }")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def loopback():
-    """An HTTP server on 127.0.0.1 that records every request it receives."""
-    _Recorder.requests = []
-    server = HTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.mark.parametrize("image", ["../outside.png", "{server}/pixel.png", "/etc/passwd"])
 def test_markdown_images_other_than_charts_are_refused(tmp_path, loopback, image):
     (tmp_path / "outside.png").write_bytes(b"not for the brief")
     root = copy_mini(tmp_path)
-    url = image.format(server=loopback)
+    url = image.format(server=loopback.url)
     edit(root, EN, "## Sales\n", f"## Sales\n\n![secret]({url})\n")
     result = wreport(root, "build", "--format", "pdf")
     assert result.returncode == 1
     assert f"image '{url}' is not a chart" in result.stderr and f"{EN}:9:" in result.stderr
-    assert _Recorder.requests == []
+    assert loopback.requests == []
     assert not (root / "out").exists()
 
 
@@ -267,16 +240,16 @@ def test_html_links_and_css_in_a_template_stay_text_and_fetch_nothing(tmp_path, 
     root = copy_mini(tmp_path)
     hostile = [
         '<img src="file:///etc/passwd">',
-        f'<img src="{loopback}/pixel.png">',
-        f'<style>@import url("{loopback}/import.css"); body {{ background: url("file:///etc/passwd") }}</style>',
+        f'<img src="{loopback.url}/pixel.png">',
+        f'<style>@import url("{loopback.url}/import.css"); body {{ background: url("file:///etc/passwd") }}</style>',
         '<link rel="stylesheet" href="../outside.css">',
         '<a rel="attachment" href="file:///etc/passwd">passwd</a>',
     ]
-    links = f"[remote]({loopback}/link) [local](file:///etc/passwd) [up](../outside.css) ![file](file:///etc/passwd)"
+    links = f"[remote]({loopback.url}/link) [local](file:///etc/passwd) [up](../outside.css) ![file](file:///etc/passwd)"
     edit(root, EN, "## Sales\n", "## Sales\n\n" + "\n\n".join(hostile) + f"\n\n{links}\n")
     result = wreport(root, "build", "--lang", "en")
     assert result.returncode == 0, result.stderr
-    assert _Recorder.requests == []
+    assert loopback.requests == []
     out = root / "out" / "brief"
     pdf = (out / "brief.en.pdf").read_bytes()
     assert PdfReader(io.BytesIO(pdf)).attachments == {}
@@ -300,14 +273,14 @@ def test_fetcher_refuses_file_parent_and_loopback_urls_in_html_and_css(tmp_path,
     project.mkdir()
     (tmp_path / "outside.png").write_bytes(b"outside")
     html = (f'<html><head><style>p {{ background: url("../outside.png") }} '
-            f'@import url("{loopback}/a.css");</style></head>'
-            f'<body><p>x</p><img src="file:///etc/passwd"><img src="{loopback}/b.png"></body></html>')
+            f'@import url("{loopback.url}/a.css");</style></head>'
+            f'<body><p>x</p><img src="file:///etc/passwd"><img src="{loopback.url}/b.png"></body></html>')
     with pytest.raises(WreportError) as raised:
-        html_to_pdf(html, project_dir=project, extra_css=[f'body {{ background: url("{loopback}/c.png") }}'])
+        html_to_pdf(html, project_dir=project, extra_css=[f'body {{ background: url("{loopback.url}/c.png") }}'])
     message = str(raised.value)
-    for url in ("file:///etc/passwd", f"{loopback}/b.png", f"{loopback}/c.png", (tmp_path / "outside.png").as_uri()):
+    for url in ("file:///etc/passwd", f"{loopback.url}/b.png", f"{loopback.url}/c.png", (tmp_path / "outside.png").as_uri()):
         assert url in message, url
-    assert _Recorder.requests == []
+    assert loopback.requests == []
 
 
 # ---------------------------------------------------------------- hostile and extreme text

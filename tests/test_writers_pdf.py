@@ -9,8 +9,6 @@ import logging
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pikepdf
@@ -332,31 +330,6 @@ def test_the_identifier_follows_the_content(ko_pdf):
 
 
 # ---------------------------------------------------------------- the fenced fetcher
-class _Counting(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        _Counting.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"secret from the network")
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_server():
-    """An HTTP server on the loopback address that records each request it gets."""
-    _Counting.hits = []
-    server = HTTPServer(("127.0.0.1", 0), _Counting)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
 def hostile_html(server: str) -> str:
     return f"""<!DOCTYPE html><html lang="en"><head><title>T</title>
 <link rel="attachment" href="file:///etc/passwd">
@@ -368,23 +341,23 @@ def hostile_html(server: str) -> str:
 </body></html>"""
 
 
-def test_refused_urls_fail_the_render_and_are_each_named(local_server):
+def test_refused_urls_fail_the_render_and_are_each_named(loopback):
     with pytest.raises(WreportError) as raised:
-        html_to_pdf(hostile_html(local_server), extra_css=['body { background: url("file:///etc/passwd") }'])
+        html_to_pdf(hostile_html(loopback.url), extra_css=['body { background: url("file:///etc/passwd") }'])
     message = str(raised.value)
     assert "file:///etc/passwd" in message
-    assert f"{local_server}/import.css" in message and f"{local_server}/pixel.png" in message
-    assert _Counting.hits == []
+    assert f"{loopback.url}/import.css" in message and f"{loopback.url}/pixel.png" in message
+    assert loopback.requests == []
 
 
-def test_nothing_from_a_refused_url_reaches_the_pdf(local_server):
-    pdf = html_to_pdf(hostile_html(local_server), extra_css=['body { background: url("file:///etc/passwd") }'],
+def test_nothing_from_a_refused_url_reaches_the_pdf(loopback):
+    pdf = html_to_pdf(hostile_html(loopback.url), extra_css=['body { background: url("file:///etc/passwd") }'],
                       strict=False)
     content = expanded(pdf)
     assert b"Hello" in text_of(pdf).encode()
     assert PASSWD not in content and b"secret from the network" not in content
     assert b"/EmbeddedFile" not in content
-    assert _Counting.hits == []
+    assert loopback.requests == []
 
 
 def test_files_inside_the_project_are_served_and_outside_ones_refused(tmp_path):
