@@ -8,6 +8,8 @@ they raise :class:`ProblemsError`, which holds the individual errors.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,3 +95,10 @@ def raise_if_any(problems: list[WreportError], summary: str | None = None) -> No
         raise problems[0]
     if problems:
         raise ProblemsError(problems, summary)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest known choices, or None when nothing is close: most unknown ids
+    in a message are typos, and the fix is usually one of these."""
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar
 import yaml
 
 from . import formatting
-from .errors import DataError, Location, WreportError, raise_if_any
-from .glossary import Glossary, did_you_mean
+from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
+from .glossary import Glossary
 
 if TYPE_CHECKING:
     from .project import Project

@@ -13,14 +13,13 @@ that is some term's agreed name) and reports them together, each with its physic
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import DataError, Location, WreportError, raise_if_any
+from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
 from .project import Project
 
@@ -76,12 +75,6 @@ def _korean_key(text: str) -> str:
 def _search_key(text: str) -> str:
     """Text as compared by look-ups: case, spaces, hyphens and middle dots ignored."""
     return _IGNORED_IN_LOOKUP.sub("", text).casefold()
-
-
-def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
-    """A hint naming the closest known choices, or None when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
-    return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
 
 
 class Glossary:
