@@ -60,25 +60,6 @@ CHECKS: dict[str, tuple[str, str]] = {
     "KeyTermMissing": (WARNING, "a glossary term in the Korean edition has no English name in the English one"),
 }
 
-# Loader messages → check ids. The loaders raise one exception family with free-text messages;
-# these patterns sort them (tests/test_checks.py pins each one).
-_GLOSSARY_CHECKS = (
-    (re.compile(r"^duplicate (id|row)"), "DuplicateTerm"),
-    (re.compile(r"has two English names"), "InconsistentTranslation"),
-    (re.compile(r"^forbidden variant"), "ForbiddenVariant"),
-)
-_FACT_CHECKS = (
-    (re.compile(r"quote not found"), "QuoteNotFound"),
-    (re.compile(r"declared value .* does not match|mismatched units|derived from itself"), "DerivedMismatch"),
-    (re.compile(r"unknown fact '|derived from unknown fact"), "UnknownFact"),
-    (re.compile(r"unknown source '"), "UnknownSource"),
-    (re.compile(r"is not a counted noun in the glossary"), "UnknownTerm"),
-)
-_TEMPLATE_CHECKS = (
-    (re.compile(r"^unknown fact '"), "UnknownFact"),
-    (re.compile(r"^unknown glossary term"), "UnknownTerm"),
-)
-
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
 _SKIPPED_KINDS = (COUNTED_NOUN, "person-title")  # too generic to expect in the other edition
 _HANGUL = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"  # syllables and jamo
@@ -140,11 +121,10 @@ class _Findings:
             self._seen.add(key)
             self.items.append(Finding(check, severity or CHECKS[check][0], location, message, hint or ""))
 
-    def error(self, exc: WreportError, fallback: str, patterns: tuple = (), where: Location | None = None) -> None:
-        """Each problem an exception carries, sorted into a check id by its message."""
+    def error(self, exc: WreportError, fallback: str, where: Location | None = None) -> None:
+        """Each problem an exception carries, under the check id its loader gave it (or ``fallback``)."""
         for problem in _flatten(exc):
-            check = next((c for pattern, c in patterns if pattern.search(problem.message)), fallback)
-            self.add(check, problem.location or where or Location(self.project.relative(self.project.root)),
+            self.add(problem.check or fallback, problem.location or where or Location(self.project.relative(self.project.root)),
                      problem.message, problem.hint)
 
 
@@ -400,12 +380,11 @@ class _Run:
         try:
             self.glossary = project_glossary(self.project)
         except WreportError as exc:
-            self.found.error(exc, "DataError", _GLOSSARY_CHECKS,
-                             Location(self.project.relative(self.project.glossary_file)))
+            self.found.error(exc, "DataError", Location(self.project.relative(self.project.glossary_file)))
         try:
             self.facts = load_facts(self.project, self.glossary)
         except WreportError as exc:
-            self.found.error(exc, "DataError", _FACT_CHECKS, Location(self.project.relative(self.project.facts_file)))
+            self.found.error(exc, "DataError", Location(self.project.relative(self.project.facts_file)))
 
     def audience_names(self, asked: Iterable[str] | None) -> list[str]:
         names = list(dict.fromkeys(asked)) if asked else list_audiences(self.project)
@@ -470,7 +449,7 @@ class _Run:
             try:
                 rendered = render_edition(self.project, audience, lang, self.facts, self.glossary, style)
             except WreportError as exc:
-                self.found.error(exc, "TemplateError", _TEMPLATE_CHECKS)
+                self.found.error(exc, "TemplateError")
                 continue
             template = self.scan_file(audience.template_file(lang))
             scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]

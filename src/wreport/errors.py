@@ -38,14 +38,18 @@ class Location:
 class WreportError(Exception):
     """Base of every error wreport reports to a user.
 
-    ``message`` says what is wrong in the user's terms; ``hint`` what to do about it.
+    ``message`` says what is wrong in the user's terms; ``hint`` what to do about it. ``check`` is
+    the QA check id (``QuoteNotFound``, ``UnknownFact``...; docs/checks.md) when the problem is one
+    ``wreport check`` reports by name, set where the problem is found so no one parses messages.
     """
 
-    def __init__(self, message: str, location: Location | None = None, hint: str | None = None):
+    def __init__(self, message: str, location: Location | None = None, hint: str | None = None,
+                 check: str | None = None):
         super().__init__(message)
         self.message = message
         self.location = location
         self.hint = hint
+        self.check = check
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message

@@ -186,7 +186,7 @@ class FactSet:
         except KeyError:
             raise DataError(f"unknown fact '{fact_id}'",
                             Location(self.facts_file) if self.facts_file else None,
-                            hint=did_you_mean(fact_id, self.facts)) from None
+                            hint=did_you_mean(fact_id, self.facts), check="UnknownFact") from None
 
     def source_of(self, fact_id: str) -> Source | None:
         """The source a fact quotes, or None for a fact that is only computed."""
@@ -271,8 +271,8 @@ class _Problems:
         self.shown = shown
         self.problems = problems
 
-    def add(self, message: str, line: int | None = None, hint: str | None = None) -> None:
-        self.problems.append(DataError(message, Location.of(self.shown, line), hint=hint))
+    def add(self, message: str, line: int | None = None, hint: str | None = None, check: str | None = None) -> None:
+        self.problems.append(DataError(message, Location.of(self.shown, line), hint=hint, check=check))
 
 
 def _read_yaml(path: Path, shown: str, problems: list[WreportError]) -> Any:
@@ -546,10 +546,10 @@ def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, 
     source = sources.get(source_id)
     if source is None:
         report.add(f"{what}: unknown source '{source_id}'", line,
-                   hint=did_you_mean(source_id, sources) or f"sources: {', '.join(sources)}")
+                   hint=did_you_mean(source_id, sources) or f"sources: {', '.join(sources)}", check="UnknownSource")
     elif _normalised(quote) not in _normalised(source.text):
         report.add(f"{what}: quote not found in source '{source.id}' ({source.file.name})", line,
-                   hint="copy the words exactly from the source text (spacing may differ)")
+                   hint="copy the words exactly from the source text (spacing may differ)", check="QuoteNotFound")
 
 
 def _check_counted(what: str, counted: str, glossary: Glossary, line: int, report: _Problems) -> None:
@@ -557,7 +557,8 @@ def _check_counted(what: str, counted: str, glossary: Glossary, line: int, repor
         glossary.counted_noun(counted)
     except WreportError as exc:
         report.add(f"{what}: '{counted}' is not a counted noun in the glossary", line,
-                   hint=exc.hint or "add it to the glossary's counted nouns, or use an existing id")
+                   hint=exc.hint or "add it to the glossary's counted nouns, or use an existing id",
+                   check="UnknownTerm")
 
 
 def _check_derived(fact: Fact, facts: dict[str, Fact], report: _Problems) -> None:
@@ -568,10 +569,10 @@ def _check_derived(fact: Fact, facts: dict[str, Fact], report: _Problems) -> Non
     inputs = []
     for input_id in derived.inputs:
         if input_id == fact.id:
-            report.add(f"fact '{fact.id}': derived from itself", fact.line)
+            report.add(f"fact '{fact.id}': derived from itself", fact.line, check="DerivedMismatch")
         elif input_id not in facts:
             report.add(f"fact '{fact.id}': derived from unknown fact '{input_id}'", fact.line,
-                       hint=did_you_mean(input_id, facts))
+                       hint=did_you_mean(input_id, facts), check="UnknownFact")
         else:
             inputs.append(facts[input_id])
     if len(inputs) != len(derived.inputs):
@@ -583,14 +584,15 @@ def _check_derived(fact: Fact, facts: dict[str, Fact], report: _Problems) -> Non
     if not units_agree:
         shown = ", ".join(f"{i.id} ({i.unit})" for i in inputs)
         report.add(f"fact '{fact.id}' ({fact.unit}): {derived.op} over inputs of mismatched units: {shown}",
-                   fact.line, hint="sum/difference keep the inputs' unit and noun; ratio/growth give percent")
+                   fact.line, hint="sum/difference keep the inputs' unit and noun; ratio/growth give percent",
+                   check="DerivedMismatch")
         return
     computed = derived.compute([i.value for i in inputs])
     if derived.op not in _EXACT_OPS:
         computed = computed.quantize(Decimal(1).scaleb(fact.value.as_tuple().exponent), rounding=ROUND_HALF_UP)
     if computed != fact.value:
         report.add(f"fact '{fact.id}': declared value {fact.value} does not match {derived} = {computed.normalize():f}",
-                   fact.line, hint="fix the declared value or the inputs")
+                   fact.line, hint="fix the declared value or the inputs", check="DerivedMismatch")
 
 
 def _parse_conflict(entry: _Mapping, facts: dict[str, Fact], report: _Problems) -> Conflict | None:
@@ -603,7 +605,8 @@ def _parse_conflict(entry: _Mapping, facts: dict[str, Fact], report: _Problems) 
         return None
     for fact_id in ids:
         if fact_id not in facts:
-            report.add(f"{what}: unknown fact '{fact_id}'", entry.line_of("facts"), hint=did_you_mean(fact_id, facts))
+            report.add(f"{what}: unknown fact '{fact_id}'", entry.line_of("facts"), hint=did_you_mean(fact_id, facts),
+                       check="UnknownFact")
     return Conflict(str(entry["id"]), tuple(ids), str(entry["note"]).strip(), entry.line)
 
 

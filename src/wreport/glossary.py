@@ -105,7 +105,8 @@ class Glossary:
             return term
         hint = did_you_mean(key_or_korean, [*self._by_id, *(t.ko for t in self.terms)])
         raise DataError(f"unknown glossary term {key_or_korean!r}", self._location(),
-                        hint=hint or "see `wreport glossary list`, or add the term to the glossary")
+                        hint=hint or "see `wreport glossary list`, or add the term to the glossary",
+                        check="UnknownTerm")
 
     def lookup(self, text: str) -> list[Term]:
         """Terms whose Korean or English name contains ``text``, in either language.
@@ -159,8 +160,8 @@ class _Problems:
         self.path = path
         self.items: list[WreportError] = []
 
-    def add(self, message: str, line: int | None, hint: str | None = None) -> None:
-        self.items.append(DataError(message, Location.of(self.path, line), hint=hint))
+    def add(self, message: str, line: int | None, hint: str | None = None, check: str | None = None) -> None:
+        self.items.append(DataError(message, Location.of(self.path, line), hint=hint, check=check))
 
     def raise_if_any(self) -> None:
         raise_if_any(self.items, summary=f"{len(self.items)} problems in {self.path}")
@@ -264,15 +265,17 @@ def _check_consistency(terms: list[Term], problems: _Problems) -> None:
         line = term.location.line if term.location else None
         first = by_id.setdefault(term.id, term)
         if first is not term:
-            problems.add(f"duplicate id {term.id!r} (first on line {first.location.line})", line)
+            problems.add(f"duplicate id {term.id!r} (first on line {first.location.line})", line,
+                         check="DuplicateTerm")
         first = by_korean.setdefault(_korean_key(term.ko), term)
         if first is not term and first.en.casefold() == term.en.casefold():
             problems.add(f"duplicate row: {term.ko} = {term.en} is already on line {first.location.line}",
-                         line, hint="delete one of the rows")
+                         line, hint="delete one of the rows", check="DuplicateTerm")
         elif first is not term:
             problems.add(f"Korean term {term.ko!r} has two English names: {term.en!r} here, "
                          f"{first.en!r} on line {first.location.line}", line,
-                         hint="agree on one English name; list the other under forbidden")
+                         hint="agree on one English name; list the other under forbidden",
+                         check="InconsistentTranslation")
         for name in (term.en, term.abbr):
             if name:
                 agreed.setdefault(name.casefold(), term)
@@ -281,11 +284,12 @@ def _check_consistency(terms: list[Term], problems: _Problems) -> None:
         for variant in term.forbidden:
             owner = agreed.get(variant.casefold())
             if owner is term:
-                problems.add(f"forbidden variant {variant!r} is this term's own agreed name", line)
+                problems.add(f"forbidden variant {variant!r} is this term's own agreed name", line,
+                             check="ForbiddenVariant")
             elif owner is not None:
                 problems.add(f"forbidden variant {variant!r} is the agreed name of {owner.id!r} "
                              f"(line {owner.location.line})", line,
-                             hint="a name cannot be both agreed and forbidden")
+                             hint="a name cannot be both agreed and forbidden", check="ForbiddenVariant")
 
 
 def parse_glossary(text: str, path: Path | str) -> Glossary:

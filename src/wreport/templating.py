@@ -571,7 +571,7 @@ def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError
             where = Location.of(project.relative(filename), tb.tb_lineno)
         tb = tb.tb_next
     if isinstance(exc, WreportError):
-        return TemplateError(exc.message, where, exc.hint)
+        return TemplateError(exc.message, where, exc.hint, check=exc.check)
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return TemplateError(f"not allowed in a template: {exc}", where,
                              hint="templates may only use the helpers and plain values")
