@@ -84,6 +84,9 @@ class ChartSpec:
     unit_label: str = ""
     value_labels: list[list[str]] = field(default_factory=list)  # formatted values per series
     options: dict[str, Any] = field(default_factory=dict)
+    # What each value says aloud, from its fact: (when, status, value in the house style), e.g.
+    # ("2007", "forecast", "KRW 250 billion"); charts.alt_text() makes the figure's alt text of it.
+    points: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +149,11 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "figure": "그림",
         "table": "표",
         "notes": "주",
+        "bar": "막대그래프",
+        "line": "꺾은선그래프",
+        "estimate": "추정",
+        "forecast": "전망",
+        "target": "목표",
     },
     "en": {
         "contents": "Contents",
@@ -153,5 +161,10 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "figure": "Figure",
         "table": "Table",
         "notes": "Notes",
+        "bar": "Bar chart",
+        "line": "Line chart",
+        "estimate": "estimate",
+        "forecast": "forecast",
+        "target": "target",
     },
 }

@@ -359,6 +359,7 @@ class _Edition:
             kind=kind, title=title, categories=[str(c) for c in categories],
             series=[(label or title, [float(v) for v in scaled])], unit_label=unit_label,
             value_labels=[[formatting.format_number(v, self.lang, self.style) for v in scaled]],
+            points=[(self._when(f), f.status, f.formatted(self.lang, self.glossary, self.style)) for f in facts],
         )
         return f"![{escape_markdown(title)}](chart:{key})"
 

@@ -453,7 +453,7 @@ class _DocxWriter:
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=min(natural, column))
         self._figure_count += 1
         shape._inline.docPr.set("name", f"Figure {self._figure_count}")
-        shape._inline.docPr.set("descr", figure.alt or plain_text(figure.caption) or figure.chart.title)
+        shape._inline.docPr.set("descr", charts.figure_alt(figure, self.doc.lang))
         self._caption(self.labels["figure"], "Figure", self._figure_count, figure.caption)
 
     def _caption(self, label: str, sequence: str, number: int, children: list) -> DocxParagraph:

@@ -24,7 +24,7 @@ from html import escape
 from importlib import resources
 
 from .. import __version__
-from ..charts import render_svg
+from ..charts import figure_alt, render_svg
 from ..document import (
     UI_LABELS,
     BlockQuote,
@@ -249,7 +249,7 @@ class _Writer:
     def figure(self, figure: Figure) -> str:
         self.figure_count += 1
         number = figure.number or self.figure_count
-        alt = figure.alt or plain_text(figure.caption) or figure.chart.title
+        alt = figure_alt(figure, self.doc.lang)
         svg = render_svg(figure.chart, self.doc.lang, title=alt, id_prefix=f"fig{number}-")
         label = f'{self.labels["figure"]} {number}.'
         caption = (f'<figcaption><span class="label">{escape(label)}</span>'
