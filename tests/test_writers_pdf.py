@@ -429,3 +429,33 @@ def test_the_fonttools_path_stamps_the_edition_date_into_the_fonts(monkeypatch):
                 data = descendant.FontDescriptor.FontFile2.read_bytes()
                 stamps.add(timestampToString(TTFont(io.BytesIO(data)).get("head").modified))
     assert stamps == {"Thu Jun  1 00:00:00 2017"}  # korean_document() is dated 2017-06-01
+
+
+# ---------------------------------------------------------------- a machine without Pango
+NO_GOBJECT = """
+import sys, cffi
+real = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if "gobject" in str(name):
+        raise OSError(f"cannot load library '{name}': {name}: cannot open shared object file")
+    return real(self, name, *args)
+cffi.FFI.dlopen = dlopen  # as on a minimal Debian without Pango (and so without GObject)
+from wreport.cli import main
+sys.argv[0] = "wreport"
+main()
+"""
+
+
+def test_a_missing_system_library_is_one_message_naming_what_to_install(tmp_path):
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    done = subprocess.run([sys.executable, "-c", NO_GOBJECT, "--project", str(root), "build", "--format", "pdf"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "WeasyPrint could not import" not in done.stdout  # WeasyPrint's own advice is not repeated
+    (message,) = [line for line in done.stderr.splitlines() if "libgobject" in line]
+    for package in ("apt-get install libpango-1.0-0 libpangoft2-1.0-0", "dnf install pango", "brew install pango"):
+        assert package in message
+    assert not list(root.rglob("*.pdf"))

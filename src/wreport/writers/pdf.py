@@ -23,24 +23,45 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import logging
 import mimetypes
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import CSS, HTML
-from weasyprint.logger import LOGGER
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from ..document import Document
 from ..errors import RenderError, WreportError, raise_if_any
+
+# What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
+# fontconfig, PangoFT2): Pango and what it depends on, by platform.
+PANGO_PACKAGES = ("Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
+                  "Fedora: sudo dnf install pango; macOS: brew install pango")
+
+
+def missing_library(error: OSError) -> RenderError:
+    """The one message for a system library WeasyPrint could not load, naming what to install."""
+    found = re.search(r"library '([^']+)'", str(error))
+    library = found.group(1) if found else str(error)
+    return RenderError(f"the PDF writer (WeasyPrint) cannot load the system library {library!r}",
+                       hint=f"install Pango, then run again: {PANGO_PACKAGES}")
+
+
+try:
+    # WeasyPrint prints its own block of advice to stdout before it raises: the message below says it.
+    with redirect_stdout(io.StringIO()):
+        from weasyprint import CSS, HTML
+        from weasyprint.logger import LOGGER
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+except OSError as exc:
+    raise missing_library(exc) from None
 from .html import render_html, stylesheet_text
 from .pdftags import finish_tags
 
