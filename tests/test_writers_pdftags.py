@@ -19,9 +19,9 @@ import pypdfium2 as pdfium
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from real_project import ROOT, load
 
 import wreport.writers.pdf as pdf_writer
-from real_project import ROOT, load
 from wreport.templating import render_edition
 from wreport.writers.docx import render_docx
 from wreport.writers.html import render_html
@@ -142,7 +142,7 @@ def test_figures_have_their_box_on_the_page_above_their_caption(editions, lang):
     numbers = {page.objgen: n for n, page in enumerate(pdf.pages)}
     for index, figure in enumerate(figures, start=1):
         left, bottom, right, top = (float(v) for v in figure.A.BBox)
-        width, height = (float(v) for v in figure.Pg.MediaBox[2:])
+        height = float(figure.Pg.MediaBox[3])
         assert 59 < left < right < 537 and 60 < bottom < top < height - 60  # inside the margins
         below = document[numbers[figure.Pg.objgen]].get_textpage().get_text_bounded(left, bottom - 16, right, bottom)
         assert re.sub(r"\s", "", below).startswith(f"{'그림' if lang == 'ko' else 'Figure'}{index}.")
@@ -166,7 +166,7 @@ def test_chart_alt_text_carries_the_data_in_pdf_html_and_docx(editions, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_block_sits_inside_nonstruct(editions, lang):
     _, raw, finished = editions[lang]
-    inside = lambda data: [str(e.S) for e, above in with_ancestors(opened(data))  # noqa: E731
+    inside = lambda data: [str(e.S) for e, above in with_ancestors(opened(data))
                            if str(e.S) in BLOCKS and "/NonStruct" in above]
     assert inside(raw)  # WeasyPrint: <header>, <nav>, <figure> are NonStruct
     assert inside(finished) == []

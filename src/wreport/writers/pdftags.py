@@ -26,15 +26,22 @@ Deterministic: the same input PDF gives the same bytes (no clock, object order k
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name, String
 
+from ..errors import RenderError
+
 PX_TO_PT = 0.75  # WeasyPrint draws in CSS pixels (1/96 in) scaled to points (1/72 in)
 BLOCK_TAGS = {"/Div", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/LI", "/LBody",
               "/Table", "/Figure", "/Caption", "/Sect", "/Part", "/BlockQuote", "/TOC"}
+# A tagged sequence as WeasyPrint (pydyf) writes it: "/Span\n<</MCID 12>>\nBDC". Edited in the bytes,
+# because parsing and rewriting every operator of a page took 0.7 s a brief; a count check makes a
+# change in that format fail loudly rather than leave content untagged.
+_MARKED = re.compile(rb"/(\w+)\n<</MCID (\d+)>>\nBDC")
 LANG_CARRIER = "/Art"  # what WeasyPrint makes of the print HTML's <article class="lang">
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -101,17 +108,24 @@ def finish_tags(data: bytes, *, lang: str, declare_ua: bool = True) -> bytes:
         return out.getvalue()
 
 
-def _leader_mcids(elements: list[pikepdf.Dictionary]) -> set[tuple[tuple[int, int], int]]:
-    """(page, MCID) of the dots ``leader()`` wrote: the marked content of a Link nested in a Link
-    nested in a Link (entry link, its ``::after`` box, the leader box)."""
-    leaders = set()
+def _mcids(element: pikepdf.Object) -> list[int]:
+    """The marked-content ids among an element's kids."""
+    return [int(kid) for kid in kids(element) if isinstance(kid, int)]
+
+
+Place = tuple[tuple[int, int], int]  # (page object id, MCID): one tagged sequence
+
+
+def _leader_mcids(elements: list[pikepdf.Dictionary]) -> set[Place]:
+    """The dots ``leader()`` wrote: the marked content of a Link nested in a Link nested in a Link
+    (entry link, its ``::after`` box, the leader box)."""
+    leaders: set[Place] = set()
     for element in elements:
         if element.S != "/Link" or "/P" not in element or element.P.get("/S") != "/Link":
             continue
         grandparent = element.P.get("/P")
         if grandparent is not None and grandparent.get("/S") == "/Link":
-            page = element.Pg.objgen
-            leaders.update((page, kid) for kid in kids(element) if isinstance(kid, int))
+            leaders.update((element.Pg.objgen, mcid) for mcid in _mcids(element))
     return leaders
 
 
@@ -119,35 +133,49 @@ def _artifact_untagged_content(pdf: pikepdf.Pdf, tree: pikepdf.Object,
                                elements: list[pikepdf.Dictionary]) -> None:
     """Marked content no structure element reaches (the page margins) becomes a pagination
     artifact, and the leader dots a layout artifact; both leave the ParentTree and the tree."""
-    reached = {(element.Pg.objgen, kid) for element in elements if "/Pg" in element
-               for kid in kids(element) if isinstance(kid, int)}
+    reached = {(element.Pg.objgen, mcid) for element in elements if "/Pg" in element for mcid in _mcids(element)}
     leaders = _leader_mcids(elements)
     for element in elements:  # the leader Links keep their link annotation, lose the dots
-        if element.S == "/Link" and any((element.Pg.objgen, k) in leaders for k in kids(element) if isinstance(k, int)):
-            element.K = Array([k for k in kids(element) if not isinstance(k, int)])
+        if element.S == "/Link" and any((element.Pg.objgen, mcid) in leaders for mcid in _mcids(element)):
+            element.K = Array([kid for kid in kids(element) if not isinstance(kid, int)])
     nums = tree.ParentTree.Nums
     parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    null = pikepdf.Object.parse(b"null")
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
-        if key is None:
+        if key is None or int(key) not in parents:
             continue
-        mapping = parents.get(int(key))
-        commands = []
-        changed = False
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary) \
-                    and "/MCID" in operands[1]:
-                mcid = int(operands[1].MCID)
-                where = (page.obj.objgen, mcid)
-                if where in leaders or where not in reached:
-                    kind = "/Layout" if where in leaders else "/Pagination"
-                    operands = [Name.Artifact, Dictionary(Type=Name(kind))]
-                    if mapping is not None and mcid < len(mapping):
-                        mapping[mcid] = pikepdf.Object.parse(b"null")
-                    changed = True
-            commands.append((operands, operator))
-        if changed:
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(commands))
+        mapping = parents[int(key)]
+        page.contents_coalesce()
+        content, count, gone = _artifacts_in_page(page.obj.Contents.read_bytes(), page.obj.objgen, reached, leaders)
+        if count != len(mapping):
+            raise RenderError(f"the PDF's page {page.index + 1} has {count} tagged sequences where its "
+                              f"structure tree maps {len(mapping)}",
+                              hint="WeasyPrint's output changed; writers/pdftags.py needs a look")
+        if gone:
+            page.obj.Contents.write(content)
+            for mcid in gone:
+                mapping[mcid] = null
+
+
+def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place],
+                       leaders: set[Place]) -> tuple[bytes, int, list[int]]:
+    """One page's content with its leader dots and unreached sequences made artifacts: the new
+    content, how many tagged sequences it had, and the MCIDs that became artifacts."""
+    gone: list[int] = []
+
+    def artifact(found: re.Match[bytes]) -> bytes:
+        mcid = int(found.group(2))
+        if (page, mcid) in leaders:
+            gone.append(mcid)
+            return b"/Artifact\n<</Type /Layout>>\nBDC"
+        if (page, mcid) not in reached:
+            gone.append(mcid)
+            return b"/Artifact\n<</Type /Pagination>>\nBDC"
+        return found.group(0)
+
+    new, count = _MARKED.subn(artifact, content)
+    return new, count, gone
 
 
 def _name_nonstruct(elements: list[pikepdf.Dictionary]) -> None:
