@@ -129,7 +129,20 @@ def test_table_headers_have_a_scope_and_every_id_resolves(editions, lang):
     for cell in cells:
         for key in cell.A.Headers:
             assert ids[bytes(key)].S == "/TH"
-    assert sorted(ids) == sorted(bytes(e.ID) for e in headers)
+    assert sorted(ids) == sorted(bytes(e.ID) for e in struct_elements(tree) if "/ID" in e)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footnotes_are_notes_with_ids(editions, lang):
+    doc, raw, finished = editions[lang]
+    before = opened(raw)
+    assert not [e for e in struct_elements(before.Root.StructTreeRoot) if e.S == "/Note"]
+    pdf = opened(finished)
+    notes = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Note"]
+    assert len(notes) == len(doc.footnotes)  # each source's note printed once, at its first citation
+    names = pdf.Root.StructTreeRoot.IDTree.Names
+    listed = {bytes(names[i]) for i in range(0, len(names), 2)}
+    assert len({bytes(n.ID) for n in notes}) == len(notes) and {bytes(n.ID) for n in notes} <= listed
 
 
 @pytest.mark.parametrize("lang", LANGS)

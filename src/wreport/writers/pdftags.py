@@ -14,6 +14,8 @@ leaves gaps that the HTML and CSS it reads cannot close (docs/pdf.md lists what 
   heading, paragraph, list, table or figure sits inside a NonStruct.
 * TH cells get /Scope (Column in the table head, Row elsewhere), and the StructTreeRoot an
   /IDTree for the IDs that TD /Headers point at.
+* A page's footnote area (a /NonStruct of spans right under /Document) becomes a /Div of /Note
+  elements, each with an /ID.
 * A Figure's /BBox is in CSS pixels from the top of the page; it becomes PDF points on the page.
 * The print HTML marks a passage in the other language as ``<article class="lang">`` (see
   writers/html.py): WeasyPrint tags it /Art; it becomes a /Span with that language's /Lang.
@@ -96,6 +98,7 @@ def finish_tags(data: bytes, *, lang: str, declare_ua: bool = True) -> bytes:
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
         _languages(elements, other="en" if lang == "ko" else "ko")
+        _footnotes(document)
         _name_nonstruct(elements)
         _table_headers(tree, elements)
         _figure_boxes(elements)
@@ -178,6 +181,24 @@ def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place
     return new, count, gone
 
 
+def _footnotes(document: pikepdf.Dictionary) -> None:
+    """A page's footnote area is a /NonStruct right under /Document holding only spans (the
+    ``float: footnote`` notes); it becomes a /Div and each note a /Note with an /ID, as PDF/UA
+    asks of footnotes."""
+    number = 0
+    for area in kids(document):
+        if not isinstance(area, Dictionary) or area.get("/S") != "/NonStruct":
+            continue
+        notes = [kid for kid in kids(area) if isinstance(kid, Dictionary) and "/S" in kid]
+        if not notes or any(note.S != "/Span" for note in notes):
+            continue
+        area.S = Name.Div
+        for note in notes:
+            number += 1
+            note.S = Name.Note
+            note.ID = String(f"note-{number}")
+
+
 def _name_nonstruct(elements: list[pikepdf.Dictionary]) -> None:
     """/NonStruct becomes /Div when it holds block structure, else /Span (children first, so a
     NonStruct around a NonStruct around a paragraph is seen as a block)."""
@@ -188,7 +209,7 @@ def _name_nonstruct(elements: list[pikepdf.Dictionary]) -> None:
 
 
 def _table_headers(tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> None:
-    """TH gets /Scope; every /ID is listed in the root's /IDTree."""
+    """TH gets /Scope; every /ID (table headers, notes) is listed in the root's /IDTree."""
     ids: dict[bytes, pikepdf.Object] = {}
     for element in elements:
         if element.S == "/TH":
