@@ -181,7 +181,7 @@ def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place
     return new, count, gone
 
 
-def _footnotes(document: pikepdf.Dictionary) -> None:
+def _footnotes(document: pikepdf.Object) -> None:
     """A page's footnote area is a /NonStruct right under /Document holding only spans (the
     ``float: footnote`` notes); it becomes a /Div and each note a /Note with an /ID, as PDF/UA
     asks of footnotes."""
