@@ -231,3 +231,12 @@ def test_finishing_is_deterministic_and_leaves_untagged_pdfs_alone(editions):
     assert finish_tags(raw, lang="ko") == finished
     plain = pdf_writer.render_pdf(editions["ko"][0], variant=None)
     assert finish_tags(plain, lang="ko") == plain
+
+
+def test_korean_in_the_english_edition_is_tagged_korean():
+    from sample_documents import english_document  # "Its Korean name is 원주의료기기테크노밸리."
+
+    pdf = opened(pdf_writer.render_pdf(english_document()))
+    assert pdf.Root.Lang == "en"
+    spans = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.get("/Lang") == "ko"]
+    assert spans and all(e.S == "/Span" for e in spans)
