@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import TypeVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .document import (
     Block,
@@ -186,7 +186,10 @@ def align(ko: list[Segment], en: list[Segment]) -> list[Pair]:
     """
     raw: list[tuple[Segment | None, Segment | None]] = []
     for ko_chunk, en_chunk in _best_pairing(_chunks(ko), _chunks(en), _chunk_similarity):
-        raw.extend(_best_pairing(ko_chunk or [], en_chunk or [], _segment_similarity))
+        ko_part: list[Segment] = ko_chunk or []
+        en_part: list[Segment] = en_chunk or []
+        pairs: list[tuple[Segment | None, Segment | None]] = _best_pairing(ko_part, en_part, _segment_similarity)
+        raw.extend(pairs)
     return _number(raw)
 
 
