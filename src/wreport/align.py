@@ -290,7 +290,7 @@ APPROX_WORDS = {
                      r"fewer than|less than|close to|a little over)\b", re.IGNORECASE),
 }
 STATUS_WORDS = {
-    "ko": re.compile(r"계획|목표|예정|예상|전망|추정|기대(?:되|된|하)|것으로|내다보|하겠다|추진 중"),
+    "ko": re.compile(r"계획|목표|예정|예상|전망|추정|기대(?=\s|되|된|하)|것으로|내다보|하겠다|추진 중"),
     "en": re.compile(r"\b(?:plan(?:s|ned)?|target(?:s|ed)?|expect(?:s|ed)?|forecast|projected|estimated?|"
                      r"was to|were to|would|will|aim(?:s|ed)?)\b", re.IGNORECASE),
 }

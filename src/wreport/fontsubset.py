@@ -18,8 +18,8 @@ FONTS = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
 
 def subset_woff2(font_file: str, text: str) -> bytes:
     """The package font ``font_file`` (e.g. NanumGothic.ttf) reduced to ``text``'s characters, as WOFF2."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     data = resources.files("wreport").joinpath("fonts", font_file).read_bytes()
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)

@@ -128,7 +128,7 @@ def prepare_review(project: Project, name: str, facts: FactSet, glossary: Glossa
     """Render both editions of audience ``name``, align them and gather every card."""
     audience = load_audience(project, name)
     style = style or formatting.Style(myriad_group_commas=project.myriad_group_commas)
-    editions = {lang: render_edition(project, audience, lang, facts, glossary, style) for lang in ("ko", "en")
+    editions: dict[str, RenderedEdition] = {lang: render_edition(project, audience, lang, facts, glossary, style) for lang in ("ko", "en")
                 if lang in audience.languages}
     ko = segments(editions["ko"].document) if "ko" in editions else []
     en = segments(editions["en"].document) if "en" in editions else []
@@ -170,9 +170,8 @@ def write_reviews(project: Project, audiences: list[str] | None = None, out_dir:
         start = time.perf_counter()
         review = prepare_review(project, name, facts, glossary)
         paths = review_paths(out_dir, name)
-        for fmt, render in (("html", lambda: render_review_html(review).encode("utf-8")),
-                            ("docx", lambda: render_review_docx(review))):
-            data = render()
+        for fmt in ("html", "docx"):
+            data = render_review_html(review).encode("utf-8") if fmt == "html" else render_review_docx(review)
             output = Output(paths[fmt], name, "ko+en", f"review.{fmt}", len(data), None, BUILT,
                             time.perf_counter() - start)
             start = time.perf_counter()

@@ -9,7 +9,7 @@ DOCX (fixed ZIP times, dates from the audience's content date).
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -144,6 +144,6 @@ def _properties(word: docx.document.Document, review: Review, title: str) -> Non
     core.author = "wreport"
     core.last_modified_by = "wreport"
     core.revision = 1
-    stamp = datetime.combine(review.audience.date, datetime.min.time(), timezone.utc)
+    stamp = datetime.combine(review.audience.date, datetime.min.time(), UTC)
     core.created = stamp
     core.modified = stamp

@@ -173,8 +173,9 @@ class _Page:
                 ("period" if fact.period else "as of", escape(fact.when or "—")),
                 ("approximation", escape(fact.approx)), ("status", escape(fact.status))]
         if fact.source:
-            rows.append(("source", f'<span lang="ko">{escape(card.source_title)}</span> '
-                                   f"({escape(card.source_title_en)}), {escape(card.source_date)}"))
+            source = (f'<span lang="ko">{escape(card.source_title)}</span> '
+                      f"({escape(card.source_title_en)}), {escape(card.source_date)}")
+            rows.append(("source", source))
         body = "<dl>" + "".join(f"<dt>{name}</dt><dd>{text}</dd>" for name, text in rows) + "</dl>"
         if card.quote is not None:
             body += _quote(card.quote)
