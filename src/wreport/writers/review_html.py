@@ -12,6 +12,7 @@ each printed figure, ``data-term`` on each glossary term (docs/review.md).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import escape, unescape
 
 from .. import __version__
@@ -20,6 +21,7 @@ from ..document import FootnoteRef, Inline, LineBreak, Text
 from ..errors import RenderError
 from ..fontsubset import font_face_css
 from ..review import FactCard, QuoteInSource, Review
+from .html import _wrap as wrap_run
 
 FONT_FAMILY = "wreport NanumGothic"
 
@@ -122,13 +124,9 @@ class _Page:
         return "".join(out)
 
     def run(self, node: Text, pair: Pair) -> str:
-        html = escape(node.text, quote=False)
-        if node.code:
-            html = f"<code>{html}</code>"
-        if node.italic:
-            html = f"<em>{html}</em>"
-        if node.bold:
-            html = f"<strong>{html}</strong>"
+        """A run with its emphasis, as the HTML writer writes it (no link: a figure is a link to
+        its card), inside its term and figure marks."""
+        html = wrap_run(replace(node, link=None), escape(node.text, quote=False))
         if node.term:
             term = self.review.terms.get(node.term)
             names = f"{term.ko} / {term.en}" if term else node.term
