@@ -508,7 +508,7 @@ class _Run:
         from .align import align, compare, segments
 
         pairs = align(segments(ko.rendered.document), segments(en.rendered.document))
-        statuses = {fact.id: fact.status for fact in self.facts}
+        statuses = {fact.id: fact.status for fact in self.facts} if self.facts is not None else {}
         editions = {"ko": ko, "en": en}
 
         def where(pair_index: int, lang: str) -> Location:

@@ -400,6 +400,7 @@ def review_command(
 
     from rich.console import Console
 
+    from .build import Output
     from .progress import summary
     from .review import write_reviews
 
@@ -407,7 +408,7 @@ def review_command(
     start = time.perf_counter()
     project = project_of(ctx)
 
-    def made(output) -> None:
+    def made(output: Output) -> None:
         if not opts.quiet:
             typer.echo(f"made {_shown(output.path)} in {output.seconds:.1f} s", err=True)
 

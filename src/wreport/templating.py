@@ -544,7 +544,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
         if not rendered_with_lines:
             try:
                 text, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
-                rendered_with_lines.append((text, env.line_marks))
+                rendered_with_lines.append((text, env.line_marks))  # type: ignore[attr-defined]  # _LineMarks
             except WreportError:  # the marks upset the template after all: keep the Markdown line
                 rendered_with_lines.append(None)
         found = rendered_with_lines[0]
