@@ -217,3 +217,15 @@ def test_check_strict_catches_a_fact_moved_to_another_section_in_one_edition(tmp
     assert "fact 'wonju_expert_pool_2007' is printed in section 4.3 of the English edition, but in section 4.2" \
            in en_line
     assert f"(policy-brief/ko: templates/policy-brief/ko.md.j2:{lines['ko']})" in en_line
+
+
+def test_each_row_names_the_template_lines_its_two_sides_come_from(reviewed):
+    root, _ = reviewed
+    rows = page(root).xpath("//tr[@data-segment]")
+    places = [w.get("title") for w in rows[1].xpath(".//span[@class='where']")]
+    assert places == ["templates/policy-brief/ko.md.j2:7", "templates/policy-brief/en.md.j2:7"]
+    for place, first_words in zip(places, ('{{ term("seoul") }}에서', '{{ term("wonju") }}, a mid-sized city')):
+        file, line = place.rsplit(":", 1)
+        assert (root / file).read_text(encoding="utf-8").splitlines()[int(line) - 1].startswith(first_words)
+    partial = [w.get("title") for w in page(root).xpath("//span[@class='where']") if "partials" in w.get("title")]
+    assert "templates/_shared/partials/mini-cluster.en.md.j2:4" in partial

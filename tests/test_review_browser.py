@@ -181,3 +181,33 @@ def test_clicking_or_focusing_a_figure_shows_its_quote(browser_page):
         return ({quote_shown})(figure);
     }})()""")
     assert focused
+
+
+def test_with_script_off_the_filters_work_and_a_figure_links_to_its_card(browser_page):
+    browser_page.send("Emulation.setScriptExecutionDisabled", session=True, value=True)
+    browser_page.events.clear()
+    browser_page.send("Page.reload", session=True)
+    browser_page.wait_for("Page.loadEventFired")
+    try:
+        counts = browser_page.evaluate("""(() => {
+            const visible = () => [...document.querySelectorAll('tr[data-segment]')]
+                .filter(row => row.getBoundingClientRect().height > 0).length;
+            const all = visible();
+            document.getElementById('only-warnings').click();
+            const warnings = visible();
+            document.getElementById('section-2').click();
+            const section = visible();
+            return {all, warnings, section, flagged: document.querySelectorAll('tr[data-warning]').length,
+                    inSection: document.querySelectorAll('tr[data-warning][data-top="2"]').length};
+        })()""")
+        assert counts["all"] >= 40
+        assert counts["warnings"] == counts["flagged"] < counts["all"]  # CSS :has(), no script
+        assert counts["section"] == counts["inSection"] < counts["warnings"]
+        target = browser_page.evaluate("""(() => {
+            const figure = document.querySelector("td[lang='ko'] a.fig[data-fact]");
+            const card = document.getElementById(figure.getAttribute('href').slice(1));
+            return card.getAttribute('data-fact-card') === figure.getAttribute('data-fact');
+        })()""")
+        assert target
+    finally:
+        browser_page.send("Emulation.setScriptExecutionDisabled", session=True, value=False)

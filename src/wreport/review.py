@@ -81,6 +81,14 @@ class Review:
     def has_conflict(self, pair: Pair) -> bool:
         return any(self.facts[f].conflicts for f in pair.facts if f in self.facts)
 
+    def template_line(self, pair: Pair, lang: str) -> str:
+        """Where the segment's text was written: ``templates/.../ko.md.j2:40`` ("" when unknown)."""
+        segment = pair.ko if lang == "ko" else pair.en
+        if segment is None or not segment.line:
+            return ""
+        where = self.editions[lang].locate(segment.line)
+        return str(where) if where.line else ""
+
     @property
     def sections(self) -> list[str]:
         return list(dict.fromkeys(p.section for p in self.pairs))

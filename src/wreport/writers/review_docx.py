@@ -50,7 +50,8 @@ def render_review_docx(review: Review) -> bytes:
         cells = table.add_row().cells
         for cell, width in zip(cells, WIDTHS):
             cell.width = width
-        cells[0].paragraphs[0].add_run(f"{pair.section}\n{pair.id}")
+        where = "".join(f"\n{place}" for lang in ("ko", "en") if (place := review.template_line(pair, lang)))
+        cells[0].paragraphs[0].add_run(f"{pair.section}\n{pair.id}{where}")
         _segment(cells[1], pair.ko, "ko")
         _segment(cells[2], pair.en, "en")
         _figures(cells[3], review, pair)

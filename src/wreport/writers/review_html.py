@@ -42,6 +42,7 @@ table.review th { position: sticky; top: 0; background: #eef0f3; }
 col.num { width: 5.5rem; } col.cards { width: 34%%; }
 td.num { font-size: .8rem; color: #5a5f66; }
 td.num b { display: block; font-size: .95rem; color: #1d1f23; }
+td.num .where { display: block; font-size: .7rem; overflow-wrap: anywhere; }
 td[lang="ko"] { word-break: keep-all; }
 tr[data-kind="heading"] td.text { font-weight: bold; font-size: 1.05rem; }
 tr[data-kind="row"] .cell + .cell::before { content: " | "; color: #8a8f96; }
@@ -205,7 +206,10 @@ class _Page:
             attrs.append("data-conflict")
         if pair.is_gap:
             attrs.append("data-gap")
-        return (f"<tr {' '.join(attrs)}><td class=\"num\"><b>{escape(pair.section)}</b>{number}. {pair.kind}</td>"
+        where = "".join(f'<span class="where" title="{escape(place)}">{escape(place.rsplit("/", 1)[-1])}</span>'
+                        for lang in ("ko", "en") if (place := self.review.template_line(pair, lang)))
+        return (f"<tr {' '.join(attrs)}><td class=\"num\"><b>{escape(pair.section)}</b>{number}. {pair.kind}"
+                f"{where}</td>"
                 f"{self.segment(pair.ko, pair, 'ko')}{self.segment(pair.en, pair, 'en')}"
                 f'<td class="cards">{self.cards(pair)}</td></tr>')
 
