@@ -41,6 +41,9 @@ def render_review_docx(review: Review) -> bytes:
                        f"{len(review.pairs)} segments, {len(review.facts)} facts, {len(review.terms)} glossary terms.")
     table = word.add_table(rows=1, cols=len(HEADERS))
     table.style = word.styles["Table Grid"]
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS):  # the grid LibreOffice lays out by
+        column.width = width
     for cell, text, width in zip(table.rows[0].cells, HEADERS, WIDTHS):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
@@ -50,7 +53,8 @@ def render_review_docx(review: Review) -> bytes:
         cells = table.add_row().cells
         for cell, width in zip(cells, WIDTHS):
             cell.width = width
-        where = "".join(f"\n{place}" for lang in ("ko", "en") if (place := review.template_line(pair, lang)))
+        where = "".join(f"\n{place.rsplit('/', 1)[-1]}" for lang in ("ko", "en")
+                        if (place := review.template_line(pair, lang)))
         cells[0].paragraphs[0].add_run(f"{pair.section}\n{pair.id}{where}")
         _segment(cells[1], pair.ko, "ko")
         _segment(cells[2], pair.en, "en")
