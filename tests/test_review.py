@@ -141,6 +141,8 @@ def test_quote_is_found_in_its_sentence_whitespace_insensitively():
     found = quote_in_source(text, "의료기기 업체75개를")
     assert (found.before, found.quote, found.after) == ("원주시는 ", "의료기기 업체 75개를", " 유치했다.")
     assert not quote_in_source(text, "없는 말").found
+    assert quote_in_source(text, "원주시는") == quote_in_source(text, "원주시는 ")  # a quote's own spaces aside
+    assert quote_in_source(text, "끝.").before == ""  # a sentence that starts with the quote
 
 
 def test_review_docx_is_one_table_with_a_row_per_segment(reviewed):

@@ -111,9 +111,10 @@ def quote_in_source(text: str, quote: str) -> QuoteInSource:
     last = end
     while last < len(text) and last - end < _MAX_SENTENCE and text[last - 1] not in _SENTENCE_STOP:
         last += 1
-    return QuoteInSource(" ".join(text[first:start].split()) + (" " if text[start - 1:start].isspace() else ""),
+    before, after = " ".join(text[first:start].split()), " ".join(text[end:last].split())
+    return QuoteInSource(before + (" " if before and text[start - 1].isspace() else ""),
                          " ".join(text[start:end].split()),
-                         (" " if text[end:end + 1].isspace() else "") + " ".join(text[end:last].split()))
+                         (" " if after and text[end].isspace() else "") + after)
 
 
 def fact_card(facts: FactSet, glossary: Glossary, style: formatting.Style, fact_id: str, depth: int = 0) -> FactCard:
