@@ -7,14 +7,19 @@ apart. Nodes are plain dataclasses with no behaviour beyond small conveniences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 
 # ---------------------------------------------------------------- inline nodes
 @dataclass
 class Text:
-    """A run of text with its emphasis. ``lang`` is set on runs known to be in another language."""
+    """A run of text with its emphasis. ``lang`` is set on runs known to be in another language.
+
+    ``fact`` / ``term`` name the fact or glossary term the run prints, when a template helper
+    printed it (``fact()``, ``term()``; see :mod:`wreport.marks`). They are marks for the review
+    writer and the checks: the other writers drop them (:func:`unmarked`), so output is unchanged.
+    """
 
     text: str
     bold: bool = False
@@ -22,6 +27,8 @@ class Text:
     code: bool = False
     link: str | None = None
     lang: str | None = None
+    fact: str | None = None
+    term: str | None = None
 
 
 @dataclass
@@ -45,12 +52,14 @@ class Heading:
     level: int
     children: list[Inline]
     anchor: str = ""
+    line: int = field(default=0, compare=False, repr=False)  # in the Markdown, 1-based (0: unknown)
 
 
 @dataclass
 class Paragraph:
     children: list[Inline]
     style: str | None = None  # e.g. "lead", "note", "source"
+    line: int = field(default=0, compare=False, repr=False)  # in the Markdown, 1-based (0: unknown)
 
 
 @dataclass
@@ -71,6 +80,8 @@ class Table:
     header: list[TableCell]
     rows: list[list[TableCell]]
     caption: list[Inline] = field(default_factory=list)
+    line: int = field(default=0, compare=False, repr=False)  # the header row's Markdown line
+    row_lines: list[int] = field(default_factory=list, compare=False, repr=False)  # each body row's
 
 
 @dataclass
@@ -87,6 +98,7 @@ class ChartSpec:
     # What each value says aloud, from its fact: (when, status, value in the house style), e.g.
     # ("2007", "forecast", "KRW 250 billion"); charts.alt_text() makes the figure's alt text of it.
     points: list[tuple[str, str, str]] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)  # the ids charted, in category order
 
 
 @dataclass
@@ -95,6 +107,7 @@ class Figure:
     caption: list[Inline]
     alt: str = ""
     number: int = 0
+    line: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass
@@ -132,6 +145,28 @@ class Document:
     date_text: str = ""  # the same date formatted for the edition's language
     labels: dict[str, str] = field(default_factory=dict)  # UI words: "contents", "page", "of"...
     contents: bool = True  # print a table of contents (audience.toml: contents = false for short briefs)
+
+
+def merge_runs(runs: list[Inline]) -> list[Inline]:
+    """Join neighbouring text runs of identical style and marks; drop empty ones."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text) and not run.text:
+            continue
+        last = out[-1] if out else None
+        if isinstance(run, Text) and isinstance(last, Text) and replace(last, text="") == replace(run, text=""):
+            out[-1] = replace(last, text=last.text + run.text)
+        else:
+            out.append(run)
+    return out
+
+
+def unmarked(inlines: list[Inline]) -> list[Inline]:
+    """The runs without fact and term marks, neighbours merged again: exactly the runs a tree
+    without marks would hold, which is what the PDF, DOCX and HTML writers write."""
+    if not any(isinstance(n, Text) and (n.fact or n.term) for n in inlines):
+        return inlines
+    return merge_runs([replace(n, fact=None, term=None) if isinstance(n, Text) else n for n in inlines])
 
 
 def plain_text(inlines: list[Inline]) -> str:

@@ -48,6 +48,7 @@ from ..document import (
     Table,
     Text,
     plain_text,
+    unmarked,
 )
 from ..errors import RenderError
 from .html import marker_needs_gap
@@ -473,6 +474,7 @@ class _DocxWriter:
         """
         part = part or self.word.part
         parent = paragraph._p
+        children = unmarked(children)  # fact and term marks are review data: runs as without them
         link_element, link_target = None, None
         for node, previous in zip(children, [None, *children]):
             run = OxmlElement("w:r")

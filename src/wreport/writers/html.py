@@ -41,6 +41,7 @@ from ..document import (
     TableCell,
     Text,
     plain_text,
+    unmarked,
 )
 from ..errors import RenderError
 
@@ -132,7 +133,9 @@ class _Writer:
 
     # ------------------------------------------------------------ inline text
     def inlines(self, nodes: list[Inline]) -> str:
-        """Inline runs as HTML; Korean words joined across adjacent text runs when printing."""
+        """Inline runs as HTML; Korean words joined across adjacent text runs when printing.
+        Fact and term marks are review data, not part of the page: dropped first."""
+        nodes = unmarked(nodes)
         out: list[str] = []
         run: list[Text] = []
         previous: Inline | None = None
