@@ -252,7 +252,7 @@ def format_command(
                                 "percent points (10.9 = 10.9%) or a count."),
     unit: str = typer.Option(..., "--unit", "-u", metavar="UNIT", help="KRW, USD, m2, pyeong, percent or count."),
     lang: str = typer.Option("both", "--lang", "-l", metavar="LANG", help="ko, en or both."),
-    approx: Optional[str] = typer.Option(None, "--approx", metavar="WORD", help="about (약) or more-than (여)."),
+    approx: Optional[str] = typer.Option(None, "--approx", metavar="WORD", help="about (약), more-than (여), at-least (이상), less-than (미만) or over (넘게)."),
     counted: Optional[str] = typer.Option(None, "--counted", metavar="ID",
                                           help="Glossary id of the counted noun, e.g. companies."),
     no_group_commas: bool = typer.Option(False, "--no-group-commas",
