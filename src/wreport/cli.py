@@ -164,6 +164,56 @@ def facts_conflicts(ctx: typer.Context) -> None:
 
 
 
+# ---------------------------------------------------------------- curation: candidates, coverage
+def _coverage(ctx: typer.Context, source_ids: Optional[list[str]]):
+    """Every mention of the chosen sources with what covers it, and the loaded fact set and glossary."""
+    from .curation.coverage import coverage
+
+    fact_set, glossary, _ = _facts(ctx)
+    return coverage(project_of(ctx), fact_set, source_ids or None), fact_set, glossary
+
+
+@facts_app.command("candidates", short_help="List every figure in the sources, and the fact quoting it.")
+def facts_candidates(
+    ctx: typer.Context,
+    source_ids: Optional[list[str]] = typer.Argument(None, metavar="[SOURCE_ID...]",
+                                                     help="Sources to read. Default: all."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            help="text, json (an array of objects) or yaml (draft facts for the open ones)."),
+) -> None:
+    """List every quantitative mention in the sources (amount, unit, counter, approximation, sentence)
+    with the fact whose quote covers it; --format yaml prints draft facts for those still open."""
+    from .curation.report import candidates_json, candidates_text, candidates_yaml
+    from .errors import DataError
+
+    if fmt not in ("text", "json", "yaml"):
+        raise DataError(f"unknown format {fmt!r}", hint="use text, json or yaml")
+    statuses, fact_set, glossary = _coverage(ctx, source_ids)
+    if fmt == "json":
+        typer.echo(candidates_json(statuses), nl=False)
+    elif fmt == "yaml":
+        texts = {source_id: source.text for source_id, source in fact_set.sources.items()}
+        typer.echo(candidates_yaml(statuses, texts, glossary), nl=False)
+    else:
+        typer.echo(candidates_text(statuses), nl=False)
+
+
+@facts_app.command("coverage", short_help="Count covered, set-aside and open figures per source.")
+def facts_coverage(
+    ctx: typer.Context,
+    source_ids: Optional[list[str]] = typer.Argument(None, metavar="[SOURCE_ID...]",
+                                                     help="Sources to count. Default: all."),
+) -> None:
+    """Per source: mentions covered by a fact, set aside (set-aside.yaml) and still open; each open
+    one is listed with its sentence. Exits 1 while any is open."""
+    from .curation.report import coverage_text
+
+    statuses, _, _ = _coverage(ctx, source_ids)
+    typer.echo(coverage_text(statuses), nl=False)
+    if any(status.is_open for status in statuses):
+        raise typer.Exit(1)
+
+
 # ---------------------------------------------------------------- glossary commands
 def _glossary(ctx: typer.Context):
     """The project's glossary, loaded and checked."""
