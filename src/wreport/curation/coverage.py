@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from ..facts import FactSet, _entries, _Problems, _read_yaml
@@ -68,12 +69,12 @@ class Status:
         return self.covered_by is None and self.set_aside is None
 
 
-def set_aside_path(project: "Project") -> Path:
+def set_aside_path(project: Project) -> Path:
     """set-aside.yaml lives beside sources.yaml, as the sources/ folder does."""
     return project.sources_file.parent / SET_ASIDE_FILE
 
 
-def load_set_aside(project: "Project", fact_set: FactSet) -> list[SetAside]:
+def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
     """The set-aside entries, checked (known source, known reason, text given); none if no file."""
     path = set_aside_path(project)
     if not path.exists():
@@ -106,7 +107,7 @@ def load_set_aside(project: "Project", fact_set: FactSet) -> list[SetAside]:
     return entries
 
 
-def coverage(project: "Project", fact_set: FactSet, source_ids: list[str] | None = None) -> list[Status]:
+def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None = None) -> list[Status]:
     """Every mention of the chosen sources (default: all) with its covering fact or set-aside entry.
 
     Raises DataError for an unknown source id and for set-aside entries that match no mention.
@@ -120,8 +121,7 @@ def coverage(project: "Project", fact_set: FactSet, source_ids: list[str] | None
         spans = list(_quote_spans(fact_set, source_id, text))
         entries = [e for e in set_aside if e.source == source_id]
         for mention in find_mentions(source_id, text):
-            covered = next((fact_id for fact_id, start, end in spans
-                            if start <= mention.start and mention.end <= end), None)
+            covered = _covering_fact(fact_set, spans, mention)
             aside = None if covered else next((e for e in entries if _sets_aside(e, mention, text)), None)
             if aside is not None:
                 used.add(aside.line)
@@ -171,6 +171,14 @@ def _quote_spans(fact_set: FactSet, source_id: str, text: str) -> Iterator[tuple
         if fact.source == source_id and fact.quote:
             for start, end in _occurrences(fact.quote, text):
                 yield fact.id, start, end
+
+
+def _covering_fact(fact_set: FactSet, spans: list[tuple[str, int, int]], mention: Mention) -> str | None:
+    """The fact whose quote spans the mention: the one with the mention's value and unit when a
+    quote holds several figures (a sentence giving production and exports), else the first."""
+    covering = [fact_id for fact_id, start, end in spans if start <= mention.start and mention.end <= end]
+    same = [f for f in covering if (fact_set.facts[f].value, fact_set.facts[f].unit) == (mention.value, mention.unit)]
+    return same[0] if same else covering[0] if covering else None
 
 
 def _sets_aside(entry: SetAside, mention: Mention, text: str) -> bool:

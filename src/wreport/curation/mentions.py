@@ -21,9 +21,9 @@ sentence before it becomes a fact (docs/curation.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
 
 #: Approximation names proposed for the words that carry them. ``about`` and ``more-than`` are the
 #: fact schema's own; ``at-least``, ``less-than``, ``nearly`` and ``at-most`` are the names this
@@ -186,7 +186,7 @@ def _english(source_id: str, text: str) -> Iterator[Mention]:
             number = match.group("num") or match.group("num2")
             scale = (match.group("scale") or match.group("scale2") or "").lower()
             currency = (match.group("cur") or match.group("cur2") or "").upper()
-            value = _plain(number) * _EN_SCALES.get(scale, 1)
+            value = _exact(_plain(number) * _EN_SCALES.get(scale, 1))
             unit = "KRW" if currency in ("KRW", "₩", "WON") else "USD"
         start = match.start("cur") if match.group("cur") else match.start("num2") if match.group("num2") \
             else match.start("num3")
@@ -209,7 +209,12 @@ def parse_korean_amount(amount: str) -> Decimal:
     total = Decimal(0)
     for part in re.finditer(rf"(?P<group>{_GROUP})\s*(?P<myriad>[경조억만])?", amount):
         total += _group_value(part.group("group")) * _MYRIAD_VALUES.get(part.group("myriad") or "", 1)
-    return total
+    return _exact(total)
+
+
+def _exact(value: Decimal) -> Decimal:
+    """A whole number without a fraction part (1.5억 is 150000000, not 150000000.0)."""
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
 def _group_value(group: str) -> Decimal:

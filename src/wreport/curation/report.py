@@ -124,7 +124,7 @@ def _draft(m: Mention, number: int, text: str, glossary: Glossary | None) -> lis
 
 def _scalar(text: str) -> str:
     """A YAML double-quoted scalar (the house habit for values and quotes)."""
-    return yaml.safe_dump(text, allow_unicode=True, default_style='"', width=10_000).strip().removesuffix("...").strip()
+    return str(yaml.safe_dump(text, allow_unicode=True, default_style='"', width=10_000)).strip().removesuffix("...").strip()
 
 
 def coverage_text(statuses: list[Status]) -> str:
