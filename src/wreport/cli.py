@@ -30,7 +30,9 @@ app = typer.Typer(
 )
 facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
 glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
+sources_app = typer.Typer(help="Import new source documents (PDF, HTML, DOCX, text).", **_PLAIN)
 app.add_typer(facts_app, name="facts")
+app.add_typer(sources_app, name="sources")
 app.add_typer(glossary_app, name="glossary")
 
 
@@ -212,6 +214,34 @@ def facts_coverage(
     typer.echo(coverage_text(statuses), nl=False)
     if any(status.is_open for status in statuses):
         raise typer.Exit(1)
+
+
+@sources_app.command("add", short_help="Import a PDF, HTML page, DOCX or text file as a source.")
+def sources_add(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="The document to import (.pdf, .html, .docx, .txt)."),
+    source_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Source id (lower-case, digits, "
+                                            "hyphens). Default: from the file name and year."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title in the source's language. "
+                                        "Default: the document's own, else its first line."),
+    title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (required: the "
+                                           "manifest needs one and no document has it)."),
+    publisher: Optional[str] = typer.Option(None, "--publisher", metavar="P", help="Publisher. Default: the "
+                                            "page's site name, if it has one."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="D", help="Date: YYYY-MM-DD, YYYY-MM or YYYY. "
+                                       "Default: one stated in the text or the document's metadata."),
+) -> None:
+    """Extract FILE's text into the sources folder, keep the original beside it, and add its entry
+    to sources.yaml (checked by the loader first; nothing is written if it does not load)."""
+    from .curation.importing import add_source
+
+    project = project_of(ctx)
+    added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
+                       date=date)
+    if not options(ctx).quiet:
+        typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
+                   f"{added.entry}"
+                   f"next: wreport facts candidates {added.id} --format yaml")
 
 
 # ---------------------------------------------------------------- glossary commands

@@ -14,11 +14,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from ..facts import APPROX
 from ..glossary import Glossary
 from .coverage import Status, by_source
+from .importing import yaml_scalar
 from .mentions import Mention
 
 #: How a proposed approximation is written in a draft fact while the schema lacks it (docs/facts.md:
@@ -99,7 +98,7 @@ def _draft(m: Mention, number: int, text: str, glossary: Glossary | None) -> lis
         value = f"{int(value):_}"
     lines = [f"  # line {m.line}: {m.sentence}",
              f"  - id: {m.source.replace('-', '_')}_{m.line}_{number}",
-             f"    value: {_scalar(value)}"]
+             f"    value: {yaml_scalar(value)}"]
     if m.unit in (None, "times"):
         why = "'배' has no fact unit: a growth or ratio is a derived percent" if m.unit else \
             "a bare number: the table or page says its unit"
@@ -118,13 +117,8 @@ def _draft(m: Mention, number: int, text: str, glossary: Glossary | None) -> lis
         lines.append(f"    approx: {_DRAFT_APPROX[approx]}  # the source says {approx} (no schema name yet)")
     lines += ['    period: ""  # or as_of:, resolved against the source date', '    status: ""',
               '    label: {ko: "", en: ""}', f"    source: {m.source}",
-              f"    quote: {_scalar(draft_quote(m, text))}", ""]
+              f"    quote: {yaml_scalar(draft_quote(m, text))}", ""]
     return lines
-
-
-def _scalar(text: str) -> str:
-    """A YAML double-quoted scalar (the house habit for values and quotes)."""
-    return str(yaml.safe_dump(text, allow_unicode=True, default_style='"', width=10_000)).strip().removesuffix("...").strip()
 
 
 def coverage_text(statuses: list[Status]) -> str:
