@@ -483,6 +483,22 @@ def new_audience_command(
                    f"build it with: wreport build --audience {name}")
 
 
+@app.command("init", short_help="Create a new project (one source, fact, term, audience) that builds.")
+def init_command(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., metavar="DIR", help="The new project's folder (new or empty)."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="NAME", help="Project name. Default: DIR's name."),
+) -> None:
+    """Create DIR with wreport.toml, one source, one fact, a glossary and one audience, ready to
+    build and check; README "From an empty folder to a first brief" says what to do next."""
+    from .newproject import init_project
+
+    root = init_project(folder, name)
+    if not options(ctx).quiet:
+        typer.echo(f"created {_shown(root)}/ (wreport.toml, seeds/, glossary/, templates/brief/)\n"
+                   f"next: cd {_shown(root)} && wreport build && wreport check")
+
+
 @app.command("preview", short_help="Serve an edition's HTML, re-rendered as you edit.")
 def preview_command(
     ctx: typer.Context,
