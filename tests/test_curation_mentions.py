@@ -54,7 +54,7 @@ def test_counters_and_approximations() -> None:
 
 def test_the_two_phrases_the_briefs_printed_as_words() -> None:
     assert _found("서울에서 고속도로를 타고 1시간을 조금 넘게 달리면") == [
-        ("1시간을 조금 넘게", "1", "count", "시간", "more-than")]
+        ("1시간을 조금 넘게", "1", "count", "시간", "over")]
     assert _found("남원주 IC, 문막 IC, 원주 IC를 중심으로 각 5분 거리 내에 연구 및") == [
         ("5분 거리 내", "5", "count", "분", "at-most")]
 
@@ -79,6 +79,10 @@ def test_durations_in_years_are_mentions() -> None:
 def test_ranges_give_both_ends() -> None:
     assert _found("현재 7개 시범단지별로 4∼7개의 미니클러스터를 구성") == [
         ("7개", "7", "count", "개", None), ("4", "4", "count", "개", None), ("7개", "7", "count", "개", None)]
+
+
+def test_passing_a_mark_is_not_an_approximation() -> None:
+    assert _found("지난 2005년 수출 1000만 달러를 돌파한 이래") == [("1000만 달러를 돌파", "10000000", "USD", None, None)]
 
 
 def test_english_amounts() -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import DataError, Location, WreportError
-from ..facts import _SOURCE_ID, load_facts, parse_partial_date
+from ..facts import load_facts, parse_partial_date
 from ..project import Project
 
 #: The largest document accepted (a long ministry report as PDF is a few megabytes).
@@ -43,6 +43,7 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_ID = 60
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".txt": "text",
          ".md": "text"}
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as sources.yaml's ids (docs/facts.md)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Bold Korean that the PDF drew twice: three doubled syllables in a row (경경북북도도), or two
 #: before punctuation (둘둘째째,). Two doubled syllables inside prose stay: 시시각각 is a word.
@@ -315,16 +316,11 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
 
 
 def _check_id(project: Project, source_id: str, given: bool) -> None:
-    from ..facts import _Loader
-
+    """A valid id that the project (loaded as every command loads it) does not have yet."""
     if not _SOURCE_ID.match(source_id) or len(source_id) > MAX_ID:
         raise DataError(f"invalid source id {source_id!r}", hint=f"lower-case letters, digits and hyphens, up to "
                         f"{MAX_ID} characters: moh-2024-cluster-report" + ("" if given else "; give one with --id"))
-    try:
-        document = yaml.load(project.sources_file.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
-        document = None
-    known = {str(e.get("id")) for e in (document or {}).get("sources") or [] if isinstance(e, dict)}
+    known = load_facts(project).sources if project.sources_file.exists() else {}
     if source_id in known:
         raise DataError(f"source id '{source_id}' is already in {project.relative(project.sources_file)}",
                         hint="choose another id with --id")

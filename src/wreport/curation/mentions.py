@@ -25,13 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-#: Approximation names proposed for the words that carry them. ``about`` and ``more-than`` are the
-#: fact schema's own; ``at-least``, ``less-than``, ``nearly`` and ``at-most`` are the names this
-#: finder proposes until the schema has them (docs/curation.md).
+#: Approximation names proposed for the words that carry them: the source's own word, as the fact
+#: schema is moving to (``about``, ``more-than`` today; ``at-least``, ``less-than``, ``over`` being
+#: added), plus ``nearly`` and ``at-most``, which no fact uses yet (docs/curation.md). 돌파
+#: ("passed") is not an approximation: the value is the mark passed.
 APPROX_WORDS: dict[str, str] = {
     "약": "about", "대략": "about", "내외": "about", "정도": "about", "가량": "about", "안팎": "about",
-    "여": "more-than", "넘게": "more-than", "넘는": "more-than", "넘어": "more-than", "초과": "more-than",
-    "돌파": "more-than", "남짓": "more-than",
+    "여": "more-than", "넘게": "over", "넘는": "over", "넘어": "over", "초과": "over", "남짓": "over",
     "이상": "at-least", "미만": "less-than", "가까이": "nearly",
     "이내": "at-most", "이하": "at-most", "내": "at-most",
 }
@@ -88,7 +88,7 @@ _EN_MENTION = re.compile(
     re.IGNORECASE,
 )
 _EN_APPROX = {"about": "about", "around": "about", "approximately": "about", "some": "about", "nearly": "nearly",
-              "almost": "nearly", "over": "more-than", "more than": "more-than", "at least": "at-least",
+              "almost": "nearly", "over": "over", "more than": "more-than", "at least": "at-least",
               "less than": "less-than", "under": "less-than"}
 _BARE_LINE = re.compile(rf"^[ \t]*(?P<amount>{_NUM})[ \t]*$", re.MULTILINE)
 _DATE_BEFORE = re.compile(r"(?:지난|’|'|‘)\s?$")

@@ -20,9 +20,11 @@ from .coverage import Status, by_source
 from .importing import yaml_scalar
 from .mentions import Mention
 
-#: How a proposed approximation is written in a draft fact while the schema lacks it (docs/facts.md:
-#: 여/이상 → more-than); the others have no schema name yet and stay in the template's words.
-_DRAFT_APPROX = {"at-least": "more-than", "less-than": "none", "nearly": "none", "at-most": "none"}
+#: How a proposed approximation is written in a draft fact while the schema lacks it (today's
+#: docs/facts.md: 여/이상 → more-than); the others stay in the template's words. Once the schema
+#: has a name (facts.APPROX), the draft uses it.
+_DRAFT_APPROX = {"at-least": "more-than", "over": "more-than", "less-than": "none", "nearly": "none",
+                 "at-most": "none"}
 _QUOTE_BEFORE, _QUOTE_AFTER = 40, 25
 
 
