@@ -20,6 +20,8 @@ sentence before it becomes a fact (docs/curation.md).
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,11 +38,13 @@ APPROX_WORDS: dict[str, str] = {
     "이내": "at-most", "이하": "at-most", "내": "at-most",
 }
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: A number as written: bounded digit runs (no amount has more than 20 digits), so a long run of
+#: digits cannot make the search slow.
+_NUM = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,20}(?:\.\d{1,10})?"
 _GROUP = rf"(?:{_NUM})(?:\s?천(?:\s?(?:{_NUM})(?![\d.,]))?)?"  # 4천 632, 1천 150
 _MYRIAD_PART = rf"(?:{_GROUP})[경조억만]"
 #: An amount: myriad parts (4억 3500만, 8만), maybe a plain group after them (33만 200), or a group.
-_AMOUNT = (rf"(?:{_MYRIAD_PART})(?:\s{{0,3}}{_MYRIAD_PART})*(?:\s{{0,2}}{_GROUP}(?!\s{{0,2}}[경조억만\d]))?"
+_AMOUNT = (rf"(?:{_MYRIAD_PART})(?:\s{{0,3}}{_MYRIAD_PART}){{0,4}}(?:\s{{0,2}}{_GROUP}(?!\s{{0,2}}[경조억만\d]))?"
            rf"|{_GROUP}")
 _MYRIAD_VALUES = {"만": 10**4, "억": 10**8, "조": 10**12, "경": 10**16}
 
@@ -63,7 +67,7 @@ _KO_UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_
 _SUFFIX_WORDS = "이상|미만|가까이|내외|정도|가량|안팎|넘게|넘는|넘어|초과|돌파|남짓|이내|이하"
 _KO_MENTION = re.compile(
     rf"(?P<prefix>(?:약|대략)\s{{1,2}}(?:한화\s{{1,2}})?)?"
-    rf"(?P<amount>{_AMOUNT})"
+    rf"(?<![\d.])(?P<amount>{_AMOUNT})"
     rf"(?:\s?[~∼〜]\s?(?P<amount2>{_AMOUNT}))?"
     rf"(?P<yeo>\s{{0,3}}여)?"
     rf"[ \t]{{0,2}}(?:{_KO_UNIT})"
@@ -131,12 +135,11 @@ def find_mentions(source_id: str, text: str) -> list[Mention]:
     found.sort(key=lambda m: (m.start, m.end))
     kept: list[Mention] = []
     for mention in found:  # the first (leftmost, longest) reading of a stretch of text wins
-        if kept and mention.start < kept[-1].end and mention.start != kept[-1].start:
-            continue
-        if kept and mention.start == kept[-1].start:
+        if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
-    return kept
+    where = _Places(text)
+    return [dataclasses.replace(m, line=where.line(m.start), sentence=where.sentence(m.start, m.end)) for m in kept]
 
 
 # ---------------------------------------------------------------- the readings
@@ -160,9 +163,9 @@ def _korean(source_id: str, text: str) -> Iterator[Mention]:
             shown_end = match.end("suffix") if match.group("suffix") else core_end
             if group == "amount" and len(amounts) > 1:
                 shown_end = match.end("amount")
-            yield Mention(source_id, _line(text, start), start, end, _squash(text[shown_start:shown_end]), value,
+            yield Mention(source_id, 0, start, end, _squash(text[shown_start:shown_end]), value,
                           unit, counter, _noun(text, match.start(), match.end()) if counter else None, approx,
-                          _sentence(text, start, end))
+                          "")
 
 
 def _native(source_id: str, text: str) -> Iterator[Mention]:
@@ -172,9 +175,9 @@ def _native(source_id: str, text: str) -> Iterator[Mention]:
         suffix = match.group("suffix")
         approx = APPROX_WORDS.get(suffix.strip()) if suffix else None
         start, end = match.start(), match.end("counter")
-        yield Mention(source_id, _line(text, start), start, end, _squash(match.group(0)),
+        yield Mention(source_id, 0, start, end, _squash(match.group(0)),
                       Decimal(_NATIVE[match.group("word")]), unit, None if unit == "times" else counter,
-                      _noun(text, start, end) if unit == "count" else None, approx, _sentence(text, start, end))
+                      _noun(text, start, end) if unit == "count" else None, approx, "")
 
 
 def _english(source_id: str, text: str) -> Iterator[Mention]:
@@ -190,16 +193,16 @@ def _english(source_id: str, text: str) -> Iterator[Mention]:
             unit = "KRW" if currency in ("KRW", "₩", "WON") else "USD"
         start = match.start("cur") if match.group("cur") else match.start("num2") if match.group("num2") \
             else match.start("num3")
-        yield Mention(source_id, _line(text, start), start, match.end(), _squash(match.group(0)), value, unit,
-                      None, None, _EN_APPROX.get(prefix), _sentence(text, start, match.end()))
+        yield Mention(source_id, 0, start, match.end(), _squash(match.group(0)), value, unit,
+                      None, None, _EN_APPROX.get(prefix), "")
 
 
 def _bare(source_id: str, text: str) -> Iterator[Mention]:
     """A number alone on its line: a table cell (회원수 82 112 137 55) or a page number (48)."""
     for match in _BARE_LINE.finditer(text):
         start, end = match.span("amount")
-        yield Mention(source_id, _line(text, start), start, end, match.group("amount"), _plain(match.group("amount")),
-                      None, None, None, None, _sentence(text, start, end))
+        yield Mention(source_id, 0, start, end, match.group("amount"), _plain(match.group("amount")),
+                      None, None, None, None, "")
 
 
 # ---------------------------------------------------------------- values
@@ -255,8 +258,28 @@ def _korean_approx(match: re.Match[str]) -> str | None:
 
 
 # ---------------------------------------------------------------- context
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+class _Places:
+    """Line numbers and sentence bounds of one text, found once (a long source has many mentions)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def sentence(self, start: int, end: int) -> str:
+        """The sentence around a mention, whitespace squashed, cut to SENTENCE_MAX characters."""
+        before = bisect.bisect_right(self.boundaries, start)
+        begin = self.boundaries[before - 1] if before else 0
+        after = bisect.bisect_left(self.boundaries, end + 1)
+        finish = self.boundaries[after] if after < len(self.boundaries) else len(self.text)
+        sentence = _squash(self.text[begin:finish])
+        if len(sentence) > SENTENCE_MAX:
+            cut = max(0, len(_squash(self.text[begin:start])) - SENTENCE_MAX // 2)
+            sentence = ("…" if cut else "") + sentence[cut:cut + SENTENCE_MAX] + "…"
+        return sentence
 
 
 def _squash(text: str) -> str:
@@ -275,18 +298,3 @@ def _noun(text: str, start: int, end: int) -> str | None:
     if word:
         word = _TRAILING_PARTICLE.sub("", word) or word
     return word
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around a mention, whitespace squashed, cut to SENTENCE_MAX characters."""
-    begin = 0
-    for boundary in _SENTENCE_END.finditer(text, 0, start):
-        begin = boundary.end()
-    after = _SENTENCE_END.search(text, end)
-    finish = after.end() if after else len(text)
-    sentence = _squash(text[begin:finish])
-    if len(sentence) > SENTENCE_MAX:
-        middle = _squash(text[begin:start])
-        cut = max(0, len(middle) - SENTENCE_MAX // 2)
-        sentence = ("…" if cut else "") + sentence[cut:cut + SENTENCE_MAX] + "…"
-    return sentence
