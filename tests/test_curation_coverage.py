@@ -85,3 +85,15 @@ def test_a_stale_or_bad_set_aside_entry_is_reported(tmp_path: Path) -> None:
     path.write_text("\n".join(lines[:-3]) + "\n", encoding="utf-8")
     with pytest.raises(WreportError, match="'999개' .* matches no open mention"):
         coverage(project, facts)
+
+
+def test_candidates_text_and_yaml_on_this_project() -> None:
+    code, output = _run("facts", "candidates", "kha-2006-medicluster")
+    assert code == 0, output
+    assert output.startswith("kha-2006-medicluster: 34 mentions\n")
+    assert "  line 100: 3150평 = 3150 pyeong -- covered by wonju_taejang_complex_area_pyeong_1999\n" in output
+    assert "  line 45: 48 = 48 ? -- set aside: navigation\n" in output
+    code, output = _run("facts", "candidates", "--format", "yaml")
+    assert code == 0 and yaml.safe_load(output) == {"facts": []}  # nothing left to draft
+    code, output = _run("facts", "candidates", "--format", "xml")
+    assert code != 0

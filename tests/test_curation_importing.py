@@ -125,6 +125,19 @@ def test_text_file_and_what_is_refused(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_nothing_is_written_outside_the_project(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    outside = tmp_path / "elsewhere"
+    (root / "seeds" / "sources").rename(outside)
+    (root / "seeds" / "sources").symlink_to(outside, target_is_directory=True)
+    before = sorted(p.name for p in outside.iterdir())
+    path = tmp_path / "note.txt"
+    path.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, path, "--title-en", "A note", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "outside the project" in output
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
 def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     fake = tmp_path / "report.pdf"

@@ -40,5 +40,8 @@ def test_init_never_writes_into_a_folder_in_use(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "taken").iterdir()) == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # no staging folder left behind
     (tmp_path / "empty").mkdir()
-    assert wreport(tmp_path, "init", "empty").returncode == 0
-    assert (tmp_path / "empty" / "wreport.toml").is_file()
+    assert wreport(tmp_path, "init", "empty", "--name", 'Daegu "medical" cluster \\ 대구').returncode == 0
+    listed = wreport(tmp_path / "empty", "facts", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert 'name = "Daegu \\"medical\\" cluster \\\\ 대구"' in (tmp_path / "empty" / "wreport.toml").read_text(
+        encoding="utf-8")

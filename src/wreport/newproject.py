@@ -15,6 +15,7 @@ leaves nothing behind, and an existing non-empty folder is never written into.
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -58,7 +59,7 @@ def init_project(target: Path, name: str | None = None, today: datetime.date | N
 
 def _write_files(root: Path, name: str, date: str) -> None:
     files = {
-        CONFIG_NAME: _CONFIG.format(name=name.replace('"', "'")),
+        CONFIG_NAME: _CONFIG.format(name=json.dumps(name, ensure_ascii=False)),  # a valid TOML string
         ".gitignore": "out/\n",
         "seeds/sources.yaml": _SOURCES.format(date=date),
         f"seeds/sources/{SOURCE_FILE}": _NOTE.format(date=date),
@@ -78,7 +79,7 @@ _CONFIG = """\
 # wreport project configuration (made by `wreport init`). Commands run on the nearest folder
 # upward that holds this file, or on --project DIR. Paths are relative to this file.
 [project]
-name = "{name}"
+name = {name}
 
 [paths]
 sources = "seeds/sources.yaml"

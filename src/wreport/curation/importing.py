@@ -286,6 +286,10 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
     new_id = source_id or suggest_id(path, date_text)
     _check_id(project, new_id, given=source_id is not None)
     folder = project.sources_file.parent / "sources"
+    if not folder.resolve().is_relative_to(project.root.resolve()):
+        raise DataError(f"the sources folder {folder} is outside the project; wreport writes only inside it",
+                        Location.of(project.relative(project.sources_file)),
+                        hint="keep sources.yaml and its sources/ folder inside the project (no symbolic link out)")
     suffix = ".html" if found.kind == "html" else path.suffix.lower()
     text_file, original = folder / f"{new_id}.txt", folder / f"{new_id}.original{suffix}"
     for target in (text_file, original):
