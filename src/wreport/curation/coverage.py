@@ -118,11 +118,12 @@ def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None =
     statuses: list[Status] = []
     for source_id in chosen:
         text = fact_set.sources[source_id].text
-        spans = list(_quote_spans(fact_set, source_id, text))
+        squashed = _squashed(text)  # once per source: every quote and context is looked up in it
+        spans = list(_quote_spans(fact_set, source_id, squashed))
         entries = [e for e in set_aside if e.source == source_id]
         for mention in find_mentions(source_id, text):
             covered = _covering_fact(fact_set, spans, mention)
-            aside = None if covered else next((e for e in entries if _sets_aside(e, mention, text)), None)
+            aside = None if covered else next((e for e in entries if _sets_aside(e, mention, squashed)), None)
             if aside is not None:
                 used.add(aside.line)
             statuses.append(Status(mention, covered, aside))
@@ -156,9 +157,10 @@ def _squashed(text: str) -> tuple[str, list[int]]:
     return "".join(kept), offsets
 
 
-def _occurrences(needle: str, text: str) -> Iterator[tuple[int, int]]:
-    """Every (start, end) offset in ``text`` where ``needle`` occurs, whitespace aside."""
-    squashed, offsets = _squashed(text)
+def _occurrences(needle: str, squashed_text: tuple[str, list[int]]) -> Iterator[tuple[int, int]]:
+    """Every (start, end) offset in a text (given as ``_squashed(text)``) where ``needle``
+    occurs, whitespace aside."""
+    squashed, offsets = squashed_text
     key, _ = _squashed(needle)
     if not key:
         return
@@ -166,7 +168,7 @@ def _occurrences(needle: str, text: str) -> Iterator[tuple[int, int]]:
         yield offsets[found.start()], offsets[found.end() - 1] + 1
 
 
-def _quote_spans(fact_set: FactSet, source_id: str, text: str) -> Iterator[tuple[str, int, int]]:
+def _quote_spans(fact_set: FactSet, source_id: str, text: tuple[str, list[int]]) -> Iterator[tuple[str, int, int]]:
     for fact in fact_set:
         if fact.source == source_id and fact.quote:
             for start, end in _occurrences(fact.quote, text):
@@ -181,7 +183,7 @@ def _covering_fact(fact_set: FactSet, spans: list[tuple[str, int, int]], mention
     return same[0] if same else covering[0] if covering else None
 
 
-def _sets_aside(entry: SetAside, mention: Mention, text: str) -> bool:
+def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, list[int]]) -> bool:
     if _squashed(entry.text)[0] != _squashed(mention.text)[0]:
         return False
     if entry.context is None:
