@@ -69,6 +69,17 @@ def test_an_uncovered_figure_is_open_everywhere(tmp_path: Path) -> None:
     entry = yaml.safe_load(drafts.output)["facts"][0]
     assert (entry["value"], entry["unit"], entry["source"]) == ("12", "count", "etnews-2006-03-wonju")
     assert "12곳 늘었다" in entry["quote"]
+    # finished and pasted into facts.yaml, the draft loads and closes the figure
+    entry.update(counted="companies", status="actual", label={"ko": "입주기업 증가 수", "en": "new tenant firms"},
+                 quote="입주기업이 12곳 늘었다", id="wonju_new_tenants_2006")
+    del entry["period"]
+    entry["as_of"] = "2006-03"
+    facts_file = root / "seeds" / "facts.yaml"
+    pasted = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False).replace("\n", "\n  ")
+    facts_file.write_text(facts_file.read_text(encoding="utf-8").replace("\nconflicts:", f"\n  {pasted}\nconflicts:", 1),
+                          encoding="utf-8")
+    result = CliRunner().invoke(app, ["--project", str(root), "facts", "coverage"])
+    assert result.exit_code == 0, result.output
 
 
 def test_a_stale_or_bad_set_aside_entry_is_reported(tmp_path: Path) -> None:

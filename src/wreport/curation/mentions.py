@@ -63,6 +63,7 @@ _KO_UNITS: list[tuple[str, str, str | None]] = [
     (r"대(?![학표비상한구전기덕통규회부륙량형책])", "count", "대"),
     (r"배(?![경치출분려달양터포])", "times", None),
 ]
+_TIME = (None, "년", "개년", "개월", "시간", "분")  # counters of time count nothing but the time
 _KO_UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_KO_UNITS))
 _SUFFIX_WORDS = "이상|미만|가까이|내외|정도|가량|안팎|넘게|넘는|넘어|초과|돌파|남짓|이내|이하"
 _KO_MENTION = re.compile(
@@ -164,7 +165,8 @@ def _korean(source_id: str, text: str) -> Iterator[Mention]:
             if group == "amount" and len(amounts) > 1:
                 shown_end = match.end("amount")
             yield Mention(source_id, 0, start, end, _squash(text[shown_start:shown_end]), value,
-                          unit, counter, _noun(text, match.start(), match.end()) if counter else None, approx,
+                          unit, counter, _noun(text, match.start(), match.end()) if counter not in _TIME else None,
+                          approx,
                           "")
 
 
