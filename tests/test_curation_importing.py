@@ -80,6 +80,23 @@ def test_html_page_main_text_only(tmp_path: Path) -> None:
     assert "publisher read from the HTML" in manifest
 
 
+def test_html_page_in_euc_kr(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    page = tmp_path / "old-page.htm"
+    body = "".join(f"<p>{SENTENCE} 문단 {n}번째 내용으로 기사 본문을 이룬다.</p>" for n in range(1, 6))
+    page.write_bytes(f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">
+        <title>옛 기사</title></head><body><article>{body}</article></body></html>""".encode("euc-kr"))
+    code, output = _add(root, page, "--title-en", "An old article", "--publisher", "전자신문", "--date", "2006-03")
+    assert code == 0, output
+    text = (root / "seeds/sources/old-page-2006.txt").read_text(encoding="utf-8")
+    assert _squash(SENTENCE) in _squash(text)
+    assert (root / "seeds/sources/old-page-2006.original.html").read_bytes() == page.read_bytes()
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes("첫 줄\n둘째 줄 ".encode() + "원주".encode("euc-kr"))
+    code, output = _add(root, broken, "--title-en", "x", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "broken.txt:2: not valid UTF-8 text" in output
+
+
 def test_docx_made_with_python_docx(tmp_path: Path) -> None:
     import docx
 

@@ -20,6 +20,7 @@ sources.yaml, an existing file is never overwritten, and the id must be a new, v
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime
 import io
@@ -152,7 +153,7 @@ def _html(data: bytes, path: Path) -> Extracted:
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
-    html = _decode(data, path)
+    html = _decode(data, path, _declared_charset(data))
     text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True,
                                include_images=False, deduplicate=False, with_metadata=False)
     meta = extract_metadata(html, extensive=False, date_config={"extensive_search": False, "original_date": True})
@@ -191,12 +192,28 @@ def _text(data: bytes, path: Path) -> Extracted:
     return Extracted(_decode(data, path), "text")
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _declared_charset(data: bytes) -> str:
+    """The encoding an HTML page declares (<meta charset="euc-kr">: many Korean pages are not
+    UTF-8), or UTF-8 when it declares none or one Python does not know."""
+    found = re.search(rb"""<meta[^>]{0,200}charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", data[:4096], re.IGNORECASE)
+    if found:
+        name = found.group(1).decode("ascii").lower()
+        try:
+            return codecs.lookup("cp949" if name in ("euc-kr", "ks_c_5601-1987") else name).name
+        except LookupError:
+            pass
+    return "utf-8-sig"
+
+
+def _decode(data: bytes, path: Path, encoding: str = "utf-8-sig") -> str:
+    """The text in the given encoding (UTF-8 unless an HTML page declares another), strictly."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise DataError("not UTF-8 text", Location.of(str(path), line), hint="save it as UTF-8 first") from None
+        shown = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise DataError(f"not valid {shown} text", Location.of(str(path), line),
+                        hint="save it as UTF-8 first") from None
 
 
 def clean_text(text: str) -> str:
