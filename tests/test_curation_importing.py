@@ -155,6 +155,22 @@ def test_nothing_is_written_outside_the_project(tmp_path: Path) -> None:
     assert sorted(p.name for p in outside.iterdir()) == before
 
 
+def test_an_english_document_needs_no_separate_english_title(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = tmp_path / "oecd-note.md"
+    path.write_text("Regional clusters in Korea\n\nThe programme spent USD 12.5 million in 2008.\n", encoding="utf-8")
+    code, output = _add(root, path, "--publisher", "OECD", "--date", "2009")
+    assert code == 0, output
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert 'title_en: "Regional clusters in Korea"' in manifest and 'language: "en"' in manifest
+    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "oecd-note-2009")}
+    assert found == {("USD 12.5 million", "12500000", "USD")}
+    korean = tmp_path / "메모.txt"
+    korean.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, korean, "--publisher", "p", "--date", "2024")
+    assert code == 1 and "--title-en" in output
+
+
 def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     fake = tmp_path / "report.pdf"

@@ -224,8 +224,8 @@ def sources_add(
                                             "hyphens). Default: from the file name and year."),
     title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title in the source's language. "
                                         "Default: the document's own, else its first line."),
-    title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (required: the "
-                                           "manifest needs one and no document has it)."),
+    title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (needed for a Korean "
+                                           "document; an English one's title is used as it is)."),
     publisher: Optional[str] = typer.Option(None, "--publisher", metavar="P", help="Publisher. Default: the "
                                             "page's site name, if it has one."),
     date: Optional[str] = typer.Option(None, "--date", metavar="D", help="Date: YYYY-MM-DD, YYYY-MM or YYYY. "

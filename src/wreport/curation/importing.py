@@ -280,8 +280,11 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
         return None
 
     choose("title", title, found.title, _first_line(found.text), "the text's first line")
+    language = _language(found.text)
+    if not title_en and language == "en":  # an English document's title is its English title
+        title_en = fields.get("title")
     if not title_en:
-        raise DataError("an English title is needed for the manifest (title_en)", Location.of(shown),
+        raise DataError("a Korean document needs an English title for the manifest (title_en)", Location.of(shown),
                         hint="give it with --title-en 'English title'")
     fields["title_en"] = _squash(title_en)
     if choose("publisher", publisher, found.publisher) is None:
@@ -313,7 +316,7 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
         if target.exists():
             raise DataError(f"{project.relative(target)} already exists; wreport never overwrites a source",
                             hint="choose another id with --id")
-    fields["language"] = _language(found.text)
+    fields["language"] = language
     fields["file"] = text_file.name
     if found.url:
         fields["url"] = found.url
