@@ -1,0 +1,82 @@
+"""Subsets of the bundled fonts, cut to the characters a document uses, for the files that carry them.
+
+The bundled NanumGothic faces are 4.6 MB each. A DOCX or standalone HTML that carries its font
+carries only the glyphs its text needs (fontTools' subsetter), as TrueType for the DOCX
+(:func:`ttf_subset`, then obfuscated by :mod:`wreport.writers.ooxml`) and as WOFF2 for the HTML
+(:func:`woff2_subset`, Brotli-compressed).
+
+Both drop the tables that only a font editor needs and that browsers' font sanitizers reject:
+NanumGothic carries Visual TrueType's sources (``TSI0``-``TSI5``; Chrome refuses the whole font
+for its zero-length ``TSI3``). Every name record is kept, so the subset still carries its
+copyright notice and licence (OFL 1.1, fonts/OFL.txt).
+
+Subsets are deterministic: the ``head`` table keeps the original font's modification time (a
+fontTools save would otherwise stamp it with the clock), so the same text gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import string
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from fontTools import subset  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+from .errors import RenderError
+
+# Tables no renderer reads: Visual TrueType's private sources (Chrome's sanitizer rejects TSI3 at
+# zero length) plus fontTools' own default list (DSIG, EBDT, ...).
+EDITOR_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "TSIB", "TSIC", "TSID", "TSIJ", "TSIP", "TSIS", "TSIV")
+# Always in a subset: what page numbers, dates and punctuation may add when a reader's word
+# processor updates fields (PAGE, NUMPAGES) or a reader types a few characters.
+ALWAYS = string.digits + string.punctuation + " \u00a0"
+
+REGULAR = "NanumGothic.ttf"
+BOLD = "NanumGothicBold.ttf"
+
+
+def bundled_font(name: str) -> Path:
+    """The path of a font file bundled in ``wreport/fonts`` (REGULAR or BOLD)."""
+    return Path(str(resources.files("wreport").joinpath("fonts", name)))
+
+
+def ttf_subset(font_path: Path, text: str) -> bytes:
+    """A TrueType font holding the glyphs of ``text`` (and :data:`ALWAYS`), for embedding in a DOCX."""
+    return _subset(font_path, text, flavor=None)
+
+
+def woff2_subset(font_path: Path, text: str) -> bytes:
+    """A WOFF2 font holding the glyphs of ``text`` (and :data:`ALWAYS`), for a ``data:`` URL in HTML."""
+    return _subset(font_path, text, flavor="woff2")
+
+
+def _subset(font_path: Path, text: str, *, flavor: str | None) -> bytes:
+    """Subset one font file; the characters are sorted so the order of ``text`` does not matter."""
+    characters = "".join(sorted(set(text + ALWAYS)))
+    return _cached_subset(str(font_path), characters, flavor)
+
+
+@lru_cache(maxsize=8)  # the editions of a build share most characters but rarely all
+def _cached_subset(font_path: str, characters: str, flavor: str | None) -> bytes:
+    try:
+        font = TTFont(font_path, recalcTimestamp=False, lazy=True)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise RenderError(f"cannot read the font {font_path}: {exc}",
+                          hint="reinstall wreport: the bundled fonts are part of the package") from None
+    options = subset.Options()
+    options.drop_tables = [*options.drop_tables, *EDITOR_TABLES]
+    options.name_IDs = ["*"]  # keep the copyright, licence and both languages' names
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.flavor = flavor
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.flavor = flavor
+    font.save(out)
+    return out.getvalue()
