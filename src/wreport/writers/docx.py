@@ -46,6 +46,7 @@ from ..document import (
     Text,
     plain_text,
 )
+from .. import fontsubset
 from ..errors import RenderError
 from . import ooxml
 from .html import marker_needs_gap
@@ -54,6 +55,7 @@ from .ooxml import normalise_zip
 __all__ = ["normalise_zip", "render_docx"]
 
 REFERENCE = "styles/reference.docx"  # inside the wreport package
+EMBEDDED_FONT = "NanumGothic"  # the font-table name the reference's styles use; bundled, embedded
 PRINT_DPI = 200  # charts are rendered at print resolution, then fitted to the text column
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 # Before a note marker that would read as an exponent (2016², m²¹, ¹²): a narrow space that, unlike
@@ -71,9 +73,22 @@ def render_docx(doc: Document) -> bytes:
                           hint=f"editions are {', '.join(LANGUAGE_TAGS)}")
     word = _open_reference()
     _DocxWriter(doc, word).write()
+    _embed_fonts(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+def _embed_fonts(word: docx.document.Document) -> None:
+    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows.
+
+    Every style names NanumGothic, so the file then looks the same on a machine without it
+    (LibreOffice and Word both read embedded fonts); the OFL allows embedding (fonts/OFL.txt).
+    """
+    text = ooxml.package_text(word)
+    faces = {"w:embedRegular": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.REGULAR), text),
+             "w:embedBold": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.BOLD), text)}
+    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(EMBEDDED_FONT, faces)])
 
 
 def _open_reference() -> docx.document.Document:

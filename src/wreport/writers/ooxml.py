@@ -102,7 +102,12 @@ def set_child(parent: BaseOxmlElement, child: BaseOxmlElement, order: Sequence[s
     position = next((i for i, name in enumerate(order) if qn(name) == tag), None)
     if position is None:
         raise ValueError(f"{child.tag} is not in the schema order given")
-    parent.insert_element_before(child, *order[position + 1:])
+    successors = {qn(name) for name in order[position + 1:]}
+    following = next((node for node in parent if node.tag in successors), None)
+    if following is None:
+        parent.append(child)
+    else:
+        following.addprevious(child)
 
 
 def set_setting(settings: BaseOxmlElement, child: BaseOxmlElement) -> None:
@@ -304,11 +309,13 @@ def _font_table_part(word: WordDocument) -> XmlPart:
 
 
 def package_text(word: WordDocument) -> str:
-    """Every character of text the document shows: body, headers, footers and notes (``w:t``)."""
+    """Every character the document shows: the text of body, headers, footers and notes (``w:t``)
+    and the list bullets and number formats of the numbering part (``w:lvlText``)."""
     texts: list[str] = []
     for part in word.part.package.iter_parts():
         if isinstance(part, XmlPart):
             texts.extend(node.text or "" for node in part.element.iter(qn("w:t")))
+            texts.extend(node.get(qn("w:val"), "") for node in part.element.iter(qn("w:lvlText")))
     return "".join(texts)
 
 
