@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from real_project import copy_project, load
 
 from wreport.build import build
 from wreport.document import Heading, Paragraph, plain_text
 from wreport.templating import render_edition
-
-from real_project import copy_project, load
 
 AUDIENCE = "policy-brief"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -55,7 +54,7 @@ def without_korean_fonts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     (folder / "fonts.conf").write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
                                        f"<fontconfig>{dirs}<cachedir>{folder}/cache</cachedir></fontconfig>")
     env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf"), "HOME": str(folder)}
-    korean = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, env=env).stdout
+    korean = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, env=env, check=True).stdout
     assert korean.strip() == "", f"a Korean font is still visible: {korean.splitlines()[0]}"
     return env
 
@@ -110,6 +109,29 @@ def test_docx_in_libreoffice_has_the_pdf_editions_page_count_and_text(brief, lib
     text = squash("".join(page.extract_text() for page in converted.pages))
     for sentence in first_sentences(documents[lang]):
         assert squash(sentence) in text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_docx_contents_in_libreoffice_shows_the_pages_headings_land_on(brief, libreoffice_pdfs, lang: str) -> None:
+    """LibreOffice shows the TOC field's stored result: every heading with the page it is on there."""
+    documents, _ = brief
+    pages = [page.extract_text() for page in libreoffice_pdfs[lang].pages]
+    lines = [{squash(line) for line in page.splitlines()} for page in pages]
+    entries = re.findall(r"^(.+?)\s*\.{4,}\s*(\d+)\s*$", pages[0], re.MULTILINE)  # "Summary.......2"
+    headings = [plain_text(block.children) for block in documents[lang].blocks if isinstance(block, Heading)]
+    assert [squash(text) for text, _ in entries] == [squash(heading) for heading in headings]
+    for text, number in entries:
+        landed = next(index for index, page in enumerate(lines) if index > 0 and squash(text) in page) + 1
+        assert int(number) == landed, f"contents says {text!r} is on page {number}; it is on page {landed}"
+
+
+def test_docx_is_the_same_whether_or_not_its_pdf_is_built_with_it(brief, tmp_path_factory) -> None:
+    """The contents' page numbers come from the PDF's layout either way, so the bytes do not change."""
+    _, paths = brief
+    root = copy_project(tmp_path_factory.mktemp("docx-alone"))
+    project, _, _ = load(root)
+    alone = build(project, audiences=[AUDIENCE], langs=["ko"], formats=["docx"], out_dir=root / "out")
+    assert alone[0].path.read_bytes() == paths[("ko", "docx")].read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,10 @@ import docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from fontTools.ttLib import TTFont
+from test_writers_docx import sample_document
 
 from wreport.writers import ooxml
 from wreport.writers.docx import render_docx
-
-from test_writers_docx import sample_document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -31,6 +32,7 @@ from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from .. import fontsubset
 from ..document import (
     UI_LABELS,
     BlockQuote,
@@ -46,10 +48,9 @@ from ..document import (
     Text,
     plain_text,
 )
-from .. import fontsubset
 from ..errors import RenderError
 from . import ooxml
-from .html import marker_needs_gap
+from .html import heading_ids, marker_needs_gap
 from .ooxml import normalise_zip
 
 __all__ = ["normalise_zip", "render_docx"]
@@ -66,13 +67,18 @@ MARKER_GAP = "\u202f"
 PARAGRAPH_STYLES = {None: "Normal", "lead": "Lead", "note": "Note", "source": "Source", "code": "Source Code"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 
-def render_docx(doc: Document) -> bytes:
-    """The document as the bytes of a .docx file; the same tree always gives the same bytes."""
+def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None) -> bytes:
+    """The document as the bytes of a .docx file; the same tree (and pages) always give the same bytes.
+
+    ``heading_pages`` maps a heading's HTML id (:func:`wreport.writers.html.heading_ids`) to the
+    page it lands on in the PDF edition (:func:`wreport.writers.pdf.heading_pages`); the contents
+    then shows those numbers. Without it the contents lists the headings without numbers.
+    """
     if doc.lang not in LANGUAGE_TAGS:
         raise RenderError(f"cannot write a DOCX in language {doc.lang!r}",
                           hint=f"editions are {', '.join(LANGUAGE_TAGS)}")
     word = _open_reference()
-    _DocxWriter(doc, word).write()
+    _DocxWriter(doc, word, dict(heading_pages or {})).write()
     _embed_fonts(word)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -153,6 +159,7 @@ class _DocxWriter:
 
     doc: Document
     word: docx.document.Document
+    heading_pages: dict[str, int]  # a heading's HTML id -> its page in the PDF edition
     footnotes: ooxml.Footnotes = field(init=False)
     labels: dict[str, str] = field(init=False)  # UI words of the edition: "contents", "page"...
     _heading_count: int = 0
@@ -191,12 +198,14 @@ class _DocxWriter:
                 self._paragraph(style, text)
 
     def _table_of_contents(self) -> None:
-        """A TOC field, marked dirty so Word rebuilds it with page numbers on opening.
+        """A TOC field, marked dirty so Word rebuilds it from its own layout on opening.
 
-        Its cached result lists the headings as links (without page numbers, which only a layout
-        engine knows), so a reader that does not update fields still shows a usable contents.
+        Its cached result, which LibreOffice shows as it stands, is the contents as Word writes
+        it: each heading a link to its bookmark, then a tab (the toc styles' dotted leader) and a
+        ``PAGEREF`` field whose cached result is the heading's page in the PDF edition, when known.
         """
         self._paragraph("TOC Heading", self.labels["contents"])
+        html_ids = heading_ids(self.doc)
         entries = list(zip(self.headings, self.bookmarks))
         for index, (heading, name) in enumerate(entries):
             paragraph = self._paragraph(f"toc {_word_level(heading)}")
@@ -204,6 +213,10 @@ class _DocxWriter:
                 paragraph._p.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
             link = ooxml.anchor_link(name)
             link.append(ooxml.run(text=plain_text(heading.children)))
+            page = self.heading_pages.get(html_ids.get(id(heading), ""))
+            if page is not None:
+                link.append(ooxml.run(ooxml.element("w:tab")))
+                link.extend(ooxml.field_runs(f" PAGEREF {name} \\h ", str(page)))
             paragraph._p.append(link)
             if index == len(entries) - 1:
                 paragraph._p.append(ooxml.field_end())

@@ -329,6 +329,12 @@ def _anchors(doc: Document) -> dict[int, str]:
     return anchors
 
 
+def heading_ids(doc: Document) -> dict[int, str]:
+    """The HTML id of each section heading, by ``id(heading)``: where the DOCX contents finds the
+    page a heading lands on in the PDF (:func:`wreport.writers.pdf.heading_pages`)."""
+    return _anchors(doc)
+
+
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string (for generated ``content:`` values)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
