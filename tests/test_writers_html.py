@@ -254,3 +254,16 @@ def test_standalone_html_carries_nanum_gothic_as_woff2_subsets_of_its_text():
         assert len(cmap) < 1000 and ord("뷁") not in cmap  # a subset, not the 9 MB font
         assert not any(tag.startswith("TSI") for tag in font.keys())  # Chrome rejects the VTT tables
     assert render_html(korean_document(), embed_assets=True) == out
+
+
+def test_standalone_html_keeps_korean_words_whole_in_a_browsers_print_too():
+    """keep-all must not sit inside @media screen: a reader who prints the page would get 중심|으로."""
+    out = render_html(korean_document(), embed_assets=True)
+    css = "".join(style.text for style in lxml_html.fromstring(out.encode()).iter("style"))
+    depth, rule_depth = 0, None
+    for match in re.finditer(r"[{}]|:lang\(ko\)\s*\{\s*word-break:\s*keep-all", css):
+        if match.group().startswith(":lang"):
+            rule_depth = depth
+            break
+        depth += 1 if match.group() == "{" else -1
+    assert rule_depth == 0
