@@ -3,7 +3,8 @@
 The bundled NanumGothic faces are 4.6 MB each. A DOCX or standalone HTML that carries its font
 carries only the glyphs its text needs (fontTools' subsetter), as TrueType for the DOCX
 (:func:`ttf_subset`, then obfuscated by :mod:`wreport.writers.ooxml`) and as WOFF2 for the HTML
-(:func:`woff2_subset`, Brotli-compressed).
+(:func:`woff2_subset`, Brotli-compressed; :func:`font_face_css` wraps the two faces in
+``@font-face`` rules with ``data:`` URLs).
 
 Both drop the tables that only a font editor needs and that browsers' font sanitizers reject:
 NanumGothic carries Visual TrueType's sources (``TSI0``-``TSI5``; Chrome refuses the whole font
@@ -20,6 +21,7 @@ fontTools save would otherwise stamp it with the clock), so the same text gives 
 
 from __future__ import annotations
 
+import base64
 import io
 import string
 from functools import lru_cache
@@ -59,6 +61,23 @@ def woff2_subset(font_path: Path, text: str) -> bytes:
     return _subset(font_path, text, flavor="woff2")
 
 
+def subset_woff2(font_file: str, text: str) -> bytes:
+    """A bundled font file (REGULAR or BOLD, by name) as a WOFF2 subset of ``text``."""
+    return woff2_subset(bundled_font(font_file), text)
+
+
+def font_face_css(family: str, text: str) -> str:
+    """``@font-face`` rules for ``family``: the bundled NanumGothic regular (400) and bold (700) as
+    WOFF2 subsets of ``text`` in ``data:`` URLs, for a page that must carry its own Korean font
+    (the standalone brief, the review page)."""
+    rules = []
+    for weight, name in ((400, REGULAR), (700, BOLD)):
+        encoded = base64.b64encode(subset_woff2(name, text)).decode("ascii")
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
+                     f'src: url("data:font/woff2;base64,{encoded}") format("woff2"); }}')
+    return "\n".join(rules)
+
+
 def _subset(font_path: Path, text: str, *, flavor: str | None) -> bytes:
     """Subset one font file; the characters are sorted so the order of ``text`` does not matter."""
     characters = "".join(sorted(set(text + ALWAYS)))
@@ -76,6 +95,7 @@ def _cached_subset(font_path: str, characters: str, flavor: str | None) -> bytes
     options.drop_tables = [*options.drop_tables, *EDITOR_TABLES]
     options.name_IDs = ["*"]  # keep the copyright, licence and both languages' names
     options.name_languages = ["*"]
+    options.name_legacy = True  # the Macintosh-platform records too
     options.notdef_outline = True
     options.hinting = False  # TrueType instructions are half a subset's size; renderers draw well without
     options.recalc_timestamp = False

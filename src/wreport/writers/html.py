@@ -17,7 +17,6 @@ bookmark labels (those read ``data-label``), so the PDF's outline and properties
 
 from __future__ import annotations
 
-import base64
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -405,10 +404,4 @@ def embedded_font_css(text: str) -> str:
     """``@font-face`` rules that carry the bundled NanumGothic, regular and bold, as WOFF2 subsets
     of the characters of ``text`` in ``data:`` URLs: the standalone page shows Korean in the
     brief's font on a machine with no Korean font, and travels as one file (docs/html.md)."""
-    rules = []
-    for weight, name in ((400, fontsubset.REGULAR), (700, fontsubset.BOLD)):
-        woff2 = fontsubset.woff2_subset(fontsubset.bundled_font(name), unescape(text))
-        rules.append(f'@font-face {{ font-family: "NanumGothic"; font-weight: {weight}; font-style: normal; '
-                     f'font-display: block; src: url("data:font/woff2;base64,{base64.b64encode(woff2).decode("ascii")}")'
-                     ' format("woff2"); }')
-    return "<style>\n" + "\n".join(rules) + "\n</style>"
+    return f"<style>\n{fontsubset.font_face_css('NanumGothic', unescape(text))}\n</style>"
