@@ -30,6 +30,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome")
                  if (path := shutil.which(name))), None)
 TIMEOUT = 300  # seconds: a cold LibreOffice profile on a loaded machine
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed; .ci/run installs chromium")
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +85,7 @@ def first_sentences(document) -> list[str]:
 @pytest.fixture(scope="module")
 def libreoffice_pdfs(brief, without_korean_fonts, tmp_path_factory) -> dict[str, PdfReader]:
     """Both DOCX editions converted to PDF by LibreOffice on the machine without Korean fonts."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
+    assert SOFFICE is not None
     _, paths = brief
     out = tmp_path_factory.mktemp("libreoffice")
     converted = {}
@@ -96,11 +98,13 @@ def libreoffice_pdfs(brief, without_korean_fonts, tmp_path_factory) -> dict[str,
     return converted
 
 
+@needs_libreoffice
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_docx_in_libreoffice_is_set_in_the_embedded_nanum_gothic(libreoffice_pdfs, lang: str) -> None:
     assert pdf_fonts(libreoffice_pdfs[lang]) == {"NanumGothic", "NanumGothicBold"}  # no fallback anywhere
 
 
+@needs_libreoffice
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_docx_in_libreoffice_has_the_pdf_editions_page_count_and_text(brief, libreoffice_pdfs, lang: str) -> None:
     documents, paths = brief
@@ -111,6 +115,7 @@ def test_docx_in_libreoffice_has_the_pdf_editions_page_count_and_text(brief, lib
         assert squash(sentence) in text
 
 
+@needs_libreoffice
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_docx_contents_in_libreoffice_shows_the_pages_headings_land_on(brief, libreoffice_pdfs, lang: str) -> None:
     """LibreOffice shows the TOC field's stored result: every heading with the page it is on there."""
@@ -137,8 +142,7 @@ def test_docx_is_the_same_whether_or_not_its_pdf_is_built_with_it(brief, tmp_pat
 @pytest.fixture(scope="module")
 def chromium_pdf(brief, without_korean_fonts, tmp_path_factory) -> PdfReader:
     """The Korean standalone HTML printed to PDF by headless Chromium without Korean fonts."""
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed; .ci/run installs it")
+    assert CHROMIUM is not None
     _, paths = brief
     out = tmp_path_factory.mktemp("chromium")
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -149,6 +153,7 @@ def chromium_pdf(brief, without_korean_fonts, tmp_path_factory) -> PdfReader:
     return PdfReader(io.BytesIO((out / "ko.pdf").read_bytes()))
 
 
+@needs_chromium
 def test_html_in_chromium_shows_korean_in_the_embedded_font(brief, chromium_pdf) -> None:
     documents, _ = brief
     fonts = pdf_fonts(chromium_pdf)
