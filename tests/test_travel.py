@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pdf_layout import pdf_fonts
 from real_project import copy_project, load
 
 from wreport.build import build
@@ -43,32 +44,6 @@ def brief(tmp_path_factory: pytest.TempPathFactory):
     outputs = build(project, audiences=[AUDIENCE], formats=["pdf", "docx", "html"], out_dir=root / "out")
     documents = {lang: render_edition(project, AUDIENCE, lang, facts, glossary).document for lang in ("ko", "en")}
     return documents, {(o.lang, o.format): o.path for o in outputs}
-
-
-@pytest.fixture(scope="module")
-def without_korean_fonts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """An environment whose fontconfig sees DejaVu only (no Korean font, no NanumGothic)."""
-    if shutil.which("fc-list") is None:
-        pytest.skip("fontconfig's fc-list is not installed")
-    listing = subprocess.run(["fc-list", ":", "file"], capture_output=True, text=True, check=True).stdout
-    dejavu = sorted({str(Path(line.split(":")[0]).parent) for line in listing.splitlines() if "dejavu" in line.lower()})
-    folder = tmp_path_factory.mktemp("fonts")
-    dirs = "".join(f"<dir>{d}</dir>" for d in dejavu)
-    (folder / "fonts.conf").write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
-                                       f"<fontconfig>{dirs}<cachedir>{folder}/cache</cachedir></fontconfig>")
-    env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf"), "HOME": str(folder)}
-    korean = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, env=env, check=True).stdout
-    assert korean.strip() == "", f"a Korean font is still visible: {korean.splitlines()[0]}"
-    return env
-
-
-def pdf_fonts(reader: PdfReader) -> set[str]:
-    """The base names of the fonts a PDF's pages use, without subset prefixes (ABCDEF+)."""
-    names = set()
-    for page in reader.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            names.add(re.sub(r"^[A-Z]{6}\+", "", str(font.get_object()["/BaseFont"])[1:]))
-    return names
 
 
 def squash(text: str) -> str:
