@@ -3,15 +3,17 @@
 A build has two steps. :func:`prepare` plans the outputs and hashes every input of each one
 (:mod:`wreport.cache`); an output whose inputs and file are unchanged since it was written is up
 to date and is not rendered again (``force`` renders everything). :func:`run` renders the rest,
-one task per edition (its template rendered once, then each pending format), in up to ``jobs``
-worker processes (``jobs=1``: serially, in this process), and only when every output has been
-made in memory writes them, each atomically (:func:`wreport.fileio.write_atomic`). So a template
-or data error in the last edition leaves every previous output as it was, and a failed write
-keeps the old file.
+one task per edition (its template rendered once, then each pending format), each in a worker
+process stopped at the edition's time limit (``[limits] render_seconds``; :mod:`wreport.runner`),
+up to ``jobs`` at once, and only when every output has been made in memory writes them, each
+atomically (:func:`wreport.fileio.write_atomic`). So a template or data error, or an edition
+stopped at its limit, leaves every previous output as it was, and a failed write keeps the old
+file.
 
-A worker loads the facts and glossary once. A worker's :class:`WreportError` reaches the caller
-as the same exception, with the same message. Renders are deterministic, so a parallel build is
-byte-identical to a serial one.
+On Linux the workers are forked after this process has loaded the facts and glossary and imported
+the writers, so each starts at once with them. A worker's :class:`WreportError` reaches the
+caller as the same exception, with the same message. Renders are deterministic, so a parallel
+build is byte-identical to a serial one.
 """
 
 from __future__ import annotations
@@ -87,8 +89,8 @@ class Plan:
         return [task for task in self.tasks if task.current is None]
 
     def workers(self, jobs: int | None = None) -> int:
-        """How many processes :func:`run` renders in: ``jobs`` (default and ceiling: one per
-        core), but no more than there are editions to render; 1 means this process."""
+        """How many worker processes :func:`run` renders in at once: ``jobs`` (default and
+        ceiling: one per core), but no more than there are editions to render."""
         editions = {(task.edition.audience.name, task.edition.lang) for task in self.pending}
         return max(1, min(jobs or default_jobs(), default_jobs(), len(editions)))
 
@@ -220,25 +222,27 @@ def _load_inputs(project: Project, data_key: str) -> tuple:
     return _inputs[data_key]
 
 
-def _make(job: _Job, done: Callable[[str, _Made], None] | None = None) -> dict[str, _Made]:
-    """Render the edition's document once, then each format of it (in a worker, or here when
-    serial); ``done`` is told of each format as it is made. The first format's time includes
-    the template's."""
+def _make(job: _Job, report: Callable[[str, object], None]) -> None:
+    """Render the edition's document once, then each format of it, in a worker process
+    (:mod:`wreport.runner`); each format is reported as ``("made", (fmt, _Made))`` when made,
+    and each stage as it starts, so a stopped worker's message says what it was doing. The
+    first format's time includes the template's."""
+    from .runner import STAGE, TEMPLATE_STAGE
     from .templating import render_edition
 
-    start = time.perf_counter()
-    facts, glossary, style = _load_inputs(job.project, job.data_key)
-    document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
-    made = {}
-    for fmt in job.formats:
-        data, pages = WRITERS[fmt](document)
-        made[fmt] = _Made(data, pages, time.perf_counter() - start)
+    with _fewer_collections():
         start = time.perf_counter()
-        if done is not None:
-            done(fmt, made[fmt])
-    return made
+        report(STAGE, TEMPLATE_STAGE)
+        facts, glossary, style = _load_inputs(job.project, job.data_key)
+        document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+        for fmt in job.formats:
+            report(STAGE, _STAGES[fmt])
+            data, pages = WRITERS[fmt](document)
+            report("made", (fmt, _Made(data, pages, time.perf_counter() - start)))
+            start = time.perf_counter()
 
 
+_STAGES = {"html": "writing the HTML", "pdf": "laying out the PDF", "docx": "writing the DOCX"}
 _GC_THRESHOLDS = (100_000, 50, 100)  # CPython's defaults: (700, 10, 10)
 
 
@@ -247,8 +251,10 @@ def _fewer_collections() -> Iterator[None]:
     """Let the cyclic garbage collector run less often while rendering. WeasyPrint's layout
     makes millions of short-lived objects, and CPython's default thresholds have the collector
     walk them again and again: with these, a PDF renders about 15% faster (measured, see
-    bench/README.md). Memory stays bounded: generation 0 is still collected every 100,000 objects."""
+    bench/README.md). Memory stays bounded: generation 0 is still collected every 100,000 objects.
+    What a forked worker inherited is frozen first, so the collector never walks the libraries."""
     previous = gc.get_threshold()
+    gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)
     try:
         yield
@@ -267,7 +273,7 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
 
     ``progress`` is told of each output as it is ready (up-to-date ones first, then the rest as
     they finish rendering). ``jobs`` caps the worker processes (default and ceiling: the number
-    of cores); with one job, or one edition to make, everything runs in this process.
+    of cores); each edition renders in a worker process of its own, stopped at its time limit.
     """
     outputs: dict[Path, Output] = {}
     for task in built.tasks:
@@ -309,49 +315,35 @@ def _output(task: Task, made: _Made) -> Output:
 
 def _make_all(built: Plan, pending: list[Task], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
-    """Render every pending output, one task per edition, in this process (``workers`` 1) or in
-    a pool; keyed by output path."""
+    """Render every pending output, one worker process per edition (at most ``workers`` at
+    once), each stopped at the project's time limit (:mod:`wreport.runner`); keyed by path."""
+    from . import runner
+    from .project import render_seconds
+
+    seconds = render_seconds(built.project)
     groups = _editions_of(built, pending)
+    if not groups:
+        return {}
     made: dict[Path, _Made] = {}
 
-    def finished(task: Task, result: _Made) -> None:
+    def finished(index: int, kind: str, value: object) -> None:
+        if kind != "made":
+            return
+        fmt, result = value  # type: ignore[misc]
+        task = groups[index][1][fmt]
         made[task.path] = result
         if progress is not None:
             progress(_output(task, result))
 
-    if workers == 1:
-        with _fewer_collections():
-            for job, tasks in groups:  # plan order, so the first error is the first edition's
-                _make(job, lambda fmt, result, tasks=tasks: finished(tasks[fmt], result))
-        return made
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = _context()
-    if context.get_start_method() == "fork":
+    if runner.context().get_start_method() == "fork":
         _preload({fmt for job, _ in groups for fmt in job.formats})
         _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
-    # The longest template first, so the workers finish at about the same time.
+    tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
+                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
+    # The longest template first, so the workers finish at about the same time; of the editions
+    # that fail, the first in plan order is reported.
     order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
-    try:
-        futures = {pool.submit(_make, groups[index][0]): index for index in order}
-        for future in as_completed(futures):
-            if future.exception() is not None:
-                break  # stop early: no output will be written anyway
-            for fmt, result in future.result().items():
-                finished(groups[futures[future]][1][fmt], result)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    errors = {index: future.exception() for future, index in futures.items()
-              if future.done() and not future.cancelled() and future.exception() is not None}
-    if errors:  # of the editions that failed, the first in plan order, as a serial build reports it
-        first = min(errors)
-        if isinstance(errors[first], BrokenProcessPool):
-            job = groups[first][0]
-            raise RenderError(f"the worker process rendering {job.audience.name} ({job.lang}) stopped unexpectedly",
-                              hint="run again with --jobs 1 to see why") from errors[first]
-        raise errors[first]
+    runner.run_tasks(tasks, workers, finished, start_order=order)
     return made
 
 
@@ -372,31 +364,7 @@ def _weight(job: _Job) -> int:
         return 0
 
 
-def _start_worker() -> None:
-    """A worker leaves Ctrl-C to the main process (which cancels what is queued and waits for the
-    editions being rendered, a second or so, instead of every worker printing a traceback).
-    It freezes what it inherited, so the collector never walks the imported libraries, and
-    collects less often while it renders (see :func:`_fewer_collections`)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()
-    gc.set_threshold(*_GC_THRESHOLDS)
-
-
-def _context():
-    """How workers start. On Linux they are forked from this process after it has imported the
-    writers' libraries (:func:`_preload`), so the second or so WeasyPrint and matplotlib take to
-    load is paid once rather than once per worker. Elsewhere (macOS, Windows), where forking is
-    unsafe or absent, they are spawned fresh. Nothing here starts a thread before the fork (the
-    CLI's progress display refreshes from this thread), so forking cannot inherit a held lock."""
-    import multiprocessing
-    import sys
-
-    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-
-
-# The modules a format's writer loads on first use, imported before forking (see _context).
+# The modules a format's writer loads on first use, imported before forking (see runner.context).
 _PRELOAD = {"html": ("wreport.writers.html", "matplotlib.figure", "matplotlib.backends.backend_svg"),
             "pdf": ("wreport.writers.pdf", "matplotlib.figure", "matplotlib.backends.backend_svg"),
             "docx": ("wreport.writers.docx", "matplotlib.figure", "matplotlib.backends.backend_agg")}

@@ -443,13 +443,10 @@ class _Run:
                            f"the editions of '{name}' were not rendered or compared: the {missing} did not load",
                            "fix the data errors and run the check again")
             return
-        style = Style(myriad_group_commas=self.project.myriad_group_commas)
         editions: dict[str, _Edition] = {}
-        for lang in audience.languages:
-            try:
-                rendered = render_edition(self.project, audience, lang, self.facts, self.glossary, style)
-            except WreportError as exc:
-                self.found.error(exc, "TemplateError")
+        for lang, rendered in zip(audience.languages, self.render(audience)):
+            if isinstance(rendered, WreportError):
+                self.found.error(rendered, "TemplateError")
                 continue
             template = self.scan_file(audience.template_file(lang))
             scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]
@@ -462,6 +459,23 @@ class _Run:
                 self.check_untranslated(edition)
         if "ko" in editions and "en" in editions:
             self.compare(editions["ko"], editions["en"])
+
+    def render(self, audience: Audience) -> list[RenderedEdition | WreportError]:
+        """Each edition rendered in memory in a worker process stopped at the project's time
+        limit, as a build renders it (:mod:`wreport.runner`); a failure is returned, not raised."""
+        from . import runner
+        from .build import default_jobs
+        from .project import render_seconds
+
+        try:
+            seconds = render_seconds(self.project)
+        except WreportError as exc:
+            return [exc for _ in audience.languages]
+        style = Style(myriad_group_commas=self.project.myriad_group_commas)
+        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.glossary, style), seconds,
+                             f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
+                 for lang in audience.languages]
+        return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
 
     def check_variants(self, edition: _Edition) -> None:
         """English names the glossary forbids, unless inside an agreed name (a longer one)."""
@@ -591,6 +605,12 @@ class _Run:
                 pages = []
             self._pdf_pages[pdf] = [re.sub(r"\s+", "", text.replace(_WORD_JOINER, "")) for text in pages]
         return self._pdf_pages[pdf]
+
+
+def _render(project: Project, audience: Audience, lang: str, facts: FactSet, glossary: Glossary, style: Style,
+            report: object) -> RenderedEdition:
+    """One edition rendered to its document tree (in a worker: see :meth:`_Run.render`)."""
+    return render_edition(project, audience, lang, facts, glossary, style)
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
