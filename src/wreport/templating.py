@@ -31,7 +31,7 @@ from .facts import Fact, FactSet, PartialDate, parse_partial_date
 from .glossary import Glossary, Term
 from .markdown import PAGE_BREAK, parse_markdown
 from .project import Project, read_toml
-from .sandbox import Sandbox, compiled_templates
+from .sandbox import MAX_EDITION, Sandbox, compiled_templates
 
 AUDIENCE_FILE = "audience.toml"
 SHARED_FOLDER = "_shared"
@@ -552,12 +552,26 @@ def _source_notes(edition: _Edition) -> str:
 def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) -> str:
     """Render a template; every failure becomes a TemplateError at the template file and line."""
     try:
-        return env.get_template(name).render(context)
+        return _bounded_join(env.get_template(name).generate(context))
     except jinja2.TemplateSyntaxError as exc:
         where = Location.of(project.relative(exc.filename) if exc.filename else name, exc.lineno)
         raise TemplateError(f"syntax error: {exc.message}", where) from exc
     except Exception as exc:  # noqa: BLE001 - anything a template triggers is reported at its line
         raise _runtime_error(exc, project, name) from exc
+
+
+def _bounded_join(pieces: Iterator[str]) -> str:
+    """A template's output, refused once it passes MAX_EDITION characters (each piece alone is
+    bounded by the sandbox, but a loop can print bounded pieces without end)."""
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_EDITION:
+            raise TemplateError(f"the edition's text passed {MAX_EDITION:,} characters, the most one edition "
+                                "may have", hint="is a loop printing again and again? See docs/limits.md")
+        out.append(piece)
+    return "".join(out)
 
 
 def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError:
