@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .cache import BuildRecord, Hasher, data_files, output_key, template_files, tool_key
+from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
 from .errors import ConfigError, Location, RenderError
 from .fileio import write_atomic
+from .outputs import locked, refuse_inputs, remove_stale_temporaries
 from .project import Project
 from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
 
@@ -169,6 +170,11 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
     """Plan the outputs and find which are up to date (none, with ``force``)."""
     editions = plan(project, audiences, langs, formats)
     out_dir = Path(out_dir) if out_dir is not None else project.out_dir
+    option = "--out" if out_dir != project.out_dir else "the output folder ([paths] out)"
+    refuse_inputs(project, out_dir, option)
+    for path in [out_dir / CACHE_NAME, *(output_path(out_dir, e.audience.name, e.lang, f) for e in editions
+                                         for f in e.formats)]:
+        refuse_inputs(project, path, f"{option} (writing {path.relative_to(out_dir).as_posix()})")
     record = BuildRecord(out_dir)
     hasher = Hasher(project.root, record.templates)
     data_key = hasher.files(data_files(project))
@@ -284,18 +290,31 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
     pending = built.pending
     made = _make_all(built, pending, built.workers(jobs), progress)
     record = BuildRecord(built.out_dir)
-    for task in pending:
-        _make_folder(task.path.parent)
-        write_atomic(task.path, made[task.path].data)
-        record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
     # A build keeps what this build's templates load; a no-change build adds what it had to parse.
     known = built.templates if pending else {**record.templates, **built.templates}
     if pending or known != record.templates:
-        record.templates = known
-        record.save()
+        _make_folder(built.out_dir)
+        with locked(built.out_dir):
+            _remove_stale(built)
+            for task in pending:
+                _make_folder(task.path.parent)
+                write_atomic(task.path, made[task.path].data)
+                record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
+            record.templates = known
+            record.save()
     for task in pending:
         outputs[task.path] = _output(task, made[task.path])
     return [outputs[task.path] for task in built.tasks]
+
+
+def _remove_stale(built: Plan) -> None:
+    """Remove the temporary files a killed build left beside the outputs and the record."""
+    folders: dict[Path, list[str]] = {built.out_dir: [CACHE_NAME]}
+    for task in built.tasks:
+        folders.setdefault(task.path.parent, []).append(task.path.name)
+    for folder, names in folders.items():
+        if folder.is_dir():
+            remove_stale_temporaries(folder, names)
 
 
 def _make_folder(folder: Path) -> None:

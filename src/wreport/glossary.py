@@ -21,6 +21,7 @@ from typing import Iterator, Sequence
 
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
+from .outputs import spreadsheet_safe
 from .project import Project
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
@@ -336,13 +337,16 @@ def project_glossary(project: Project) -> Glossary:
 
 # ---------------------------------------------------------------- exports
 def export_csv(glossary: Glossary) -> str:
-    """The glossary as CSV in the canonical column order (loads back to the same terms)."""
+    """The glossary as CSV in the canonical column order (loads back to the same terms). A cell a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) gains a leading apostrophe
+    (:func:`wreport.outputs.spreadsheet_safe`), so opening the export cannot run anything."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for term in glossary:
-        writer.writerow([term.id, term.ko, term.en, term.abbr, term.kind, term.en_plural,
-                         term.ko_counter, term.notes, VARIANT_SEPARATOR.join(term.forbidden)])
+        writer.writerow([spreadsheet_safe(cell) for cell in (
+            term.id, term.ko, term.en, term.abbr, term.kind, term.en_plural, term.ko_counter, term.notes,
+            VARIANT_SEPARATOR.join(term.forbidden))])
     return out.getvalue()
 
 
