@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, cast
 
 from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
@@ -177,22 +177,59 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
         refuse_inputs(project, path, f"{option} (writing {path.relative_to(out_dir).as_posix()})")
     record = BuildRecord(out_dir)
     hasher = Hasher(project.root, record.templates)
-    data_key = hasher.files(data_files(project))
-    common = f"{tool_key()}{data_key}"
+    data_key, keys = _keys(project, editions, hasher)
     tasks = []
     for edition in editions:
         name = edition.audience.name
-        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang, hasher))
         for fmt in edition.formats:
             path = output_path(out_dir, name, edition.lang, fmt)
-            key = output_key(common, templates, name, edition.lang, fmt)
+            key = keys[name, edition.lang, fmt]
             entry = None if force else record.current(path, key)
             current = Output(path, name, edition.lang, fmt, entry.size, entry.pages, UP_TO_DATE) if entry else None
             tasks.append(Task(edition, fmt, path, key, current))
     return Plan(project, out_dir, tuple(tasks), data_key, hasher.references)
 
 
-# ---------------------------------------------------------------- rendering (in a worker or here)
+def _keys(project: Project, editions: list[Edition], hasher: Hasher) -> tuple[str, dict[tuple[str, str, str], str]]:
+    """The data key and each output's key (by audience, language, format).
+
+    wreport.toml and each audience.toml count twice: as files, and as what was read from them
+    for this build (the project's config and the Audience, both loaded before hashing), so an
+    edit between loading and hashing cannot leave an output recorded with the wrong key.
+    """
+    data_key = hasher.files(data_files(project))
+    common = f"{tool_key()}{data_key}{_digest(project.config)}"
+    keys = {}
+    for edition in editions:
+        name = edition.audience.name
+        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang, hasher))
+        templates += _digest({k: v for k, v in vars(edition.audience).items() if k != "folder"})  # not where
+        for fmt in edition.formats:
+            keys[name, edition.lang, fmt] = output_key(common, templates, name, edition.lang, fmt)
+    return data_key, keys
+
+
+def _digest(value: object) -> str:
+    """A hash of loaded data (a config dict, an Audience's fields but its folder, so a moved
+    project stays up to date), by its repr: dicts keep file order, dataclasses print every
+    field, so equal inputs give equal text."""
+    import hashlib
+
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def _changed_during(built: Plan) -> set[Path]:
+    """The pending outputs whose inputs changed while they were rendered: hashed again after
+    the render, they differ from the hash taken before it, so what the render read is not
+    known. Such an output is written but not recorded, and the next build makes it again."""
+    hasher = Hasher(built.project.root, built.templates)
+    editions = list({(t.edition.audience.name, t.edition.lang): t.edition for t in built.pending}.values())
+    _, keys = _keys(built.project, editions, hasher)
+    return {task.path for task in built.pending
+            if keys[task.edition.audience.name, task.edition.lang, task.format] != task.key}
+
+
+# ---------------------------------------------------------------- rendering (in a worker)
 @dataclass(frozen=True)
 class _Job:
     """One edition and the formats of it to make: what a worker needs (sent to it by pickling)."""
@@ -296,10 +333,14 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
         _make_folder(built.out_dir)
         with locked(built.out_dir):
             _remove_stale(built)
+            changed = _changed_during(built) if pending else set()
             for task in pending:
                 _make_folder(task.path.parent)
                 write_atomic(task.path, made[task.path].data)
-                record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
+                if task.path in changed:
+                    record.forget(task.path)
+                else:
+                    record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
             record.templates = known
             record.save()
     for task in pending:
@@ -348,7 +389,7 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
     def finished(index: int, kind: str, value: object) -> None:
         if kind != "made":
             return
-        fmt, result = value  # type: ignore[misc]
+        fmt, result = cast("tuple[str, _Made]", value)
         task = groups[index][1][fmt]
         made[task.path] = result
         if progress is not None:
