@@ -22,6 +22,7 @@ from typing import Iterator, Sequence
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
 from .outputs import spreadsheet_safe
+from .text import search_key
 from .project import Project
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
@@ -43,9 +44,6 @@ COUNTED_NOUN = "counted-noun"
 VARIANT_SEPARATOR = "|"
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
-# Spacing and joiners vary freely in Korean sources (원주 혁신클러스터 / 원주혁신클러스터) and
-# in English spellings (mini-cluster / mini cluster), so look-ups ignore them.
-_IGNORED_IN_LOOKUP = re.compile(r"[\s\-\u2010-\u2015·ㆍ・]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,11 +69,6 @@ class Term:
 def _korean_key(text: str) -> str:
     """The Korean term as compared for identity: spacing differences do not make a new term."""
     return re.sub(r"\s+", "", text)
-
-
-def _search_key(text: str) -> str:
-    """Text as compared by look-ups: case, spaces, hyphens and middle dots ignored."""
-    return _IGNORED_IN_LOOKUP.sub("", text).casefold()
 
 
 class Glossary:
@@ -117,17 +110,17 @@ class Glossary:
         or forbidden variant matches when equal to ``text``, so a reviewer who types "Kangwon
         Province" finds the term it should have been. Exact matches come first, then shorter names.
         """
-        query = _search_key(text)
+        query = search_key(text)
         if not query:
             return []
-        words = [_search_key(word) for word in text.split()]
+        words = [search_key(word) for word in text.split()]
 
         def exact(term: Term) -> bool:
             names = (term.ko, term.en, term.abbr, term.id, *term.forbidden)
-            return any(query == _search_key(name) for name in names if name)
+            return any(query == search_key(name) for name in names if name)
 
         def contains(name: str) -> bool:
-            key = _search_key(name)
+            key = search_key(name)
             return query in key or all(word in key for word in words)
 
         found = [term for term in self.terms if exact(term) or contains(term.ko) or contains(term.en)]

@@ -43,6 +43,7 @@ from ..document import (
     plain_text,
 )
 from ..errors import RenderError
+from ..text import HANGUL_RANGES
 
 WORD_JOINER = "\u2060"
 NB_HYPHEN = "\u2011"
@@ -50,8 +51,7 @@ HELD_HYPHEN = f"{WORD_JOINER}-{WORD_JOINER}"  # what the PDF gets for U+2011
 
 # Hangul syllables and jamo, and CJK ideographs (Hanja in Korean text): Pango may break between
 # any two of them, so a whitespace-delimited word holding one of them is glued whole.
-_KOREAN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff"
-                     r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KOREAN = re.compile(f"[{HANGUL_RANGES}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\S+")
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
