@@ -46,13 +46,20 @@ from ..errors import RenderError
 from ..text import HANGUL_RANGES
 
 WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
+# The longest run of characters the print HTML keeps without a break opportunity. WeasyPrint's
+# layout of a run it cannot break grows with the square of its length once a piece is wider than
+# a line (a 20,000-character word took 10 s in English, 24 s in Korean); measured, pieces of 60
+# Latin or 30 Korean characters keep it linear. The briefs' longest words are 37 and 24.
+LONG_RUN = 60
+LONG_KOREAN_RUN = 30
 NB_HYPHEN = "\u2011"
 HELD_HYPHEN = f"{WORD_JOINER}-{WORD_JOINER}"  # what the PDF gets for U+2011
 
 # Hangul syllables and jamo, and CJK ideographs (Hanja in Korean text): Pango may break between
 # any two of them, so a whitespace-delimited word holding one of them is glued whole.
 _KOREAN = re.compile(f"[{HANGUL_RANGES}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"[^\s\u200b]+")  # a zero-width space is a break opportunity too
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
 # superscripts and the CJK squared units. The marker gets a thin gap there (class "spaced").
@@ -86,6 +93,31 @@ def join_korean_words(segments: list[str]) -> list[str]:
             position += 1
         joined.append("".join(out))
     return joined
+
+
+def break_long_runs(segments: list[str]) -> list[str]:
+    """Give a run of more than LONG_RUN characters (LONG_KOREAN_RUN if it holds Korean) with no
+    break opportunity (no space, no zero-width space) one at every such length, a U+200B ZERO
+    WIDTH SPACE, so laying it out takes time in proportion to its length. ``segments`` are
+    adjacent runs of one line of text, handled over their concatenation like
+    :func:`join_korean_words`; what a reader sees is unchanged."""
+    whole = "".join(segments)
+    cuts: set[int] = set()
+    for run in _WORD.finditer(whole):
+        every = LONG_KOREAN_RUN if _KOREAN.search(run.group()) else LONG_RUN
+        cuts.update(range(run.start() + every - 1, run.end() - 1, every))  # a break after these
+    if not cuts:
+        return segments
+    out, position = [], 0
+    for segment in segments:
+        pieces = []
+        for char in segment:
+            pieces.append(char)
+            if position in cuts:
+                pieces.append(ZERO_WIDTH_SPACE)
+            position += 1
+        out.append("".join(pieces))
+    return out
 
 
 # ---------------------------------------------------------------- the walk
@@ -128,7 +160,8 @@ class _Writer:
         if self.for_print:
             # U+2011 (non-breaking hyphen) is missing from NanumGothic and made WeasyPrint's
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
-            texts = join_korean_words([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts])
+            # A run too long to break gets break opportunities first (see break_long_runs).
+            texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
         return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
