@@ -365,6 +365,7 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     """
     from lxml import etree
 
+    _refuse_control_characters(glossary)
     root = etree.Element(f"{{{TBX_NAMESPACE}}}tbx", nsmap={None: TBX_NAMESPACE},
                          attrib={"type": "TBX-Basic", "style": "dca", _XML_LANG: "en"})
     tree = etree.ElementTree(root)
@@ -385,6 +386,23 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     for term in glossary:
         _concept_entry(term, body, sub)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_control_characters(glossary: Glossary) -> None:
+    """A DataError for every term holding a character XML cannot carry (lxml would raise)."""
+    problems: list[WreportError] = []
+    for term in glossary:
+        for name in COLUMNS:
+            value = getattr(term, name)
+            text = VARIANT_SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
+            if found := _NOT_XML.search(text):
+                problems.append(DataError(f"term {term.id!r}: control character U+{ord(found.group()):04X} in "
+                                          f"{name!r} cannot go into TBX (XML)", term.location,
+                                          hint="remove it from the glossary"))
+    raise_if_any(problems, "the glossary cannot be exported as TBX")
 
 
 def _concept_entry(term: Term, body, sub) -> None:

@@ -517,6 +517,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
             return shown
         return _template_line(marked, line, env.line_marks, project) or shown
 
+    _refuse_control_characters(markdown, locate)
     blocks, footnotes = parse_markdown(markdown, charts=edition.charts, locate=locate)
     document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
                         author=info.author, subject=info.subject, keywords=list(info.keywords),
@@ -533,6 +534,21 @@ def _render_body(project: Project, audience: Audience, edition: _Edition, contex
     env.globals.update(edition.helpers())
     env.filters.update(edition.filters())
     return _render(env, audience.template_file(edition.lang).name, context, project), env
+
+
+# What no output format can hold: C0 controls but tab, newline and carriage return (XML 1.0, so
+# DOCX, HTML and PDF text), lone surrogates, and the noncharacters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_control_characters(markdown: str, locate: Callable[[int], Location]) -> None:
+    """A TemplateError at the template line that wrote the first control character, if any
+    (a template can write one: ``{{ "\\x01" }}``), instead of a writer's traceback."""
+    found = _CONTROL.search(markdown)
+    if found:
+        line = markdown.count("\n", 0, found.start()) + 1
+        raise TemplateError(f"control character U+{ord(found.group()):04X} in the edition's text",
+                            locate(line), hint="no document format can hold it: remove it")
 
 
 def _source_notes(edition: _Edition) -> str:
