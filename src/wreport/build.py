@@ -436,6 +436,17 @@ def _preload(formats: Iterable[str]) -> None:
 
     for name in dict.fromkeys(["wreport.templating", *(n for fmt in formats for n in _PRELOAD[fmt])]):
         importlib.import_module(name)
+    if "pdf" in formats:
+        _warm_up_pdf()
+
+
+def _warm_up_pdf() -> None:
+    """Lay out a two-word page once, so the workers forked after it inherit WeasyPrint's font
+    set-up (the bundled fonts copied to a temporary folder, Pango's caches): about 0.3 s that
+    every worker would otherwise pay again for its one edition."""
+    from .document import UI_LABELS
+
+    _render_pdf(Document(lang="ko", title="한국어 English", blocks=[], labels=dict(UI_LABELS["ko"]), contents=False))
 
 
 def build(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
