@@ -446,7 +446,11 @@ def _warm_up_pdf() -> None:
     every worker would otherwise pay again for its one edition."""
     from .document import UI_LABELS
 
-    _render_pdf(Document(lang="ko", title="한국어 English", blocks=[], labels=dict(UI_LABELS["ko"]), contents=False))
+    try:
+        _render_pdf(Document(lang="ko", title="한국어 English", blocks=[], labels=dict(UI_LABELS["ko"]),
+                             contents=False))
+    except Exception:  # noqa: BLE001 - only a saving: a worker meets the same problem and reports it
+        return
 
 
 def build(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,

@@ -568,7 +568,7 @@ def _source_notes(edition: _Edition) -> str:
 def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) -> str:
     """Render a template; every failure becomes a TemplateError at the template file and line."""
     try:
-        return _bounded_join(env.get_template(name).generate(context))
+        return _bounded_join(env.get_template(name).generate(context), project)
     except jinja2.TemplateSyntaxError as exc:
         where = Location.of(project.relative(exc.filename) if exc.filename else name, exc.lineno)
         raise TemplateError(f"syntax error: {exc.message}", where) from exc
@@ -576,18 +576,31 @@ def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) 
         raise _runtime_error(exc, project, name) from exc
 
 
-def _bounded_join(pieces: Iterator[str]) -> str:
+def _bounded_join(pieces: Iterator[str], project: Project) -> str:
     """A template's output, refused once it passes MAX_EDITION characters (each piece alone is
-    bounded by the sandbox, but a loop can print bounded pieces without end)."""
+    bounded by the sandbox, but a loop can print bounded pieces without end), at the template
+    line that was printing."""
     out: list[str] = []
     size = 0
     for piece in pieces:
         size += len(piece)
         if size > MAX_EDITION:
             raise TemplateError(f"the edition's text passed {MAX_EDITION:,} characters, the most one edition "
-                                "may have", hint="is a loop printing again and again? See docs/limits.md")
+                                "may have", _printing_line(pieces, project),
+                                hint="is a loop printing again and again? See docs/limits.md")
         out.append(piece)
     return "".join(out)
+
+
+def _printing_line(generator: Any, project: Project) -> Location | None:
+    """The template file and line a suspended template generator is at (innermost include)."""
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        generator = generator.gi_yieldfrom
+    frame = getattr(generator, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    if template is None or template.filename is None:
+        return None
+    return Location.of(project.relative(template.filename), template.get_corresponding_lineno(frame.f_lineno))
 
 
 def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError:
@@ -600,8 +613,9 @@ def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError
         if Path(filename).resolve().is_relative_to(templates):
             where = Location.of(project.relative(filename), tb.tb_lineno)
         tb = tb.tb_next
-    if isinstance(exc, WreportError):
-        return TemplateError(exc.message, where, exc.hint, check=exc.check)
+    if isinstance(exc, WreportError):  # its own location when it knows better than the traceback
+        known = exc.location if where.line is None and exc.location is not None else where
+        return TemplateError(exc.message, known, exc.hint, check=exc.check)
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return TemplateError(f"not allowed in a template: {exc}", where,
                              hint="templates may only use the helpers and plain values")

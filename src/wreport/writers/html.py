@@ -47,6 +47,7 @@ from ..text import HANGUL_RANGES
 
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
+SOFT_HYPHEN = "\u00ad"
 # The longest run of characters the print HTML keeps without a break opportunity. WeasyPrint's
 # layout of a run it cannot break grows with the square of its length once a piece is wider than
 # a line (a 20,000-character word took 10 s in English, 24 s in Korean); measured, pieces of 60
@@ -97,15 +98,18 @@ def join_korean_words(segments: list[str]) -> list[str]:
 
 def break_long_runs(segments: list[str]) -> list[str]:
     """Give a run of more than LONG_RUN characters (LONG_KOREAN_RUN if it holds Korean) with no
-    break opportunity (no space, no zero-width space) one at every such length, a U+200B ZERO
-    WIDTH SPACE, so laying it out takes time in proportion to its length. ``segments`` are
-    adjacent runs of one line of text, handled over their concatenation like
-    :func:`join_korean_words`; what a reader sees is unchanged."""
+    break opportunity (no space, no zero-width space) one at every such length, so laying it out
+    takes time in proportion to its length: a U+200B ZERO WIDTH SPACE, after a U+00AD SOFT HYPHEN
+    outside Korean (with ``hyphens: auto`` WeasyPrint ignores a bare zero-width space in a word
+    it can hyphenate, and lets the line run off the page). ``segments`` are adjacent runs of one
+    line of text, handled over their concatenation like :func:`join_korean_words`; what a reader
+    sees is unchanged unless a line breaks there."""
     whole = "".join(segments)
-    cuts: set[int] = set()
+    cuts: dict[int, str] = {}
     for run in _WORD.finditer(whole):
-        every = LONG_KOREAN_RUN if _KOREAN.search(run.group()) else LONG_RUN
-        cuts.update(range(run.start() + every - 1, run.end() - 1, every))  # a break after these
+        korean = _KOREAN.search(run.group()) is not None
+        every, mark = (LONG_KOREAN_RUN, ZERO_WIDTH_SPACE) if korean else (LONG_RUN, SOFT_HYPHEN + ZERO_WIDTH_SPACE)
+        cuts.update(dict.fromkeys(range(run.start() + every - 1, run.end() - 1, every), mark))  # after these
     if not cuts:
         return segments
     out, position = [], 0
@@ -114,7 +118,7 @@ def break_long_runs(segments: list[str]) -> list[str]:
         for char in segment:
             pieces.append(char)
             if position in cuts:
-                pieces.append(ZERO_WIDTH_SPACE)
+                pieces.append(cuts[position])
             position += 1
         out.append("".join(pieces))
     return out
