@@ -17,9 +17,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from mini_project import copy_mini
-from test_robustness import EN, WREPORT, append, edit, pdf_text, snapshot, squashed, words_off_the_page
+from test_robustness import (
+    EN,
+    WREPORT,
+    append,
+    edit,
+    pdf_text,
+    snapshot,
+    squashed,
+    words_off_the_page,
+)
 
 SECRET = "outside-the-project: must never be read"
 INPUTS = ("wreport.toml", "seeds", "glossary", "templates")
@@ -44,7 +52,7 @@ def project(built: Path, tmp_path: Path) -> Path:
 
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(WREPORT), "--project", str(root), *args], capture_output=True, text=True,
+    return subprocess.run([str(WREPORT), "--project", str(root), *args], capture_output=True, text=True, check=False,
                           timeout=300, env=env)
 
 

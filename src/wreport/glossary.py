@@ -22,7 +22,7 @@ from typing import Iterator, Sequence
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
 from .outputs import spreadsheet_safe
-from .text import search_key
+from .text import NOT_IN_DOCUMENTS, search_key
 from .project import Project
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
@@ -388,9 +388,6 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _refuse_control_characters(glossary: Glossary) -> None:
     """A DataError for every term holding a character XML cannot carry (lxml would raise)."""
     problems: list[WreportError] = []
@@ -398,7 +395,7 @@ def _refuse_control_characters(glossary: Glossary) -> None:
         for name in COLUMNS:
             value = getattr(term, name)
             text = VARIANT_SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
-            if found := _NOT_XML.search(text):
+            if found := NOT_IN_DOCUMENTS.search(text):
                 problems.append(DataError(f"term {term.id!r}: control character U+{ord(found.group()):04X} in "
                                           f"{name!r} cannot go into TBX (XML)", term.location,
                                           hint="remove it from the glossary"))

@@ -32,6 +32,7 @@ from .glossary import Glossary, Term
 from .markdown import PAGE_BREAK, parse_markdown
 from .project import Project, read_toml
 from .sandbox import MAX_EDITION, Sandbox, compiled_templates
+from .text import NOT_IN_DOCUMENTS
 
 AUDIENCE_FILE = "audience.toml"
 SHARED_FOLDER = "_shared"
@@ -536,15 +537,10 @@ def _render_body(project: Project, audience: Audience, edition: _Edition, contex
     return _render(env, audience.template_file(edition.lang).name, context, project), env
 
 
-# What no output format can hold: C0 controls but tab, newline and carriage return (XML 1.0, so
-# DOCX, HTML and PDF text), lone surrogates, and the noncharacters U+FFFE and U+FFFF.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _refuse_control_characters(markdown: str, locate: Callable[[int], Location]) -> None:
     """A TemplateError at the template line that wrote the first control character, if any
     (a template can write one: ``{{ "\\x01" }}``), instead of a writer's traceback."""
-    found = _CONTROL.search(markdown)
+    found = NOT_IN_DOCUMENTS.search(markdown)
     if found:
         line = markdown.count("\n", 0, found.start()) + 1
         raise TemplateError(f"control character U+{ord(found.group()):04X} in the edition's text",

@@ -22,6 +22,9 @@ HANGUL = re.compile(f"[{HANGUL_RANGES}]")
 # joiner, invisible operators, zero-width no-break space (BOM), Mongolian vowel separator.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"))
 _SPACES = re.compile(r"[^\S\n]")  # any space but a newline (no-break, thin, ideographic...)
+# What no output format can hold: C0 controls but tab, newline and carriage return (XML 1.0, so
+# DOCX, TBX, HTML and PDF text), lone surrogates, and the noncharacters U+FFFE and U+FFFF.
+NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _IGNORED_IN_SEARCH = re.compile(r"[\s\-\u2010-\u2015·ㆍ\u119e・]+")  # NFKC makes ㆍ U+119E
 
 
