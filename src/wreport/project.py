@@ -122,3 +122,19 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
         raise ConfigError("[style] myriad_group_commas must be true or false", Location.of(CONFIG_NAME))
     name = config.get("project", {}).get("name", root.name)
     return Project(root=root, name=name, paths=paths, myriad_group_commas=commas, config=config)
+
+
+# ---------------------------------------------------------------- [limits]
+# TEMPORARY accessor (engineer `bounds`): reads [limits] from the raw config until the wreport.toml
+# schema (engineer `inputs`) exposes it as a typed attribute; then replace the body of this one
+# function with that attribute and keep the name, so the build, check and preview need no change.
+DEFAULT_RENDER_SECONDS = 60.0
+
+
+def render_seconds(project: Project) -> float:
+    """``[limits] render_seconds``: the wall-clock seconds one edition may take to render."""
+    value = project.config.get("limits", {}).get("render_seconds", DEFAULT_RENDER_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 86_400:
+        raise ConfigError(f"[limits] render_seconds must be a number of seconds above 0 (at most 86400), "
+                          f"not {value!r}", Location.of(CONFIG_NAME), hint="the default is 60: render_seconds = 60")
+    return float(value)
