@@ -522,6 +522,44 @@ def _template_line(marked: str, line: int, marks: list[tuple[str, int]], project
     return None
 
 
+class _Locator:
+    """A Markdown line of an edition -> the template file and line that wrote it, found by
+    rendering the edition again with line marks (once, on the first question).
+
+    A callable object rather than a closure so a worker process can hand a rendered edition back
+    (the check renders in workers, :mod:`wreport.runner`): pickling it finds the marks first and
+    then drops the inputs it rendered from.
+    """
+
+    def __init__(self, project: Project, audience: Audience, lang: str,
+                 data: tuple[FactSet, Glossary, formatting.Style], context: dict[str, Any]):
+        self._project = project
+        self._shown = f"{project.relative(audience.template_file(lang))} (rendered Markdown)"
+        self._inputs: tuple[Audience, str, tuple[FactSet, Glossary, formatting.Style], dict[str, Any]] | None = (
+            audience, lang, data, context)
+        self._found: tuple[str, list[tuple[str, int]]] | None = None
+
+    def _marked(self) -> tuple[str, list[tuple[str, int]]] | None:
+        if self._inputs is not None:
+            audience, lang, (facts, glossary, style), context = self._inputs
+            self._inputs = None
+            try:
+                text, env = _render_body(self._project, audience, _Edition(lang, facts, glossary, style), context, True)
+                self._found = (text, env.line_marks)  # type: ignore[attr-defined]  # _LineMarks
+            except WreportError:  # the marks upset the template after all: keep the Markdown line
+                self._found = None
+        return self._found
+
+    def __call__(self, line: int) -> Location:
+        found = self._marked()
+        located = _template_line(found[0], line, found[1], self._project) if found else None
+        return located or Location.of(self._shown, line)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._marked()
+        return dict(self.__dict__)
+
+
 def render_edition(project: Project, audience: str | Audience, lang: str, facts: FactSet, glossary: Glossary,
                    style: formatting.Style | None = None) -> RenderedEdition:
     """Render one edition: template → Markdown (with source footnotes) → document tree."""
@@ -538,20 +576,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
                                          "author": info.author, "subject": info.subject, "date": audience.date}}
     body, _ = _render_body(project, audience, edition, context)
     marked = body.rstrip("\n") + "\n" + _source_notes(edition)
-    rendered_with_lines: list[tuple[str, list[tuple[str, int]]] | None] = []
-
-    def locate(line: int) -> Location:
-        """A Markdown line's template file and line, found by rendering again with line marks
-        (once per edition, on the first question)."""
-        shown = Location.of(f"{project.relative(audience.template_file(lang))} (rendered Markdown)", line)
-        if not rendered_with_lines:
-            try:
-                text, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
-                rendered_with_lines.append((text, env.line_marks))  # type: ignore[attr-defined]  # _LineMarks
-            except WreportError:  # the marks upset the template after all: keep the Markdown line
-                rendered_with_lines.append(None)
-        found = rendered_with_lines[0]
-        return (_template_line(found[0], line, found[1], project) if found else None) or shown
+    locate = _Locator(project, audience, lang, (facts, glossary, style), context)
 
     markdown = strip_marks(marked)
     _refuse_control_characters(markdown, locate)
