@@ -212,17 +212,28 @@ iframe {{ flex: 1; border: 0; width: 100%; }}
     document.getElementById("errors").textContent = page.errors.join("\\n");
   }};
   show();
+  // A changed pane gets the new document's body in place (its head too if that changed: then
+  // the frame loads it afresh), which keeps the scroll position and repaints fastest.
+  const wanted = {{}};
+  const repaint = (name, digest) => {{
+    wanted[name] = digest;
+    const frame = document.getElementById("pane-" + name);
+    const url = "/pane/" + name + "?h=" + digest;
+    fetch(url).then(r => r.text()).then(text => {{
+      if (wanted[name] !== digest) return;  // a newer version is on its way
+      const doc = frame.contentDocument;
+      const fresh = new DOMParser().parseFromString(text, "text/html");
+      if (!doc || !doc.body || doc.head.innerHTML !== fresh.head.innerHTML) {{ frame.src = url; return; }}
+      doc.body.replaceWith(doc.adoptNode(fresh.body));
+    }}).catch(() => {{ frame.src = url; }});
+  }};
   const events = new EventSource("/events");
   events.onmessage = (event) => {{
     const next = JSON.parse(event.data);
     if (next.version === page.version) return;
     if (Object.keys(next.panes).join() !== Object.keys(page.panes).join()) {{ location.reload(); return; }}
     for (const [name, digest] of Object.entries(next.panes)) {{
-      if (digest === page.panes[name]) continue;
-      const frame = document.getElementById("pane-" + name);
-      const y = frame.contentWindow ? frame.contentWindow.scrollY : 0;
-      frame.onload = () => frame.contentWindow.scrollTo(0, y);
-      frame.src = "/pane/" + name + "?h=" + digest;
+      if (digest !== page.panes[name]) repaint(name, digest);
     }}
     page = next;
     show();
