@@ -185,3 +185,35 @@ def test_a_render_that_overruns_the_limit_is_stopped_and_the_next_one_works(tmp_
         assert [pane.name for pane in panes] == ["en"] and ADDED.encode() in panes[0].body
     finally:
         runner.close()
+
+
+def test_the_worker_keeps_what_a_change_does_not_touch(tmp_path):
+    """A template edit re-renders its own edition only and does not load the data again; a data
+    edit does, and redraws the chart whose figure changed."""
+    from wreport.preview_render import Session, editions_view
+
+    root = copy_mini(tmp_path)
+    session = Session(root)
+
+    def render() -> dict[str, bytes]:
+        return {name: body() for name, _, _, body in editions_view(session, Request(root, "editions", "brief"))}
+
+    first = render()
+    data = list(session.data.items.values())
+    append(root / "templates" / "brief" / "en.md.j2", ADDED)
+    second = render()
+    assert ADDED.encode() in second["en"] and second["ko"] is first["ko"]  # the very same bytes, not re-rendered
+    assert list(session.data.items.values()) == data and data[0] is list(session.data.items.values())[0]
+    facts = root / "seeds" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        'value: "250_000_000_000"\n    unit: KRW\n    period: "2007"',
+        'value: "260_000_000_000"\n    unit: KRW\n    period: "2007"'), encoding="utf-8")
+    third = render()
+    assert len(session.data.items) == 2 and third["ko"] != second["ko"] and third["en"] != second["en"]
+    korean = third["ko"].decode()
+    assert "2,600억 원" in korean and "2,500억 원" not in korean
+
+    def chart(page: bytes) -> bytes:
+        return page[page.index(b"<svg"):page.index(b"</svg>")]
+
+    assert chart(third["ko"]) != chart(second["ko"])  # redrawn, not the chart kept from before
