@@ -217,3 +217,28 @@ def test_the_worker_keeps_what_a_change_does_not_touch(tmp_path):
         return page[page.index(b"<svg"):page.index(b"</svg>")]
 
     assert chart(third["ko"]) != chart(second["ko"])  # redrawn, not the chart kept from before
+
+
+def test_a_worker_that_dies_while_rendering_is_reported_and_replaced(tmp_path):
+    import threading
+
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "{% for i in range(100000) %}{% for j in range(100000) %}"
+                                           "{% endfor %}{% endfor %}\n")
+    runner = Runner(limit=60)
+
+    def kill_the_worker() -> None:  # as the system's out-of-memory killer would
+        time.sleep(2)
+        if runner._process is not None:
+            runner._process.kill()
+
+    try:
+        killer = threading.Thread(target=kill_the_worker)
+        killer.start()
+        with pytest.raises(RenderError, match=r"the preview's worker process stopped while rendering brief \(en\)"):
+            runner.render(Request(root, "editions", "brief", "en"))
+        killer.join()
+        write_template(root, "brief/en.md.j2", f"# Fixed\n\n{ADDED}\n")
+        assert ADDED.encode() in runner.render(Request(root, "editions", "brief", "en"))[0].body
+    finally:
+        runner.close()
