@@ -242,3 +242,38 @@ def test_a_worker_that_dies_while_rendering_is_reported_and_replaced(tmp_path):
         assert ADDED.encode() in runner.render(Request(root, "editions", "brief", "en"))[0].body
     finally:
         runner.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_the_open_page_repaints_the_changed_pane_in_place_keeping_its_scroll(tmp_path):
+    """In headless Chromium: a save repaints the English pane (same frame, same scroll
+    position) and leaves the Korean one alone; an error shows in the pane and the header."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright (pip install -e '.[bench]')")
+    if not CHROMIUM.is_file():
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    root = copy_mini(tmp_path)
+    template = root / "templates" / "brief" / "en.md.j2"
+    original = template.read_text(encoding="utf-8")
+    with previewing(root) as url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 500})
+            page.goto(url)
+            english, korean = page.frame_locator("#pane-en"), page.frame_locator("#pane-ko")
+            assert "75 companies" in english.locator("body").inner_text()
+            page.evaluate("() => { const w = document.getElementById('pane-en').contentWindow;"
+                          " w.document.body.style.paddingBottom = '2000px'; w.scrollTo(0, 300);"
+                          " document.getElementById('pane-ko').contentDocument.body.dataset.mark = 'kept'; }")
+            template.write_text(original + f"\n{ADDED}\n", encoding="utf-8")
+            english.locator(f"text={ADDED}").wait_for(timeout=20_000)
+            assert page.evaluate("() => document.getElementById('pane-en').contentWindow.scrollY") == 300
+            assert page.evaluate("() => document.getElementById('pane-ko').contentDocument.body.dataset.mark") == "kept"
+            assert page.evaluate("() => document.body.dataset.version") == "2"
+            template.write_text("{{ fact('nope') }}\n", encoding="utf-8")
+            english.locator("text=unknown fact 'nope'").wait_for(timeout=20_000)
+            assert "unknown fact 'nope'" in page.locator("#errors").inner_text()
+            assert "75" in korean.locator("body").inner_text()
+        finally:
+            browser.close()

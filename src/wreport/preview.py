@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +42,7 @@ KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often (pro
 # watchfiles groups the events of one save (an editor's write-and-rename) within STEP_MS, and
 # yields at most DEBOUNCE_MS after the first.
 STEP_MS, DEBOUNCE_MS = 5, 100
+SERVER = secrets.token_hex(8)  # this process: a page that reconnects to another preview reloads
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Page:
 
     def summary(self) -> dict[str, object]:
         """What the event stream sends: enough for the page to reload the panes that changed."""
-        return {"version": self.version, "status": self.status,
+        return {"server": SERVER, "version": self.version, "status": self.status,
                 "panes": {name: self.digest(name) for name in self.panes},
                 "errors": [f"{pane.title}: {pane.error}" for pane in self.panes.values() if pane.error]}
 
@@ -219,19 +221,27 @@ iframe {{ flex: 1; border: 0; width: 100%; }}
     wanted[name] = digest;
     const frame = document.getElementById("pane-" + name);
     const url = "/pane/" + name + "?h=" + digest;
+    const reload = () => {{
+      const y = frame.contentWindow ? frame.contentWindow.scrollY : 0;
+      frame.onload = () => frame.contentWindow.scrollTo(0, y);
+      frame.src = url;
+    }};
     fetch(url).then(r => r.text()).then(text => {{
       if (wanted[name] !== digest) return;  // a newer version is on its way
       const doc = frame.contentDocument;
       const fresh = new DOMParser().parseFromString(text, "text/html");
-      if (!doc || !doc.body || doc.head.innerHTML !== fresh.head.innerHTML) {{ frame.src = url; return; }}
+      if (!doc || !doc.body || doc.head.innerHTML !== fresh.head.innerHTML) return reload();
       doc.body.replaceWith(doc.adoptNode(fresh.body));
-    }}).catch(() => {{ frame.src = url; }});
+    }}).catch(reload);
   }};
   const events = new EventSource("/events");
   events.onmessage = (event) => {{
     const next = JSON.parse(event.data);
-    if (next.version === page.version) return;
-    if (Object.keys(next.panes).join() !== Object.keys(page.panes).join()) {{ location.reload(); return; }}
+    if (next.version === page.version && next.server === page.server) return;
+    if (next.server !== page.server || Object.keys(next.panes).join() !== Object.keys(page.panes).join()) {{
+      location.reload();  // another preview (restarted), or other panes: load the page afresh
+      return;
+    }}
     for (const [name, digest] of Object.entries(next.panes)) {{
       if (digest !== page.panes[name]) repaint(name, digest);
     }}
