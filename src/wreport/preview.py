@@ -100,7 +100,8 @@ class Preview:
         when the page changed. Never raises: a failure is shown on the page."""
         start = time.perf_counter()
         panes = self._render(self._runner, "editions", "")
-        changed = self._publish(panes, f"rendered {self._which()}, version {{version}} ({(time.perf_counter() - start) * 1000:.0f} ms)")
+        milliseconds = (time.perf_counter() - start) * 1000
+        changed = self._publish(panes, False, f"rendered {self._which()}, version {{version}} ({milliseconds:.0f} ms)")
         if self.paged:
             self._pages_wanted.set()
         return changed
@@ -111,7 +112,7 @@ class Preview:
             return False
         start = time.perf_counter()
         panes = self._render(self._pages_runner, "pages", "-pages")
-        return self._publish(panes, f"laid out the pages of {self._which()}, version {{version}} "
+        return self._publish(panes, True, f"laid out the pages of {self._which()}, version {{version}} "
                                     f"({time.perf_counter() - start:.1f} s)")
 
     def _which(self) -> str:
@@ -126,10 +127,9 @@ class Preview:
             title = "printed pages" if suffix else "the editions"
             return {f"error{suffix}": Pane(f"error{suffix}", self.audience, error_page(title, message), message)}
 
-    def _publish(self, panes: dict[str, Pane], timing: str) -> bool:
-        """Replace this view's panes (``-pages`` ones or the others) and wake the waiters;
+    def _publish(self, panes: dict[str, Pane], pages: bool, timing: str) -> bool:
+        """Replace this view's panes (the ``-pages`` ones, or the others) and wake the waiters;
         ``timing`` (with ``{version}`` in it) is the status line and what is printed."""
-        pages = next(iter(panes)).endswith("-pages")
         with self._changed:
             kept = {name: pane for name, pane in self.page.panes.items() if name.endswith("-pages") != pages}
             merged = {**kept, **panes}

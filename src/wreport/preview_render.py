@@ -371,15 +371,16 @@ class Runner:
         return ours
 
     def close(self) -> None:
-        """Stop the worker (at once: it holds nothing that needs saving)."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        """Stop the worker (at once: it holds nothing that needs saving). A render waiting on it
+        in another thread sees the pipe end and raises :class:`RenderError`."""
         if self._process is not None:
             if self._process.is_alive():
                 self._process.kill()
             self._process.join(5)
             self._process = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def _start_worker(connection: multiprocessing.connection.Connection, nice: int) -> None:
