@@ -131,6 +131,8 @@ class Preview:
         """Replace this view's panes (the ``-pages`` ones, or the others) and wake the waiters;
         ``timing`` (with ``{version}`` in it) is the status line and what is printed."""
         with self._changed:
+            if self.closed:  # stopping: a render cut short by it is no news
+                return False
             kept = {name: pane for name, pane in self.page.panes.items() if name.endswith("-pages") != pages}
             merged = {**kept, **panes}
             ordered = dict(sorted(merged.items(), key=lambda item: (item[0].endswith("-pages"), _order(item[0]))))
