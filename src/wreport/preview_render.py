@@ -8,12 +8,14 @@ images). A view is a function in :data:`VIEWS`; a new kind of page is one more e
 The runner sends each request to a worker process and waits for each edition at most the render
 limit. A template with a loop that never ends cannot be interrupted from inside Jinja, so a
 worker that overruns is killed and a fresh one started for the next request; the error names the
-audience, edition and limit. The worker keeps, between renders, what a change does not touch,
+audience, edition, template and limit. The worker keeps, between renders, what a change does not touch,
 each entry found again by the content hash of the files it was made from (:class:`Session`): the
 project's configuration, the facts and glossary (quotes verified once per version of the data),
 each audience, each edition's document and HTML, and each edition's page images. A template edit
 re-renders only the editions whose templates it reaches; the data is not loaded again. Jinja's
-compiled templates are kept by :data:`wreport.sandbox.compiled_templates`, keyed by source.
+compiled templates (:data:`wreport.sandbox.compiled_templates`, keyed by source), the figures in
+the house style (:mod:`wreport.facts`) and the charts (:mod:`wreport.charts`) are kept for the
+life of the process, so a save costs compiling the changed template and rendering its edition.
 """
 
 from __future__ import annotations
