@@ -91,6 +91,17 @@ class _Recent(Generic[K, V]):
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """What a request renders from: the project, its data, the audience, and their hash."""
+
+    hasher: Hasher
+    project: Project
+    data: _Data
+    audience: Audience
+    key: str
+
+
+@dataclass(frozen=True)
 class EditionToMake:
     """One edition of a request: its language, cache key, a description and how to make it."""
 
@@ -120,29 +131,36 @@ class Session:
         self.pages: _Recent[str, bytes] = _Recent()
         self.references: dict[str, list[str | None]] = {}  # what each template loads, by content hash
 
-    def editions_of(self, request: Request) -> Iterator[EditionToMake]:
-        """Each edition asked for, with its key (the hash over every input it is made from) and
-        how to get its document and HTML (from the cache when the key is known)."""
-        from .cache import Hasher, data_files, template_files
+    def inputs(self, request: Request) -> Inputs:
+        """The project, data and audience of a request, each from the cache while its files are
+        unchanged; the hasher has read each file once for this request."""
+        from .cache import Hasher, data_files
         from .project import CONFIG_NAME, load_project
         from .templating import load_audience
 
-        hasher = Hasher(self.root, self.references)  # each file is read and hashed once per request
+        hasher = Hasher(self.root, self.references)
         project = self.projects.get(hasher.file(self.root / CONFIG_NAME), lambda: load_project(self.root))
         data_key = hasher.files(data_files(project))
         data = self.data.get(data_key, lambda: _load_data(project, data_key))
-        folder = project.templates_dir / request.audience
-        audience_key = hasher.file(folder / "audience.toml")
+        audience_key = hasher.file(project.templates_dir / request.audience / "audience.toml")
         audience = self.audiences.get((request.audience, audience_key), lambda: load_audience(project, request.audience))
-        langs = audience.languages if request.lang is None else (request.lang,)
-        for lang in langs:
-            self._compile_new_templates(project, audience, lang, hasher)
-            templates = hasher.files(template_files(project, audience.folder, lang, hasher))
-            self.references.update(hasher.references)
-            key = f"{data_key} {audience_key} {templates} {request.audience} {lang}"
+        return Inputs(hasher, project, data, audience, f"{data_key} {audience_key}")
+
+    def editions_of(self, request: Request) -> Iterator[EditionToMake]:
+        """Each edition asked for, with its key (the hash over every input it is made from) and
+        how to get its document and HTML (from the cache when the key is known)."""
+        from .cache import template_files
+
+        inputs = self.inputs(request)
+        project, audience = inputs.project, inputs.audience
+        for lang in audience.languages if request.lang is None else (request.lang,):
+            self._compile_new_templates(project, audience, lang, inputs.hasher)
+            templates = inputs.hasher.files(template_files(project, audience.folder, lang, inputs.hasher))
+            self.references.update(inputs.hasher.references)
+            key = f"{inputs.key} {templates} {audience.name} {lang}"
 
             def make(lang: str = lang, key: str = key) -> tuple[Document, bytes]:
-                return self.editions.get(key, lambda: _render_edition(project, audience, lang, data))
+                return self.editions.get(key, lambda: _render_edition(project, audience, lang, inputs.data))
 
             what = f"{audience.name} ({lang}) from {project.relative(audience.template_file(lang))}"
             yield EditionToMake(lang, key, what, make)
