@@ -33,7 +33,15 @@ from typing import cast
 
 from .cache import data_files
 from .errors import ConfigError
-from .preview_render import RENDER_SECONDS, Pane, Request, Runner, describe, error_page
+from .preview_render import (
+    RENDER_SECONDS,
+    VIEWS,
+    Pane,
+    Request,
+    Runner,
+    describe,
+    error_page,
+)
 from .project import CONFIG_NAME, Project
 from .templating import Audience, list_audiences, load_audience
 
@@ -79,11 +87,14 @@ def choose(project: Project, audience: str | None, lang: str | None) -> tuple[Au
 class Preview:
     """The current page, re-rendered on :meth:`refresh`; waiters are woken on each new version."""
 
-    def __init__(self, project: Project, audience: str, lang: str | None = None, *, paged: bool = False,
-                 say: Callable[[str], None] = print, limit: float = RENDER_SECONDS):
+    def __init__(self, project: Project, audience: str, lang: str | None = None, *, view: str = "editions",
+                 paged: bool = False, say: Callable[[str], None] = print, limit: float = RENDER_SECONDS):
+        if view not in VIEWS:
+            raise ValueError(f"no preview view {view!r}: {', '.join(VIEWS)}")
         self.project = project
         self.audience = audience
         self.lang = lang
+        self.view = view  # what the fast update renders: a name in preview_render.VIEWS
         self.paged = paged
         self.say = say
         self.page = Page()
@@ -96,10 +107,10 @@ class Preview:
 
     # ------------------------------------------------------------ rendering
     def refresh(self) -> bool:
-        """Render the editions again (what did not change comes from the worker's caches); True
-        when the page changed. Never raises: a failure is shown on the page."""
+        """Render the view again (what did not change comes from the worker's caches); True when
+        the page changed. Never raises: a failure is shown on the page."""
         start = time.perf_counter()
-        panes = self._render(self._runner, "editions", "")
+        panes = self._render(self._runner, self.view, "")
         milliseconds = (time.perf_counter() - start) * 1000
         changed = self._publish(panes, False, f"rendered {self._which()}, version {{version}} ({milliseconds:.0f} ms)")
         if self.paged:
