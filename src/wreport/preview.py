@@ -190,7 +190,9 @@ class Preview:
             f'<section><h2>{html.escape(pane.title)}</h2><iframe id="pane-{html.escape(name)}" '
             f'title="{html.escape(pane.title)}" src="/pane/{html.escape(name)}?h={page.digest(name)}"></iframe></section>'
             for name, pane in page.panes.items())
-        columns = max(1, sum(1 for name in page.panes if not name.endswith("-pages")))
+        # The editions side by side, their pages in a row below; one edition: beside its pages.
+        columns = sum(1 for name in page.panes if not name.endswith("-pages"))
+        columns = columns if columns > 1 else len(page.panes) or 1
         summary = json.dumps(page.summary(), ensure_ascii=False).replace("<", "\\u003c")
         return _SHELL.format(title=html.escape(self.audience), columns=columns, sections=sections,
                              version=page.version, status=html.escape(page.status),
