@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 UNITS = formatting.UNITS
-APPROX = ("none", "about", "more-than")
+APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
 STATUSES = ("actual", "estimate", "forecast", "target")
 #: Derived-fact operations: sums and differences keep the inputs' unit and must match exactly;
 #: ratio (a / b × 100) and growth ((b − a) / a × 100) give percent, compared at the declared
