@@ -277,3 +277,24 @@ def test_the_open_page_repaints_the_changed_pane_in_place_keeping_its_scroll(tmp
             assert "75" in korean.locator("body").inner_text()
         finally:
             browser.close()
+
+
+def test_review_serves_the_review_page_and_follows_either_template(tmp_path):
+    root = copy_mini(tmp_path)
+    with previewing(root, "--review") as url:
+        assert 'id="pane-review"' in text(url) and 'id="pane-en"' not in text(url)
+        review = text(url + "pane/review")
+        assert "75 companies" in review and "75개" in review  # both editions, aligned on one page
+        append(root / "templates" / "brief" / "en.md.j2", ADDED)
+        wait_for(lambda: text(url + "version") == "2")
+        assert ADDED in text(url + "pane/review")
+        append(root / "templates" / "brief" / "ko.md.j2", "미리 보기 중에 덧붙인 문장.")
+        wait_for(lambda: text(url + "version") == "3")
+        assert "미리 보기 중에 덧붙인 문장." in text(url + "pane/review")
+
+
+def test_review_and_lang_together_are_refused(tmp_path):
+    command = [sys.executable, "-c", "from wreport.cli import main; main()", "--project", str(copy_mini(tmp_path)),
+               "preview", "--review", "--lang", "en", "--port", "0", "--stop-after", "5"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "error: --review shows both editions: leave out --lang" in result.stderr

@@ -447,6 +447,9 @@ def preview_command(
                                        help="Show only this edition (ko or en). Default: every edition, side by side."),
     paged: bool = typer.Option(False, "--paged", help="Also show the printed pages (the PDF's layout), laid out "
                                                       "in the background after each HTML update."),
+    review: bool = typer.Option(False, "--review", help="Show the review page instead (both editions aligned, "
+                                                        "each figure beside its fact and quote), made again on "
+                                                        "every change to either."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT",
                              help="Port on 127.0.0.1 (0 picks a free one)."),
     stop_after: Optional[float] = typer.Option(None, "--stop-after", min=0, metavar="SECONDS",
@@ -455,12 +458,16 @@ def preview_command(
     """Serve an audience's editions on http://127.0.0.1:PORT/ and render them again whenever a
     template or data file is saved; the open page repaints the editions that changed. Ctrl-C
     stops. Nothing is written to out/."""
+    from .errors import ConfigError
     from .preview import Preview, choose, serve
 
     opts = options(ctx)
     project = project_of(ctx)
+    if review and lang is not None:
+        raise ConfigError("--review shows both editions: leave out --lang")
     chosen, lang = choose(project, audience, lang)
-    shown = f"{chosen.name} ({lang or ', '.join(chosen.languages)}{', printed pages' if paged else ''})"
+    what = "review page" if review else lang or ", ".join(chosen.languages)
+    shown = f"{chosen.name} ({what}{', printed pages' if paged else ''})"
 
     def say(message: str) -> None:
         if message.startswith("error:") or not opts.quiet:
@@ -470,7 +477,7 @@ def preview_command(
         until = f"stops after {stop_after:g} s, or Ctrl-C" if stop_after is not None else "Ctrl-C stops"
         typer.echo(f"previewing {shown} at {url} ({until})")
 
-    serve(Preview(project, chosen.name, lang, paged=paged, say=say), port, on_ready=ready, stop_after=stop_after,
+    serve(Preview(project, chosen.name, lang, view="review" if review else "editions", paged=paged, say=say), port, on_ready=ready, stop_after=stop_after,
           log=(lambda line: typer.echo(line, err=True)) if opts.verbose and not opts.quiet else None)
     say("stopped")
 

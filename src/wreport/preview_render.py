@@ -1,9 +1,9 @@
 """What ``wreport preview`` shows, rendered in a long-lived worker process that keeps its caches.
 
 The preview's server (:mod:`wreport.preview`) asks a :class:`Runner` for a *view* of an audience:
-``editions`` (each edition's standalone HTML, as ``wreport build`` writes it) or ``pages`` (each
+``editions`` (each edition's standalone HTML, as ``wreport build`` writes it), ``pages`` (each
 edition's printed pages, laid out by WeasyPrint with the PDF's paged-media CSS and shown as page
-images). A view is a function in :data:`VIEWS`; a new kind of page is one more entry there.
+images) or ``review`` (the bilingual review page of ``wreport review``). A view is a function in :data:`VIEWS`; a new kind of page is one more entry there.
 
 The runner sends each request to a worker process and waits for each edition at most the render
 limit. A template with a loop that never ends cannot be interrupted from inside Jinja, so a
@@ -27,7 +27,7 @@ import multiprocessing.connection
 import signal
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -129,6 +129,7 @@ class Session:
         self.audiences: _Recent[tuple[str, str], Audience] = _Recent()
         self.editions: _Recent[str, tuple[Document, bytes]] = _Recent()
         self.pages: _Recent[str, bytes] = _Recent()
+        self.reviews: _Recent[str, bytes] = _Recent()
         self.references: dict[str, list[str | None]] = {}  # what each template loads, by content hash
 
     def inputs(self, request: Request) -> Inputs:
@@ -239,6 +240,25 @@ def pages_view(session: Session, request: Request) -> Iterator[Part]:
                partial(session.pages.get, edition.key, partial(_images_of, edition.make)))
 
 
+def review_view(session: Session, request: Request) -> Iterator[Part]:
+    """The review page ``wreport review`` writes: both editions aligned segment by segment, each
+    figure beside its fact, source sentence and quote. Made again when either edition's inputs
+    change (its key is theirs)."""
+    key = " ".join(edition.key for edition in session.editions_of(replace(request, lang=None)))
+    inputs = session.inputs(request)
+    yield ("review", "Review: both editions aligned", f"the review of {inputs.audience.name}",
+           partial(session.reviews.get, key, partial(_review_page, inputs)))
+
+
+def _review_page(inputs: Inputs) -> bytes:
+    from .review import prepare_review
+    from .writers.review_html import render_review_html
+
+    data = inputs.data
+    review = prepare_review(inputs.project, inputs.audience.name, data.facts, data.glossary, data.style)
+    return render_review_html(review).encode()
+
+
 def _html_of(make: Callable[[], tuple[Document, bytes]]) -> bytes:
     return make()[1]
 
@@ -281,7 +301,8 @@ def _page_images(document: Document) -> bytes:
 
 
 # The kinds of page the preview can show, by name: each yields the panes of one request.
-VIEWS: dict[str, Callable[[Session, Request], Iterator[Part]]] = {"editions": editions_view, "pages": pages_view}
+VIEWS: dict[str, Callable[[Session, Request], Iterator[Part]]] = {"editions": editions_view, "pages": pages_view,
+                                                                  "review": review_view}
 
 
 def describe(exc: BaseException) -> str:
