@@ -6,7 +6,8 @@ change does not touch (:mod:`wreport.preview_render`), and the new version is pu
 page with server-sent events (``/events``): the page reloads only the panes whose contents
 changed, keeping their scroll position. Nothing is written to ``out/``.
 
-With ``paged``, the printed pages (the PDF's layout) follow in panes of their own, laid out by a
+What the page shows is a view of :mod:`wreport.preview_render` (``VIEWS``): the editions side
+by side (or one), or the review page (``view="review"``). With ``paged``, the printed pages (the PDF's layout) follow in panes of their own, laid out by a
 second, lower-priority worker after the fast HTML update. The page's version number is at
 ``/version`` (plain text) for scripts and tests. A render error is shown in its pane and printed
 once; the next good render replaces it. Any failure of a refresh is shown, never fatal.
