@@ -7,9 +7,9 @@ page with server-sent events (``/events``): the page reloads only the panes whos
 changed, keeping their scroll position. Nothing is written to ``out/``.
 
 What the page shows is a view of :mod:`wreport.preview_render` (``VIEWS``): the editions side
-by side (or one), or the review page (``view="review"``). With ``paged``, the printed pages (the PDF's layout) follow in panes of their own, laid out by a
-second, lower-priority worker after the fast HTML update. The page's version number is at
-``/version`` (plain text) for scripts and tests. A render error is shown in its pane and printed
+by side (or one), or the review page (``view="review"``). With ``paged``, the printed pages (the
+PDF's layout) follow in panes of their own, laid out by a second, lower-priority worker after the
+fast HTML update. The page's version number is at ``/version`` (plain text) for scripts and tests. A render error is shown in its pane and printed
 once; the next good render replaces it. Any failure of a refresh is shown, never fatal.
 
 Only the loopback interface is bound, and only requests naming it (``Host: 127.0.0.1:PORT`` or
