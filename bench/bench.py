@@ -199,11 +199,15 @@ def report(results: dict) -> str:
 
 def update_readme(text: str) -> None:
     """Put the results table (the report without its title) between bench/README.md's markers."""
+    between_markers("results", text.split("\n", 2)[2])  # without "# wreport benchmark results" and the blank line
+
+
+def between_markers(name: str, body: str) -> None:
+    """Replace what stands between bench/README.md's ``<!-- name -->`` and ``<!-- /name -->``."""
     readme = HERE / "README.md"
-    start, end = "<!-- results -->\n", "<!-- /results -->"
+    start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
     current = readme.read_text(encoding="utf-8")
     if start in current and end in current:
-        body = text.split("\n", 2)[2]  # without "# wreport benchmark results" and the blank line
         before, rest = current.split(start, 1)
         readme.write_text(before + start + body + rest[rest.index(end):], encoding="utf-8")
 

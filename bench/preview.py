@@ -35,6 +35,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench import between_markers  # bench/bench.py, beside this file
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PARTS = ("wreport.toml", "seeds", "glossary", "templates")
@@ -154,19 +156,11 @@ def report(results: dict[str, dict[str, list[float]]], command: str, saves: int)
         served_ok = served_target is not None and statistics.median(measured["served"]) <= served_target
         painted_ok = (paint_target is not None and measured["repainted"]
                       and statistics.median(measured["repainted"]) <= paint_target)
+        painted = ("met" if painted_ok else "**missed**") if measured["repainted"] else ""
         lines.append(f"| {audience} | {summary(measured['served'])} | <= {served_target} ms "
                      f"{'met' if served_ok else '**missed**'} | {summary(measured['repainted'])} | "
-                     f"<= {paint_target} ms {'met' if painted_ok else '**missed**'} |")
+                     f"<= {paint_target} ms {painted} |")
     return "\n".join(lines) + "\n"
-
-
-def update_readme(text: str) -> None:
-    readme = HERE / "README.md"
-    start, end = "<!-- preview -->\n", "<!-- /preview -->"
-    current = readme.read_text(encoding="utf-8")
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        readme.write_text(before + start + text + rest[rest.index(end):], encoding="utf-8")
 
 
 def main() -> None:
@@ -197,7 +191,7 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     command = " ".join(["python bench/preview.py", *sys.argv[1:]])
     text = report(results, command, args.saves)
-    update_readme(text)
+    between_markers("preview", text)
     print(text)
     print(json.dumps(results))
 
