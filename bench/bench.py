@@ -44,7 +44,7 @@ ROOT = HERE.parent
 _SCRIPT = Path(sys.executable).parent / "wreport"
 WREPORT = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-c", "from wreport.cli import main; main()"]
 FORMATS = "pdf,docx"
-TARGETS = {"build": 1.3, "nochange": 0.1, "help": 3.0, "pdf_kb": 500}
+TARGETS = {"build": 1.3, "nochange": 0.1, "help": 1.3, "pdf_kb": 500}  # help: x `python -c "import typer"`
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -157,7 +157,7 @@ def report(results: dict) -> str:
     build_ratio = r["cold"] / floor_total
     serial_ratio = r["cold_serial"] / floor_total
     nochange_ratio = r["nochange"] / r["cold"]
-    help_ratio = r["help"] / r["python"]
+    help_ratio = r["help"] / r["typer"]  # Typer is the CLI: its import is the floor
     lines = [
         "# wreport benchmark results",
         "",
@@ -183,10 +183,10 @@ def report(results: dict) -> str:
         f"| rebuild, nothing changed | {r['nochange']:.3f} s | {nochange_ratio:.3f}x cold | "
         f"<= {TARGETS['nochange']}x | {verdict(nochange_ratio, TARGETS['nochange'])} |",
         f"| `wreport --help` (median of {r['help_runs']}) | {1000 * r['help']:.0f} ms | "
-        f"{help_ratio:.1f}x `python -c pass` ({1000 * r['python']:.0f} ms) | <= {TARGETS['help']}x | "
+        f"{help_ratio:.2f}x `python -c 'import typer'` ({1000 * r['typer']:.0f} ms) | <= {TARGETS['help']}x | "
         f"{verdict(help_ratio, TARGETS['help'])} |",
-        f"| &nbsp;&nbsp;`python -c 'import typer'` (the CLI framework alone) | {1000 * r['typer']:.0f} ms | "
-        f"{r['typer'] / r['python']:.1f}x | | |",
+        f"| &nbsp;&nbsp;`python -c pass` (the interpreter alone) | {1000 * r['python']:.0f} ms | "
+        f"help: {r['help'] / r['python']:.1f}x | | |",
     ]
     for name, size in sorted(r["pdf_sizes"].items()):
         kb = size / 1000
@@ -199,11 +199,15 @@ def report(results: dict) -> str:
 
 def update_readme(text: str) -> None:
     """Put the results table (the report without its title) between bench/README.md's markers."""
+    between_markers("results", text.split("\n", 2)[2])  # without "# wreport benchmark results" and the blank line
+
+
+def between_markers(name: str, body: str) -> None:
+    """Replace what stands between bench/README.md's ``<!-- name -->`` and ``<!-- /name -->``."""
     readme = HERE / "README.md"
-    start, end = "<!-- results -->\n", "<!-- /results -->"
+    start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
     current = readme.read_text(encoding="utf-8")
     if start in current and end in current:
-        body = text.split("\n", 2)[2]  # without "# wreport benchmark results" and the blank line
         before, rest = current.split(start, 1)
         readme.write_text(before + start + body + rest[rest.index(end):], encoding="utf-8")
 

@@ -249,7 +249,7 @@ def test_preview_serves_rerenders_on_change_and_stops_on_ctrl_c(tmp_path):
     try:
         line = process.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
-        page = fetch(url)
+        page = fetch(url + "pane/en")
         assert "<title>The Wonju Medical-Device Cluster</title>" in page and "75 companies" in page
         assert fetch(url + "version") == "1"
         template = root / "templates" / "brief" / "en.md.j2"
@@ -258,7 +258,7 @@ def test_preview_serves_rerenders_on_change_and_stops_on_ctrl_c(tmp_path):
         deadline = time.monotonic() + 20
         while fetch(url + "version") == "1" and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert "A sentence added while previewing." in fetch(url)
+        assert "A sentence added while previewing." in fetch(url + "pane/en")
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
@@ -271,7 +271,7 @@ def test_preview_stops_by_itself_after_the_time_asked(tmp_path):
     root = copy_mini(tmp_path)
     result = wreport("--project", str(root), "preview", "--port", "0", "--stop-after", "1")
     assert result.returncode == 0
-    assert re.match(r"previewing brief \(ko\) at http://127\.0\.0\.1:\d+/ \(stops after 1 s, or Ctrl-C\)", result.stdout)
+    assert re.match(r"previewing brief \(ko, en\) at http://127\.0\.0\.1:\d+/ \(stops after 1 s, or Ctrl-C\)", result.stdout)
     assert result.stderr.rstrip().endswith("stopped")
 
 

@@ -192,10 +192,23 @@ def _style_to_attributes(element) -> None:
             element.set(name.strip(), value.strip())
 
 
+_SVGS: dict[str, str] = {}  # this process's charts by what they show (the live preview redraws often)
+_SVGS_KEPT = 64
+
+
 def render_svg(spec: ChartSpec, lang: str, *, title: str | None = None, id_prefix: str = "chart-") -> str:
-    """The chart as an inline ``<svg>`` element; ``title`` (default: the spec's) is its alt text."""
-    svg = _save(spec, lang, "svg", metadata={"Date": None, "Creator": None})
-    return _inline_svg(svg, title or spec.title, id_prefix)
+    """The chart as an inline ``<svg>`` element; ``title`` (default: the spec's) is its alt text.
+
+    Drawing is a matplotlib figure each time (about 0.07 s), so a chart already drawn in this
+    process with the same spec, language, title and ids is reused: the preview re-renders an
+    edition on every save, and most saves change no chart."""
+    key = repr((spec, lang, title, id_prefix))
+    if key not in _SVGS:
+        if len(_SVGS) >= _SVGS_KEPT:
+            _SVGS.clear()
+        svg = _save(spec, lang, "svg", metadata={"Date": None, "Creator": None})
+        _SVGS[key] = _inline_svg(svg, title or spec.title, id_prefix)
+    return _SVGS[key]
 
 
 def render_png(spec: ChartSpec, lang: str, dpi: int = 200) -> bytes:

@@ -539,25 +539,36 @@ def init_command(
                    f"next: cd {_shown(root)} && wreport build && wreport check")
 
 
-@app.command("preview", short_help="Serve an edition's HTML, re-rendered as you edit.")
+@app.command("preview", short_help="Serve an audience's editions side by side, repainted as you save.")
 def preview_command(
     ctx: typer.Context,
     audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="NAME", autocompletion=_complete_audience,
                                            help="The audience to preview. Default: the first."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", metavar="LANG",
-                                       help="ko or en. Default: the audience's first language."),
+                                       help="Show only this edition (ko or en). Default: every edition, side by side."),
+    paged: bool = typer.Option(False, "--paged", help="Also show the printed pages (the PDF's layout), laid out "
+                                                      "in the background after each HTML update."),
+    review: bool = typer.Option(False, "--review", help="Show the review page instead (both editions aligned, "
+                                                        "each figure beside its fact and quote), made again on "
+                                                        "every change to either."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT",
                              help="Port on 127.0.0.1 (0 picks a free one)."),
     stop_after: Optional[float] = typer.Option(None, "--stop-after", min=0, metavar="SECONDS",
                                                help="Stop by itself after SECONDS. Default: run until Ctrl-C."),
 ) -> None:
-    """Serve one edition as HTML on http://127.0.0.1:PORT/ and re-render it whenever a template or
-    data file changes; an open page reloads itself. Ctrl-C stops. Nothing is written to out/."""
+    """Serve an audience's editions on http://127.0.0.1:PORT/ and render them again whenever a
+    template or data file is saved; the open page repaints the editions that changed. Ctrl-C
+    stops. Nothing is written to out/."""
+    from .errors import ConfigError
     from .preview import Preview, choose, serve
 
     opts = options(ctx)
     project = project_of(ctx)
+    if review and lang is not None:
+        raise ConfigError("--review shows both editions: leave out --lang")
     chosen, lang = choose(project, audience, lang)
+    what = "review page" if review else lang or ", ".join(chosen.languages)
+    shown = f"{chosen.name} ({what}{', printed pages' if paged else ''})"
 
     def say(message: str) -> None:
         if message.startswith("error:") or not opts.quiet:
@@ -565,9 +576,13 @@ def preview_command(
 
     def ready(url: str) -> None:
         until = f"stops after {stop_after:g} s, or Ctrl-C" if stop_after is not None else "Ctrl-C stops"
-        typer.echo(f"previewing {chosen.name} ({lang}) at {url} ({until})")
+        typer.echo(f"previewing {shown} at {url} ({until})")
 
-    serve(Preview(project, chosen, lang, say=say), port, on_ready=ready, stop_after=stop_after,
+    from .project import render_seconds
+
+    preview = Preview(project, chosen.name, lang, view="review" if review else "editions", paged=paged, say=say,
+                      limit=render_seconds(project))
+    serve(preview, port, on_ready=ready, stop_after=stop_after,
           log=(lambda line: typer.echo(line, err=True)) if opts.verbose and not opts.quiet else None)
     say("stopped")
 

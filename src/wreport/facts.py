@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
 import re
@@ -157,8 +158,16 @@ class Fact:
         if self.counted and counted is None:
             raise DataError(f"fact '{self.id}' counts '{self.counted}': rendering it needs the glossary")
         approx = None if self.approx == "none" else self.approx
-        return formatting.format_quantity(self.value, self.unit, lang, approx=approx, counted=counted,
-                                          style=style)
+        return _formatted(str(self.value), self.unit, lang, approx, counted, style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value: str, unit: str, lang: str, approx: str | None, counted: formatting.CountedNoun | None,
+               style: formatting.Style | None) -> str:
+    """A figure in the house style, kept for the process: the live preview renders an edition
+    on every save, and a brief formats the same few hundred figures each time. Keyed by the
+    value's text, as the digits written (1.50 and 1.5 are equal Decimals)."""
+    return formatting.format_quantity(Decimal(value), unit, lang, approx=approx, counted=counted, style=style)
 
 
 @dataclass(frozen=True)

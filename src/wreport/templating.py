@@ -43,6 +43,7 @@ FORMATS = ("html", "pdf", "docx")
 TERM_FORMS = (None, "full", "abbr", "plural")
 CHART_KINDS = ("bar", "line")
 HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
+FILTERS = ("date", "period", "josa")  # the filters of _Edition.filters(), which compiling needs to know
 
 _TOP_KEYS = ("languages", "formats", "date", "contents")
 _EDITION_KEYS = ("title", "subtitle", "author", "subject", "keywords")
