@@ -146,7 +146,7 @@ def test_templates_hold_no_hand_typed_numbers(built) -> None:
         assert found == [], f"{path.name}: {found}"
 
 
-@pytest.mark.parametrize("lang, wording", [("en", "36 mini-clusters at work nationwide"),
+@pytest.mark.parametrize("lang, wording", [("en", "36 mini-clusters at work in the 7 pilot complexes"),
                                             ("ko", "미니클러스터 36개 가운데")])
 def test_counts_of_mini_clusters_name_mini_clusters(built, lang: str, wording: str) -> None:
     _, _, _, paths = built
