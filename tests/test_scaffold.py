@@ -122,7 +122,7 @@ def test_readme_example_builds_as_printed(project_root: Path, tmp_path: Path) ->
                      out_dir=tmp_path / "out")
     text = html_text(output.path)
     # What the README says the example prints.
-    assert "By June 30, 2007, 75 companies were making medical devices in Wonju" in text
+    assert "At the end of June 2007, 75 companies were making medical devices in Wonju" in text
     assert "Wonju Medical Industry Techno Valley (WMIT)" in text
     for figure in ("KRW 609.8 billion", "USD 435 million", "14.9%"):
         assert figure in text
