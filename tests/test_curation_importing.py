@@ -106,8 +106,8 @@ def test_docx_made_with_python_docx(tmp_path: Path) -> None:
     document.add_paragraph("작성일 2023-11-30")
     document.add_paragraph(SENTENCE)
     table = document.add_table(rows=2, cols=3)
-    for row, cells in zip(table.rows, (("구분", "2022", "2023"), ("회원수", "82", "112"))):
-        for cell, value in zip(row.cells, cells):
+    for row, cells in zip(table.rows, (("구분", "2022", "2023"), ("회원수", "82", "112")), strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
             cell.text = value
     path = tmp_path / "동향.docx"
     document.save(path)

@@ -11,11 +11,9 @@ there, and the DOCX has the PDF edition's page count. Each test skips when its p
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader

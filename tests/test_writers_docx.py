@@ -17,7 +17,6 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Emu
 
 from wreport.document import (
     BlockQuote,
@@ -361,7 +360,7 @@ def test_toc_field_is_dirty_and_lists_headings(english):
 def test_toc_entries_carry_the_pdf_page_of_each_heading_as_pageref_results():
     doc = sample_document("en")
     ids = heading_ids(doc)
-    pages = dict(zip(ids.values(), (2, 3, 3, 5)))
+    pages = dict(zip(ids.values(), (2, 3, 3, 5), strict=False))
     word = open_docx(render_docx(doc, heading_pages=pages))
     entries = [p for p in word.paragraphs if p.style.name.startswith("toc ")]
     assert [p.text for p in entries] == ["Overview\t2", "Data\t3", "Details\t3", "Outlook\t5"]

@@ -179,8 +179,9 @@ def test_chart_alt_text_carries_the_data_in_pdf_html_and_docx(editions, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_block_sits_inside_nonstruct(editions, lang):
     _, raw, finished = editions[lang]
-    inside = lambda data: [str(e.S) for e, above in with_ancestors(opened(data))
-                           if str(e.S) in BLOCKS and "/NonStruct" in above]
+    def inside(data):
+        return [str(e.S) for e, above in with_ancestors(opened(data))
+                if str(e.S) in BLOCKS and "/NonStruct" in above]
     assert inside(raw)  # WeasyPrint: <header>, <nav>, <figure> are NonStruct
     assert inside(finished) == []
     pdf = opened(finished)

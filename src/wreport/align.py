@@ -124,7 +124,7 @@ def _block_segments(block: Block, sections: _Sections) -> Iterator[Segment]:
             if block.header:
                 yield Segment(ROW, sections.current, [c.children for c in block.header], block.line)
             lines = block.row_lines or [block.line] * len(block.rows)
-            for row, line in zip(block.rows, lines):
+            for row, line in zip(block.rows, lines, strict=False):
                 yield Segment(ROW, sections.current, [c.children for c in row], line)
         case Figure():
             yield Segment(CAPTION, sections.current, [block.caption], block.line, chart_facts=list(block.chart.facts))
@@ -236,7 +236,7 @@ def _best_pairing(ko: list[_T], en: list[_T],
     kinds never pair."""
     n, m = len(ko), len(en)
     if n * m > _MAX_CELLS:
-        return list(zip(ko, en)) + [(x, None) for x in ko[m:]] + [(None, x) for x in en[n:]]
+        return list(zip(ko, en, strict=False)) + [(x, None) for x in ko[m:]] + [(None, x) for x in en[n:]]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
         for j in range(m + 1):

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import io
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document import UI_LABELS, ChartSpec, Figure, plain_text
 from .errors import RenderError
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+    from matplotlib.figure import Figure as MatplotlibFigure
+    from matplotlib.typing import RcKeyType
 
 # The palette of print.css: one accent, then greys and paler blues for further series.
 ACCENT = "#1d4e89"
@@ -44,7 +49,7 @@ def _register_fonts() -> str:
     return _font_family
 
 
-def _style(family: str) -> dict[str, Any]:
+def _style(family: str) -> dict[RcKeyType, Any]:
     """rcParams for one render: the house look, and the settings that make output repeatable."""
     return {
         "font.family": family,
@@ -74,13 +79,13 @@ def _check(spec: ChartSpec) -> None:
     if spec.value_labels and len(spec.value_labels) != len(spec.series):
         raise RenderError(f"{where}: {len(spec.value_labels)} lists of value labels "
                           f"for {len(spec.series)} series")
-    for labels, (label, values) in zip(spec.value_labels, spec.series):
+    for labels, (label, values) in zip(spec.value_labels, spec.series, strict=False):
         if len(labels) != len(values):
             raise RenderError(f"{where}: series {label!r} has {len(labels)} value labels "
                               f"for {len(values)} values")
 
 
-def _draw(spec: ChartSpec, lang: str):
+def _draw(spec: ChartSpec, lang: str) -> MatplotlibFigure:
     """The chart as a matplotlib Figure (not yet saved)."""
     from babel.numbers import format_decimal
     from matplotlib.figure import Figure
@@ -103,7 +108,7 @@ def _draw(spec: ChartSpec, lang: str):
         else:
             axes.plot(positions, values, marker="o", markersize=3.5, linewidth=1.6, label=label,
                       color=colour, zorder=2)
-            for x, y, text in zip(positions, values, labels or []):
+            for x, y, text in zip(positions, values, labels or [], strict=False):
                 axes.annotate(text, (x, y), textcoords="offset points", xytext=(0, 5),
                               ha="center", fontsize=7.5, color=TEXT)
     axes.set_xticks(positions, spec.categories)
@@ -157,9 +162,9 @@ def _inline_svg(svg: bytes, title: str, id_prefix: str) -> str:
     href = f"{{{XLINK_NS}}}href"
     for element in root.iter(etree.Element):  # elements only, not comments
         if "id" in element.attrib:
-            element.set("id", id_prefix + element.get("id"))
+            element.set("id", id_prefix + element.get("id", ""))
         if element.get(href, "").startswith("#"):
-            element.set(href, "#" + id_prefix + element.get(href)[1:])
+            element.set(href, "#" + id_prefix + element.get(href, "")[1:])
         _style_to_attributes(element)
         for name in ("clip-path", "mask", "fill"):
             value = element.get(name)
@@ -175,18 +180,19 @@ def _inline_svg(svg: bytes, title: str, id_prefix: str) -> str:
     root.set("role", "img")
     # Size comes from CSS (the figure's width); the viewBox keeps the proportions.
     for name in ("width", "height"):
-        root.attrib.pop(name, None)
+        root.attrib.pop(name, "")
     return etree.tostring(root, encoding="unicode")
 
 
-def _style_to_attributes(element) -> None:
+def _style_to_attributes(element: _Element) -> None:
     """Turn ``style="fill: #fff; stroke: none"`` into SVG presentation attributes.
 
     Same drawing, but inline in HTML a ``style`` attribute is also read as HTML CSS, where
     WeasyPrint warns about every SVG property in it.
     """
-    style = element.attrib.pop("style", None)
-    for declaration in (style or "").split(";"):
+    style = element.get("style", "")
+    element.attrib.pop("style", "")
+    for declaration in style.split(";"):
         name, _, value = declaration.partition(":")
         if name.strip() and value.strip() and name.strip() not in element.attrib:
             element.set(name.strip(), value.strip())

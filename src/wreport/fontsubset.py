@@ -28,8 +28,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from fontTools import subset  # type: ignore[import-untyped]
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from fontTools import subset
+from fontTools.ttLib import TTFont
 
 from .errors import RenderError
 

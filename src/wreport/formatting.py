@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, get_minus_sign_symbol
@@ -190,11 +190,11 @@ def round_significant(value: Decimal, digits: int = M2_SIGNIFICANT_DIGITS) -> De
     exponent = value.adjusted() - digits + 1
     with localcontext(prec=max(40, _digits_needed(value) + 10)):
         rounded = value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
-        return rounded.quantize(Decimal(1)) if rounded.as_tuple().exponent > 0 else rounded
+        return rounded.quantize(Decimal(1)) if _exponent(rounded) > 0 else rounded
 
 
 # ---------------------------------------------------------------- input checks
-def _check_choice(given: object, allowed: tuple, what: str) -> None:
+def _check_choice(given: object, allowed: tuple[str | None, ...], what: str) -> None:
     """Refuse an unknown unit/language/approx/precision, listing what is allowed."""
     if given not in allowed:
         names = ", ".join("none" if a is None else a for a in allowed)
@@ -258,10 +258,17 @@ _UNIT_NAMES = {"count": "count", "KRW": "won amount", "m2": "area", "pyeong": "a
 # ---------------------------------------------------------------- digits
 def _digits_needed(number: Decimal) -> int:
     """How many digits the number spans from its highest to its lowest written place."""
-    return max(number.adjusted(), 0) + max(-number.as_tuple().exponent, 0) + 1
+    return max(number.adjusted(), 0) + max(-_exponent(number), 0) + 1
 
 
-def _wide_context(number: Decimal) -> AbstractContextManager:
+def _exponent(number: Decimal) -> int:
+    """The exponent of a finite Decimal (an infinity or a NaN has a letter there instead)."""
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int), number
+    return exponent
+
+
+def _wide_context(number: Decimal) -> AbstractContextManager[Context]:
     """A decimal context wide enough that neither Babel nor scaling rounds this number.
 
     Babel works in the current context (28 digits by default), which silently drops the tail of

@@ -112,6 +112,7 @@ def _reading_end(text: str) -> str:
 def _number_coda(word: str) -> str:
     """How a number ending ``word`` is read: by its last digit, or by its unit if round (10 십)."""
     found = _TRAILING_NUMBER.search(word)
+    assert found is not None, word  # the caller saw a digit last
     whole, fraction = found.group(1).replace(",", ""), found.group(2)
     if fraction or whole[-1] != "0" or int(whole) == 0:
         return _DIGIT_CODA[word[-1]]

@@ -9,11 +9,12 @@ holds a lock can deadlock the worker.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from rich.console import Console
 from rich.filesize import decimal
-from rich.progress import Progress, TextColumn
+from rich.progress import Progress, TaskID, TextColumn
 from rich.table import Table
 
 from .build import BUILT, Output, Task
@@ -24,14 +25,14 @@ class BuildProgress:
     then "built in 1.2 s" or "up to date". Use as a context manager; :meth:`ready` is the
     ``progress`` callback of :func:`wreport.build.run`."""
 
-    def __init__(self, tasks: Sequence[Task], shown: dict, console: Console | None = None):
+    def __init__(self, tasks: Sequence[Task], shown: dict[Path, str], console: Console | None = None):
         self.progress = Progress(TextColumn("{task.fields[mark]} {task.description}"),
                                  TextColumn("{task.fields[state]}"),
                                  console=console or Console(stderr=True), auto_refresh=False, transient=True)
         self.live = self.progress.console.is_terminal  # a log or a pipe gets no display, not even a blank line
         self.count = len(tasks)
         self.heading = self.progress.add_task("", total=self.count, mark="", state="")
-        self.rows: dict = {}
+        self.rows: dict[Path, TaskID] = {}
         for task in tasks:
             self.rows[task.path] = self.progress.add_task(shown[task.path], total=1, mark=" ", state="waiting")
         self._show_count()
@@ -59,7 +60,7 @@ class BuildProgress:
         self.progress.update(self.heading, description=f"building: {done} of {self.count} outputs ready")
 
 
-def summary(outputs: Iterable[Output], shown: dict, seconds: float, *, verbose: bool = False) -> Table:
+def summary(outputs: Iterable[Output], shown: dict[Path, str], seconds: float, *, verbose: bool = False) -> Table:
     """The table of outputs: file, pages, size, status (and render time with ``verbose``),
     with a caption counting what was built and what was already up to date."""
     outputs = list(outputs)

@@ -117,7 +117,7 @@ def _read(path: Path) -> bytes:
 
 
 def _pdf(data: bytes, path: Path) -> Extracted:
-    import pypdfium2  # type: ignore[import-untyped]
+    import pypdfium2
 
     try:
         document = pypdfium2.PdfDocument(data)
@@ -168,7 +168,7 @@ def _docx(data: bytes, path: Path) -> Extracted:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     try:
         document = docx.Document(io.BytesIO(data))

@@ -130,7 +130,7 @@ def coverage_text(statuses: list[Status]) -> str:
     for source, items in by_source(statuses).items():
         counts = [sum(1 for s in items if s.covered_by), sum(1 for s in items if s.set_aside),
                   sum(1 for s in items if s.is_open)]
-        totals = [a + b for a, b in zip(totals, counts)]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
         lines.append(f"{source}: {len(items)} mentions, {counts[0]} covered, {counts[1]} set aside, {counts[2]} open")
         for status in items:
             if status.is_open:

@@ -23,11 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
+from typing import Any
 
 import docx
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -35,11 +38,13 @@ from docx.text.run import Run
 from .. import fontsubset
 from ..document import (
     UI_LABELS,
+    Block,
     BlockQuote,
     Document,
     Figure,
     FootnoteRef,
     Heading,
+    Inline,
     LineBreak,
     ListBlock,
     PageBreak,
@@ -140,7 +145,7 @@ def _word_level(heading: Heading) -> int:
     return min(max(heading.level, 1), 3)
 
 
-def _iter_headings(blocks: list) -> list[Heading]:
+def _iter_headings(blocks: list[Block]) -> list[Heading]:
     """Every heading in reading order, including those inside quotes and list items."""
     found: list[Heading] = []
     for block in blocks:
@@ -175,7 +180,7 @@ class _DocxWriter:
         self.note_bookmarks: dict[int, str] = {}  # note number -> the bookmark around its one marker
         self.citations: Counter[int] = Counter()  # note number -> markers written so far
         self.link_targets: dict[str, str] = {}  # "#anchor" links go to the first heading with it
-        for heading, name in zip(self.headings, self.bookmarks):
+        for heading, name in zip(self.headings, self.bookmarks, strict=True):
             if heading.anchor:
                 self.link_targets.setdefault(heading.anchor, name)
 
@@ -207,7 +212,7 @@ class _DocxWriter:
         """
         self._paragraph("TOC Heading", self.labels["contents"])
         html_ids = heading_ids(self.doc)
-        entries = list(zip(self.headings, self.bookmarks))
+        entries = list(zip(self.headings, self.bookmarks, strict=True))
         for index, (heading, name) in enumerate(entries):
             paragraph = self._paragraph(f"toc {_word_level(heading)}")
             if index == 0:
@@ -221,10 +226,13 @@ class _DocxWriter:
             paragraph._p.append(link)
             if index == len(entries) - 1:
                 paragraph._p.append(ooxml.field_end())
-        self.word.add_page_break()
+        self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
-    def _style(self, name: str):
-        """A style of the reference by name; a missing one is the reference's fault, said so."""
+    def _style(self, name: str) -> Any:
+        """A style of the reference by name; a missing one is the reference's fault, said so.
+
+        A paragraph, character or table style as the name says: python-docx's ``Styles[name]`` is
+        unannotated, and each setter takes its own kind."""
         try:
             return self.word.styles[name]
         except KeyError:
@@ -236,7 +244,7 @@ class _DocxWriter:
         return self.word.add_paragraph(text, style=self._style(style))
 
     # ------------------------------------------------------------ blocks
-    def _block(self, block, *, quote: bool = False, depth: int = 0) -> None:
+    def _block(self, block: Block, *, quote: bool = False, depth: int = 0) -> None:
         if isinstance(block, Heading):
             self._heading(block)
         elif isinstance(block, Paragraph):
@@ -250,7 +258,7 @@ class _DocxWriter:
         elif isinstance(block, Figure):
             self._figure(block)
         elif isinstance(block, PageBreak):
-            self.word.add_page_break()
+            self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
         elif isinstance(block, BlockQuote):
             for child in block.children:
                 self._block(child, quote=True, depth=depth)
@@ -281,7 +289,7 @@ class _DocxWriter:
             for child in item:
                 if first and isinstance(child, Paragraph):
                     paragraph = self._paragraph(style)
-                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]  # made by ZeroOrOne, undeclared
                     num_pr.get_or_add_ilvl().val = depth
                     num_pr.get_or_add_numId().val = num_id
                     self._inlines(paragraph, child.children)
@@ -306,7 +314,8 @@ class _DocxWriter:
         num = numbering.add_num(abstract_id)
         if start is not None:
             num.add_lvlOverride(ilvl=depth).add_startOverride(start)
-        return num.numId
+        num_id: int = num.numId
+        return num_id
 
     def _level_indent(self, num_id: int, depth: int) -> Emu | None:
         """The text indent of list level ``depth``, for an item's second and later paragraphs."""
@@ -345,7 +354,11 @@ class _DocxWriter:
         png = charts.render_png(figure.chart, self.doc.lang, dpi=PRINT_DPI)
         image = Image.from_blob(png)
         section = self.word.sections[-1]
-        column = section.page_width - section.left_margin - section.right_margin
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:
+            raise RenderError("the DOCX reference's section has no page width or side margins",
+                              hint="regenerate it with tools/make_reference_docx.py")
+        column = width - left - right
         natural = Emu(int(image.px_width / image.horz_dpi * 914400))
         paragraph = self._paragraph("Figure")
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=min(natural, column))
@@ -354,7 +367,7 @@ class _DocxWriter:
         shape._inline.docPr.set("descr", charts.figure_alt(figure, self.doc.lang))
         self._caption(self.labels["figure"], "Figure", self._figure_count, figure.caption)
 
-    def _caption(self, label: str, sequence: str, number: int, children: list) -> DocxParagraph:
+    def _caption(self, label: str, sequence: str, number: int, children: list[Inline]) -> DocxParagraph:
         """"Figure 1. text": the number is a SEQ field, so Word renumbers if figures move."""
         paragraph = self._paragraph("Caption", f"{label} ")
         paragraph._p.extend(ooxml.field_runs(f" SEQ {sequence} \\* ARABIC ", str(number)))
@@ -363,7 +376,7 @@ class _DocxWriter:
         return paragraph
 
     # ------------------------------------------------------------ inline content
-    def _inlines(self, paragraph: DocxParagraph, children: list, part=None) -> None:
+    def _inlines(self, paragraph: DocxParagraph, children: list[Inline], part: Part | None = None) -> None:
         """Runs for text (with emphasis, code, links), line breaks and footnote markers.
 
         ``part`` is the package part the paragraph lives in (the document, or the footnotes part),
@@ -372,8 +385,9 @@ class _DocxWriter:
         part = part or self.word.part
         parent = paragraph._p
         children = unmarked(children)  # fact and term marks are review data: runs as without them
-        link_element, link_target = None, None
-        for node, previous in zip(children, [None, *children]):
+        link_element: BaseOxmlElement | None = None
+        link_target: str | None = None
+        for node, previous in zip(children, [None, *children], strict=False):
             run = ooxml.run()
             if isinstance(node, Text):
                 self._text_run(Run(run, paragraph), node)
@@ -381,6 +395,7 @@ class _DocxWriter:
                     if node.link != link_target:
                         link_element, link_target = self._hyperlink(node.link, part), node.link
                         parent.append(link_element)
+                    assert link_element is not None  # made for this link target, or for the run before
                     link_element.append(run)
                     continue
             elif isinstance(node, LineBreak):
@@ -406,14 +421,14 @@ class _DocxWriter:
         elif node.link:
             run._r.style = self._style("Hyperlink").style_id
 
-    def _hyperlink(self, target: str, part):
+    def _hyperlink(self, target: str, part: Part) -> BaseOxmlElement:
         """A ``w:hyperlink``: to a heading's bookmark for "#anchor", else to an external address."""
         if target.startswith("#"):
             name = self.link_targets.get(target[1:]) or _bookmark_name(target[1:])
             return ooxml.anchor_link(name)
         return ooxml.external_link(part.relate_to(target, RT.HYPERLINK, is_external=True))
 
-    def _footnote_reference(self, ref: FootnoteRef) -> list:
+    def _footnote_reference(self, ref: FootnoteRef) -> list[BaseOxmlElement]:
         """The marker of a note: a real footnote the first time, a NOTEREF field to it after that.
 
         A Word footnote has exactly one marker, so a source cited twelve times must not become
@@ -432,7 +447,8 @@ class _DocxWriter:
             runs = ooxml.field_runs(f" NOTEREF {self.note_bookmarks[ref.number]} \\f \\h ", str(ref.number))
             return [ooxml.styled(run, reference_style) for run in runs]
         note_id, note_paragraph = self.footnotes.add(self._style("footnote text").style_id, reference_style)
-        self._inlines(DocxParagraph(note_paragraph, None), self.doc.footnotes[ref.number - 1].children,
+        # a note paragraph has no python-docx parent: its part is passed on explicitly
+        self._inlines(DocxParagraph(note_paragraph, None), self.doc.footnotes[ref.number - 1].children,  # type: ignore[arg-type]
                       part=self.footnotes.part)
         name = self.note_bookmarks[ref.number] = f"_RefNote{ref.number}"
         # heading bookmarks take ids 0 .. headings - 1

@@ -27,6 +27,7 @@ from .. import __version__, fontsubset
 from ..charts import figure_alt, render_svg
 from ..document import (
     UI_LABELS,
+    Block,
     BlockQuote,
     Document,
     Figure,
@@ -199,7 +200,7 @@ class _Writer:
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
             # A run too long to break gets break opportunities first (see break_long_runs).
             texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
-        return "".join(_wrap(node, escape(text, quote=False), self.for_print) for node, text in zip(run, texts))
+        return "".join(_wrap(node, escape(text, quote=False), self.for_print) for node, text in zip(run, texts, strict=True))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
         """A marker: in print, the note itself floated to the page foot at its first citation;
@@ -225,10 +226,10 @@ class _Writer:
         return escape(plain_text(nodes), quote=True)
 
     # ------------------------------------------------------------ blocks
-    def blocks(self, blocks: list) -> str:
+    def blocks(self, blocks: list[Block]) -> str:
         return "\n".join(self.block(block) for block in blocks)
 
-    def block(self, block) -> str:
+    def block(self, block: Block) -> str:
         """One block node as HTML; unknown node types are a programming error, said plainly."""
         if isinstance(block, Heading):
             return self.heading(block)
@@ -300,7 +301,7 @@ class _Writer:
     def title_block(self) -> str:
         doc = self.doc
         title = self.inlines([Text(doc.title)])
-        parts = [f'<header class="title-block">',
+        parts = ['<header class="title-block">',
                  f'<h1 class="title" data-label="{escape(doc.title)}">{title}</h1>']
         if doc.subtitle:
             parts.append(f'<p class="subtitle">{self.inlines([Text(doc.subtitle)])}</p>')

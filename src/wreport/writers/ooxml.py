@@ -19,6 +19,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -27,6 +28,9 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Row, CT_Tbl
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.run import Run
 
@@ -88,7 +92,7 @@ _FOOTNOTE_SEPARATORS = (
 # ---------------------------------------------------------------- elements in schema order
 def element(tag: str, **attrs: str) -> BaseOxmlElement:
     """A WordprocessingML element with prefixed attributes (``w_id="1"`` becomes ``w:id="1"``)."""
-    made: BaseOxmlElement = OxmlElement(tag)
+    made = cast(BaseOxmlElement, OxmlElement(tag))  # python-docx's parser makes every w: element one
     for key, value in attrs.items():
         made.set(qn(key.replace("_", ":", 1)), value)
     return made
@@ -116,9 +120,9 @@ def set_setting(settings: BaseOxmlElement, child: BaseOxmlElement) -> None:
 
 
 # ---------------------------------------------------------------- runs and fields
-def run(child: BaseOxmlElement | None = None, text: str = "") -> BaseOxmlElement:
+def run(child: BaseOxmlElement | None = None, text: str = "") -> CT_R:
     """A bare ``w:r`` holding one element, or text."""
-    made: BaseOxmlElement = OxmlElement("w:r")
+    made = cast(CT_R, OxmlElement("w:r"))  # the class python-docx's parser registers for w:r
     if child is not None:
         made.append(child)
     if text:
@@ -145,7 +149,7 @@ def field_runs(instruction: str, cached: str = "", *, dirty: bool = False,
     instr = element("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = instruction
-    runs = [run(begin), run(instr), run(element("w:fldChar", w_fldCharType="separate"))]
+    runs: list[BaseOxmlElement] = [run(begin), run(instr), run(element("w:fldChar", w_fldCharType="separate"))]
     if cached:
         runs.append(run(text=cached))
     if complete:
@@ -175,12 +179,12 @@ def external_link(rel_id: str) -> BaseOxmlElement:
 
 
 # ---------------------------------------------------------------- tables
-def table_caption(table: BaseOxmlElement, text: str) -> None:
+def table_caption(table: CT_Tbl, text: str) -> None:
     """The table's caption as its accessible name (``w:tblCaption``)."""
     set_child(table.tblPr, element("w:tblCaption", w_val=text), TABLE_PROPERTIES_ORDER)
 
 
-def keep_row_whole(row: BaseOxmlElement, *, repeat_as_header: bool = False) -> None:
+def keep_row_whole(row: CT_Row, *, repeat_as_header: bool = False) -> None:
     """A table row that never splits across pages; ``repeat_as_header`` repeats it on each page."""
     properties = row.get_or_add_trPr()
     properties.insert_element_before(element("w:cantSplit"), "w:trHeight", "w:tblHeader")
@@ -200,17 +204,17 @@ class Footnotes:
     word: WordDocument
     part: XmlPart | None = None
 
-    def add(self, text_style: str, reference_style: str) -> tuple[int, BaseOxmlElement]:
+    def add(self, text_style: str, reference_style: str) -> tuple[int, CT_P]:
         """A new note holding one paragraph (in ``text_style``, opening with its reference mark):
         the note's id and that paragraph, for the caller to fill with runs."""
         if self.part is None:
             self.part = self._create_part()
         note_id = len(self.part.element) - 1  # two separators come first, with ids -1 and 0
         note = element("w:footnote", w_id=str(note_id))
-        paragraph = parse_xml(
+        paragraph = cast(CT_P, parse_xml(
             f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
             f'<w:r><w:rPr><w:rStyle w:val="{reference_style}"/></w:rPr><w:footnoteRef/></w:r>'
-            '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>')
+            '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>'))
         note.append(paragraph)
         self.part.element.append(note)
         return note_id, paragraph

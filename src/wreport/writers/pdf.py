@@ -39,6 +39,8 @@ from urllib.request import url2pathname
 
 from ..document import Document
 from ..errors import RenderError, WreportError, raise_if_any
+from .html import render_html, stylesheet_text
+from .pdftags import finish_tags
 
 # What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
 # fontconfig, PangoFT2): Pango and what it depends on, by platform.
@@ -63,8 +65,6 @@ try:
         from weasyprint.urls import URLFetcher, URLFetcherResponse
 except OSError as exc:
     raise missing_library(exc) from None
-from .html import render_html, stylesheet_text
-from .pdftags import finish_tags
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -93,7 +93,7 @@ class _RefusedURL(ValueError):
     :func:`html_to_pdf` reports every refusal afterwards."""
 
 
-class FencedURLFetcher(URLFetcher):
+class FencedURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
     """Serves ``data:`` URLs and ``file:`` URLs inside allowed folders only (symlinks resolved).
 
     WeasyPrint 70 takes a ``URLFetcher`` subclass, not a function. ``refused`` lists every URL
@@ -105,7 +105,7 @@ class FencedURLFetcher(URLFetcher):
         self.roots = [Path(folder).resolve() for folder in allowed]
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)

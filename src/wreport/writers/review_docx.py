@@ -43,16 +43,16 @@ def render_review_docx(review: Review) -> bytes:
     table = word.add_table(rows=1, cols=len(HEADERS))
     table.style = word.styles["Table Grid"]
     table.autofit = False
-    for column, width in zip(table.columns, WIDTHS):  # the grid LibreOffice lays out by
+    for column, width in zip(table.columns, WIDTHS, strict=True):  # the grid LibreOffice lays out by
         column.width = width
-    for cell, text, width in zip(table.rows[0].cells, HEADERS, WIDTHS):
+    for cell, text, width in zip(table.rows[0].cells, HEADERS, WIDTHS, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
     header = table.rows[0]._tr.get_or_add_trPr()
     header.append(OxmlElement("w:tblHeader"))
     for pair in review.pairs:
         cells = table.add_row().cells
-        for cell, width in zip(cells, WIDTHS):
+        for cell, width in zip(cells, WIDTHS, strict=True):
             cell.width = width
         where = "".join(f"\n{place.rsplit('/', 1)[-1]}" for lang in ("ko", "en")
                         if (place := review.template_line(pair, lang)))
