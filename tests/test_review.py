@@ -229,7 +229,7 @@ def test_each_row_names_the_template_lines_its_two_sides_come_from(reviewed):
     rows = page(root).xpath("//tr[@data-segment]")
     places = [w.get("title") for w in rows[1].xpath(".//span[@class='where']")]
     assert places == ["templates/policy-brief/ko.md.j2:7", "templates/policy-brief/en.md.j2:7"]
-    for place, first_words in zip(places, ('{{ term("seoul") }}에서', 'The medical device cluster of {{ term("wonju") }}')):
+    for place, first_words in zip(places, ('{{ term("seoul") }}에서', 'The medical device cluster of {{ term("wonju") }}'), strict=True):
         file, line = place.rsplit(":", 1)
         assert (root / file).read_text(encoding="utf-8").splitlines()[int(line) - 1].startswith(first_words)
     partial = [w.get("title") for w in page(root).xpath("//span[@class='where']") if "partials" in w.get("title")]
