@@ -10,15 +10,24 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from .errors import WreportError
 
+if TYPE_CHECKING:  # the modules below are imported where a command needs them (fast --help)
+    from collections.abc import Iterable
+
+    from .curation.coverage import Status
+    from .facts import FactSet
+    from .formatting import Style
+    from .glossary import Glossary, Term
+    from .project import Project
+
 # Plain (Click) help rather than Rich's: Rich's help formatter loads Rich and markdown-it-py,
 # which would triple the time `wreport --help` takes. -h works as --help everywhere.
-_PLAIN = {"rich_markup_mode": None, "no_args_is_help": True,
+_PLAIN: dict[str, Any] = {"rich_markup_mode": None, "no_args_is_help": True,
           "context_settings": {"help_option_names": ["-h", "--help"]}}
 app = typer.Typer(
     name="wreport",
@@ -68,7 +77,7 @@ def options(ctx: typer.Context) -> Options:
     return root.obj if isinstance(root.obj, Options) else Options()
 
 
-def project_of(ctx: typer.Context):
+def project_of(ctx: typer.Context) -> Project:
     """Load the project the user pointed at (``--project``) or stands in."""
     from .project import load_project
 
@@ -78,7 +87,7 @@ def project_of(ctx: typer.Context):
 
 
 # ---------------------------------------------------------------- facts commands
-def _facts(ctx: typer.Context):
+def _facts(ctx: typer.Context) -> tuple[FactSet, Glossary, Style]:
     """The project's fact set (counted nouns checked against its glossary), the glossary, and
     the project's house-style options, which every rendering of a fact needs together."""
     from .facts import load_facts
@@ -120,7 +129,7 @@ def facts_show(ctx: typer.Context, fact_id: str = typer.Argument(..., metavar="I
     if fact.source:
         source = fact_set.sources[fact.source]
         rows += [("source", f"{source.id}: {source.title} ({source.title_en}), {source.publisher}, {source.date}"),
-                 ("quote", fact.quote)]
+                 ("quote", fact.quote or "")]
     if fact.derived:
         inputs = ", ".join(f"{i} = {fact_set.get(i).value}" for i in fact.derived.inputs)
         rows += [("derived", f"{fact.derived}: {inputs}"),
@@ -167,7 +176,7 @@ def facts_conflicts(ctx: typer.Context) -> None:
 
 
 # ---------------------------------------------------------------- curation: candidates, coverage
-def _coverage(ctx: typer.Context, source_ids: Optional[list[str]]):
+def _coverage(ctx: typer.Context, source_ids: Optional[list[str]]) -> tuple[list[Status], FactSet, Glossary]:
     """Every mention of the chosen sources with what covers it, and the loaded fact set and glossary."""
     from .curation.coverage import coverage
 
@@ -245,14 +254,14 @@ def sources_add(
 
 
 # ---------------------------------------------------------------- glossary commands
-def _glossary(ctx: typer.Context):
+def _glossary(ctx: typer.Context) -> Glossary:
     """The project's glossary, loaded and checked."""
     from .glossary import project_glossary
 
     return project_glossary(project_of(ctx))
 
 
-def _print_terms(terms, title: str) -> None:
+def _print_terms(terms: Iterable[Term], title: str) -> None:
     """Terms as a rich table: id, Korean, English, abbreviation, kind."""
     from rich.console import Console
     from rich.table import Table
