@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
 from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
@@ -33,6 +33,11 @@ from .fileio import write_atomic
 from .outputs import locked, refuse_inputs, remove_stale_temporaries
 from .project import Project
 from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
+
+if TYPE_CHECKING:
+    from .facts import FactSet
+    from .formatting import Style
+    from .glossary import Glossary
 
 BUILT = "built"
 UP_TO_DATE = "up to date"
@@ -83,7 +88,7 @@ class Plan:
     out_dir: Path
     tasks: tuple[Task, ...]
     data_key: str  # the hash of the facts, sources, glossary and wreport.toml
-    templates: dict  # what each template (by content hash) loads, for the record
+    templates: dict[str, Any]  # what each template (by content hash) loads, for the record
 
     @property
     def pending(self) -> list[Task]:
@@ -258,10 +263,10 @@ class _Made:
     seconds: float
 
 
-_inputs: dict[str, tuple] = {}  # data_key -> (facts, glossary, style), this process's last load
+_inputs: dict[str, tuple[FactSet, Glossary, Style]] = {}  # data_key -> (facts, glossary, style), this process's last load
 
 
-def _load_inputs(project: Project, data_key: str) -> tuple:
+def _load_inputs(project: Project, data_key: str) -> tuple[FactSet, Glossary, Style]:
     """The facts, glossary and style, loaded once per process for as long as the data is unchanged."""
     if data_key not in _inputs:
         from .facts import load_facts
@@ -459,7 +464,7 @@ def _warm_up_pdf() -> None:
 
     try:
         _render_pdf(Document(lang="ko", title="한국어 English", blocks=[], labels=dict(UI_LABELS["ko"]),
-                             contents=False))
+                             contents=False), {})
     except Exception:  # noqa: BLE001 - only a saving: a worker meets the same problem and reports it
         return
 

@@ -279,7 +279,7 @@ def _page_images(document: Document) -> bytes:
     """The edition's PDF rendered to one PNG per page, in a page of its own."""
     import io
 
-    import pypdfium2  # type: ignore[import-untyped]
+    import pypdfium2
 
     from .writers.pdf import render_pdf_with_pages
 
