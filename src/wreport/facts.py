@@ -415,7 +415,7 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
-def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, Source], line: int,
+def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, Source], line: int | None,
                       report: _Problems) -> None:
     """The source exists and its text holds the quote (whitespace aside)."""
     source = sources.get(source_id)
@@ -427,7 +427,7 @@ def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, 
                    hint="copy the words exactly from the source text (spacing may differ)", check="QuoteNotFound")
 
 
-def _check_counted(what: str, counted: str, glossary: Glossary, line: int, report: _Problems) -> None:
+def _check_counted(what: str, counted: str, glossary: Glossary, line: int | None, report: _Problems) -> None:
     try:
         glossary.counted_noun(counted)
     except WreportError as exc:

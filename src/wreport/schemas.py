@@ -40,7 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .errors import ConfigError, DataError, Location, WreportError
+from .errors import ConfigError, DataError, Location, WreportError, did_you_mean
 from .inputs import FILE_BYTES, SOURCE_BYTES
 
 Loc = tuple[str | int, ...]
@@ -309,6 +309,7 @@ class Wording:
 
     word: str = "key"
     prefix: Callable[[Loc], str] = lambda loc: ""
+    name_parent: bool = True  # "label: unknown field 'x'"; off where ``prefix`` names the table
 
 
 _TYPES = {
@@ -341,7 +342,8 @@ def _message(model: type[BaseModel], err: Any, parsed: Parsed, shown: str, at: L
         known = _known_keys(model, loc[:-1])
         table = isinstance(err["input"], dict)  # [styel] → did you mean [style]?
         shape = "[{}]" if table else "'{}'"
-        inside = f"{loc[-2]}: " if len(loc) > 1 and isinstance(loc[-2], str) and not table else ""
+        nested = wording.name_parent and len(loc) > 1 and isinstance(loc[-2], str) and not table
+        inside = f"{loc[-2]}: " if nested else ""
         text = f"unknown table [{'.'.join(map(str, loc))}]" if table else f"{inside}unknown {wording.word} '{name}'"
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
         hint = (f"did you mean {' or '.join(shape.format(c) for c in close)}?" if close
@@ -421,7 +423,8 @@ def one_of(what: str, choices: Iterable[str]) -> AfterValidator:
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise _custom("choice", f"unknown {what} {value!r}", f"use one of: {', '.join(allowed)}")
+            raise _custom("choice", f"unknown {what} {value!r}",
+                          did_you_mean(value, allowed) or f"use one of: {', '.join(allowed)}")
         return value
 
     return AfterValidator(check)
@@ -692,3 +695,36 @@ class ConflictEntry(BaseModel):
     facts: Annotated[list[str], Field(min_length=2, description="list two or more fact ids")]
     note: Text
 
+
+
+# ---------------------------------------------------------------- terms.csv
+KINDS = ("organisation", "place", "programme", "policy-term", "product-category", "counted-noun", "event",
+         "facility", "person-title")  # described in glossary.py and docs/glossary.md
+
+
+def required(name: str) -> AfterValidator:
+    """A spreadsheet cell that must not be empty ("empty en" at the row's line)."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise _custom("empty", f"empty {name}")
+        return value.strip()
+
+    return AfterValidator(check)
+
+
+class TermRow(BaseModel):
+    """One row of terms.csv (docs/glossary.md); cells are text, the header names the columns.
+    Rules across rows (duplicates, two English names, forbidden agreed names) are in glossary.py."""
+
+    model_config = _STRICT
+    id: Annotated[str, required("id"), matching(r"[a-z][a-z0-9_]*", "id {value!r} is not snake_case",
+                                                "use lower-case letters, digits and _ , starting with a letter")]
+    ko: Annotated[str, required("ko")]
+    en: Annotated[str, required("en")]
+    abbr: str = ""
+    kind: Annotated[str, required("kind"), one_of("kind", KINDS)]
+    en_plural: str = ""
+    ko_counter: str = ""
+    notes: str = ""
+    forbidden: str = ""

@@ -106,7 +106,8 @@ def load_audience(project: Project, name: str) -> Audience:
                               for lang, t in editions.items()})
 
 
-_EDITION_WORDING = Wording(prefix=lambda loc: f"[{loc[0]}]: " if len(loc) > 1 and loc[0] in LANGUAGES else "")
+_EDITION_WORDING = Wording(prefix=lambda loc: f"[{loc[0]}]: " if len(loc) > 1 and loc[0] in LANGUAGES else "",
+                           name_parent=False)
 
 
 def _audience_consistency(project: Project, folder: Path, parsed: Parsed, shown: str) -> list[WreportError]:
