@@ -31,6 +31,7 @@ from .errors import DataError, Location, TemplateError, WreportError
 #: Default caps, in bytes; wreport.toml ``[limits]`` changes them (docs/inputs.md).
 FILE_BYTES = 2_000_000  # wreport.toml, audience.toml, sources.yaml, facts.yaml, terms.csv, templates
 SOURCE_BYTES = 10_000_000  # each source text in seeds/sources/
+MAX_BYTES = 1_000_000_000  # the largest cap [limits] accepts (the build cache reads up to it)
 
 _BOM = "\ufeff"
 # C0 controls other than tab, line feed and carriage return; DEL; the C1 controls. None of them

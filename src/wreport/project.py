@@ -7,6 +7,7 @@ build them with the installed tool.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,27 +52,20 @@ class Project:
     def out_dir(self) -> Path:
         return self.paths["out"]
 
-    def shown(self, path: Path | str) -> str:
-        """A path as written below the root, symlinks not followed (messages about a link name
-        the link, not where it leads)."""
-        path = Path(path)
-        try:
-            return str(path.relative_to(self.root))
-        except ValueError:
-            return self.relative(path)
-
     def read_text(self, path: Path, error: inputs.ErrorClass = ConfigError, limit: int | None = None) -> str:
         """An input file's text through :mod:`wreport.inputs`, confined to this project and
         capped at ``[limits] file_bytes`` unless another ``limit`` is given."""
-        return inputs.read_text(path, self.root, self.shown(path), limit or self.limits.file_bytes, error)
+        return inputs.read_text(path, self.root, self.relative(path), limit or self.limits.file_bytes, error)
 
     def relative(self, path: Path | str) -> str:
         """A path as users see it in messages: relative to the project root when inside it."""
         path = Path(path)
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        for candidate in (path, path.resolve()):  # a link is named as written, not where it leads
+            try:
+                return str(candidate.relative_to(self.root))
+            except ValueError:
+                pass
+        return str(path)
 
 
 def find_root(start: Path) -> Path | None:
@@ -117,8 +111,7 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
     # messages name wreport.toml as the other files: from the root
     parsed = read_toml(root / CONFIG_NAME, CONFIG_NAME, root)
     config, problems = validate(ProjectConfig, parsed.data, parsed, CONFIG_NAME)
-    if config is not None:
-        problems += _outside_paths(root, config.paths, parsed)
+    problems += _outside_paths(root, parsed)
     raise_if_any(problems, f"{len(problems)} problems in {CONFIG_NAME}")
     assert config is not None
     paths = {key: root / getattr(config.paths, key) for key in PathsTable.model_fields}
@@ -126,9 +119,19 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
                    myriad_group_commas=config.style.myriad_group_commas, config=parsed.data, limits=config.limits)
 
 
-def _outside_paths(root: Path, paths: PathsTable, parsed: Parsed) -> list[WreportError]:
-    """An input path in [paths] that leads outside the project folder (``..``, absolute, symlink)."""
-    return [ConfigError(f"[paths] {key} = {getattr(paths, key)!r} leads outside the project folder",
+def _outside_paths(root: Path, parsed: Parsed) -> list[WreportError]:
+    """An input path in [paths] that leads outside the project folder (``..``, absolute), checked
+    on the file as written so it is reported with the schema's problems."""
+    table = parsed.data.get("paths")
+    written = {key: value for key, value in table.items() if key in _INPUT_PATHS and isinstance(value, str)} \
+        if isinstance(table, dict) else {}
+    return [ConfigError(f"[paths] {key} = {value!r} leads outside the project folder",
                         Location.of(CONFIG_NAME, parsed.line_of(("paths", key))),
                         hint="inputs are read from inside the project only; copy them in")
-            for key in _INPUT_PATHS if not inputs.is_inside(root / getattr(paths, key), root)]
+            for key, value in written.items() if not _written_inside(root, value)]
+
+
+def _written_inside(root: Path, written: str) -> bool:
+    """Whether a path as written (``..`` and absolute paths, not symlinks: the reads check those,
+    naming the file) stays in the project folder."""
+    return Path(os.path.normpath(root / written)).is_relative_to(root)

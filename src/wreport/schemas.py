@@ -41,7 +41,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError, DataError, Location, WreportError, did_you_mean
-from .inputs import FILE_BYTES, SOURCE_BYTES
+from .inputs import FILE_BYTES, MAX_BYTES, SOURCE_BYTES
 
 Loc = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -564,9 +564,9 @@ class Limits(BaseModel):
 
     model_config = _STRICT
     render_seconds: int = Field(60, ge=1, le=86_400, description="wall-clock seconds one edition may take to render")
-    file_bytes: int = Field(FILE_BYTES, ge=1_000, le=1_000_000_000,
+    file_bytes: int = Field(FILE_BYTES, ge=1_000, le=MAX_BYTES,
                             description="largest config, data, glossary or template file, in bytes")
-    source_bytes: int = Field(SOURCE_BYTES, ge=1_000, le=1_000_000_000,
+    source_bytes: int = Field(SOURCE_BYTES, ge=1_000, le=MAX_BYTES,
                               description="largest source text in seeds/sources/, in bytes")
 
 

@@ -14,6 +14,7 @@ from the template frames Jinja writes into the traceback. docs/templates.md is t
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,8 +92,8 @@ def load_audience(project: Project, name: str) -> Audience:
         known = ", ".join(list_audiences(project)) or "none"
         raise ConfigError(f"no audience {name!r}: {project.relative(config_file)} not found",
                           hint=f"audiences: {known}")
-    shown = project.shown(config_file)
-    inputs.confine(folder, project.root, project.shown(folder), ConfigError)
+    shown = project.relative(config_file)
+    inputs.confine(folder, project.root, project.relative(folder), ConfigError)
     parsed = parse_toml(project.read_text(config_file, ConfigError), shown)
     config, problems = validate(AudienceConfig, parsed.data, parsed, shown, wording=_EDITION_WORDING)
     problems += _audience_consistency(project, folder, parsed, shown)
@@ -124,7 +125,7 @@ def _audience_consistency(project: Project, folder: Path, parsed: Parsed, shown:
     for lang in dict.fromkeys(languages):
         if not isinstance(parsed.data.get(lang), dict):
             add(f"missing table [{lang}] with this edition's title", "languages", f'add [{lang}] with title = "..."')
-        if not (folder / f"{lang}{TEMPLATE_SUFFIX}").is_file():
+        if not os.path.lexists(folder / f"{lang}{TEMPLATE_SUFFIX}"):  # one that is there but unreadable: its read says why
             add(f"no template for {lang!r}: {project.relative(folder / (lang + TEMPLATE_SUFFIX))} is missing",
                 "languages")
     for lang in LANGUAGES:
@@ -385,7 +386,7 @@ def environment(project: Project, audience: Audience, line_marks: bool = False) 
     ``line_marks`` adds :class:`_LineMarks`, for tracing a line of output back to the template;
     those templates are compiled afresh (the marks are made while compiling, and differ).
     """
-    loader = inputs.ProjectLoader([audience.folder, project.templates_dir], project.root, project.shown,
+    loader = inputs.ProjectLoader([audience.folder, project.templates_dir], project.root, project.relative,
                                   project.limits.file_bytes)
     return Sandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
                    extensions=[_LineMarks] if line_marks else [], bytecode_cache=None if line_marks else compiled_templates)
