@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from mini_project import copy_mini
 
 WREPORT = Path(sys.executable).parent / "wreport"
@@ -56,7 +55,7 @@ def case(tmp_path: Path, built: Path) -> tuple[Path, Path]:
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(WREPORT), "--project", str(root), *args], capture_output=True, text=True,
+    return subprocess.run([str(WREPORT), "--project", str(root), *args], check=False, capture_output=True, text=True,
                           timeout=120, env={**os.environ, "COLUMNS": "250"})
 
 

@@ -84,14 +84,14 @@ def template_files(project: Project, audience_folder: Path, lang: str, hasher: "
     return sorted(found)
 
 
-def _referenced(path: Path, root: Path) -> list[str | None]:
+def _referenced(path: Path) -> list[str | None]:
     """The template names a template loads (None for a name computed at render time, or for a
     file that does not parse or read: then anything may be loaded)."""
     import jinja2
     from jinja2 import meta
 
     try:
-        text = inputs.read_text(path, root, str(path), inputs.MAX_BYTES)
+        text = inputs.read_text(path, path.parent, str(path), inputs.MAX_BYTES)
         return list(meta.find_referenced_templates(jinja2.Environment().parse(text)))
     except (jinja2.TemplateSyntaxError, WreportError):
         return [None]
@@ -145,7 +145,8 @@ class Hasher:
         is most of the time a no-change build spends in wreport's own code)."""
         key = self.file(path)
         if key not in self.references:
-            self.references[key] = self.known[key] if key in self.known else _referenced(path, self.root)
+            unreadable = key == "unreadable"  # refused by the inputs module: anything may be loaded
+            self.references[key] = [None] if unreadable else self.known[key] if key in self.known else _referenced(path)
         return self.references[key]
 
     def _name(self, path: Path) -> str:
