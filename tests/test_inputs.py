@@ -173,6 +173,8 @@ CASES: list[tuple[str, Breakage, Where, str]] = [
      lambda r, o: fifo(r, EN), (EN, None), "refused: a FIFO (named pipe), not a regular file"),
     ("facts.yaml is a FIFO",
      lambda r, o: fifo(r, FACTS), (FACTS, None), "refused: a FIFO (named pipe), not a regular file"),
+    ("audience.toml is a FIFO",
+     lambda r, o: fifo(r, AUDIENCE), (AUDIENCE, None), "refused: a FIFO (named pipe), not a regular file"),
     ("glossary is a folder",
      lambda r, o: ((r / GLOSSARY).unlink(), (r / GLOSSARY).mkdir()), (GLOSSARY, None),
      "refused: a folder, not a regular file"),

@@ -79,8 +79,10 @@ def list_audiences(project: Project) -> list[str]:
     folder = project.templates_dir
     if not folder.is_dir():
         return []
+    # lexists: an audience.toml that is there but is not a readable file (a FIFO, a link out) is
+    # listed, so loading it says why rather than the audience silently dropping out of the build
     return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith("_") and (p / AUDIENCE_FILE).is_file())
+                  if p.is_dir() and not p.name.startswith("_") and os.path.lexists(p / AUDIENCE_FILE))
 
 
 def load_audience(project: Project, name: str) -> Audience:
@@ -88,7 +90,7 @@ def load_audience(project: Project, name: str) -> Audience:
     every problem in it is reported at once, each at its line."""
     folder = project.templates_dir / name
     config_file = folder / AUDIENCE_FILE
-    if not re.fullmatch(r"[^/\\._][^/\\]*", name) or not config_file.is_file():
+    if not re.fullmatch(r"[^/\\._][^/\\]*", name) or not os.path.lexists(config_file):
         known = ", ".join(list_audiences(project)) or "none"
         raise ConfigError(f"no audience {name!r}: {project.relative(config_file)} not found",
                           hint=f"audiences: {known}")
