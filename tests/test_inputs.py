@@ -365,3 +365,27 @@ def test_toml_line_index_skips_strings_arrays_and_comments():
     assert lines[("title",)] == 1 and ("fake",) not in lines and ("a",) not in lines
     assert lines[("list",)] == 4 and lines[("en",)] == 7 and lines[("en", "quoted key")] == 8
     assert lines[("items", 0, "name")] == 10 and lines[("items", 1, "name")] == 12
+
+
+def test_a_device_inside_the_project_is_refused_before_it_is_read(tmp_path):
+    """/dev/zero's twin (char device 1:5) inside the project: refused by type, not read to exhaustion."""
+    import stat
+
+    from wreport.errors import DataError
+    from wreport.inputs import read_text
+
+    device = tmp_path / "zero"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    with pytest.raises(DataError, match=r"^zero: refused: a device, not a regular file"):
+        read_text(device, tmp_path, "zero")
+
+
+def test_yaml_node_count_is_bounded(monkeypatch):
+    from wreport import schemas
+
+    monkeypatch.setattr(schemas, "YAML_MAX_NODES", 10)
+    parsed, problems = schemas.parse_yaml("a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]\n", "f.yaml")
+    assert parsed is None and [str(p) for p in problems] == ["f.yaml:1: refused YAML: more than 10 values in one file"]
