@@ -176,3 +176,17 @@ def test_wreport_check_finds_nothing_wrong_in_the_templates(built) -> None:
     project, _, _, _ = built
     findings = [f for f in run_checks(project, AUDIENCES) if f.check in TEMPLATE_CHECKS]
     assert findings == []
+
+
+# The three slips issue 10 names, as a reader of the PDFs would look for them. Expected strings are
+# written from the sources (seeds/sources/002_...: "도내 41개 의료기기 업체", "700만달러 이상",
+# "국내생산 6098억원"), not taken from the code.
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_sources_wording_survives_into_both_editions(built, audience: str) -> None:
+    _, _, _, paths = built
+    ko = squash(pdf_text(paths[(audience, "ko", "pdf")]))
+    en = squash(pdf_text(paths[(audience, "en", "pdf")]))
+    assert squash("강원도 41개") in ko and squash("41 companies from Gangwon Province") in en
+    assert squash("700만 달러 이상") in ko and squash("at least USD 7 million") in en
+    assert squash("700만여 달러") not in ko and squash("more than USD 7 million") not in en
+    assert squash("for the domestic market") not in en

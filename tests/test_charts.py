@@ -9,13 +9,14 @@ import subprocess
 import sys
 import warnings
 import zlib
+from dataclasses import replace
 
 import pytest
 from lxml import etree
 
 from sample_documents import export_chart
-from wreport.charts import render_png, render_svg
-from wreport.document import ChartSpec
+from wreport.charts import alt_text, figure_alt, render_png, render_svg
+from wreport.document import ChartSpec, Figure, Text
 from wreport.errors import RenderError
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -130,3 +131,23 @@ def test_a_spec_that_does_not_fit_is_refused_with_the_chart_named(spec, message)
     with pytest.raises(RenderError) as raised:
         render_svg(spec, "en")
     assert f"chart {spec.title!r}" in str(raised.value) and message in str(raised.value)
+
+
+# ---------------------------------------------------------------- alt text
+def test_alt_text_reads_out_the_data_with_each_value_s_status():
+    spec = ChartSpec(kind="bar", title="Sales", categories=["2001", "2006", "2007 (forecast)"],
+                     series=[("Sales", [286.0, 1536.0, 2500.0])],
+                     points=[("2001", "actual", "KRW 28.6 billion"), ("2006", "actual", "KRW 153.6 billion"),
+                             ("2007", "forecast", "KRW 250 billion")])
+    assert alt_text(spec, "en") == ("Bar chart: 2001 KRW 28.6 billion; 2006 KRW 153.6 billion; "
+                                    "2007, forecast, KRW 250 billion")
+    korean = replace(spec, kind="line", points=[("2005년", "target", "990억 원"), ("2006년", "estimate", "2,089억 원")])
+    assert alt_text(korean, "ko") == "꺾은선그래프: 2005년, 목표, 990억 원; 2006년, 추정, 2,089억 원"
+
+
+def test_a_figure_without_data_points_falls_back_to_its_alt_then_its_caption():
+    spec = ChartSpec(kind="bar", title="Sales", categories=["a"], series=[("s", [1.0])])
+    assert alt_text(spec, "en") == ""
+    assert figure_alt(Figure(chart=spec, caption=[Text("Caption")], alt="Given"), "en") == "Given"
+    assert figure_alt(Figure(chart=spec, caption=[Text("Caption")]), "en") == "Caption"
+    assert figure_alt(Figure(chart=spec, caption=[]), "en") == "Sales"

@@ -32,6 +32,7 @@ MEMBERS = CountedNoun("명", "member", "members")
 PERSONS = CountedNoun("명", "person", "people")
 CONSULTATIONS = CountedNoun("건", "consultation", "consultations")
 VISITORS = CountedNoun("명", "visitor", "visitors")
+COUNTRIES = CountedNoun("개국", "country", "countries")
 NO_COMMAS = Style(myriad_group_commas=False)
 
 
@@ -160,14 +161,56 @@ def test_korean_more_than_takes_a_space_before_the_counter(value, counted, expec
     ("pyeong", "100000", "en", "about", "about 330,600 m² (about 100,000 pyeong)"),
     ("pyeong", "100000", "en", "more-than", "about 330,600 m² (more than 100,000 pyeong)"),
     ("percent", "90", "ko", "about", "약 90%"),
-    ("percent", "90", "ko", "more-than", "90% 이상"),
     ("percent", "90", "en", "about", "about 90%"),
-    ("percent", "90", "en", "more-than", "more than 90%"),
     ("KRW", "609800000000", "ko", "more-than", "6,098억여 원"),
     ("m2", "200", "ko", "more-than", "200여㎡"),
 ])
 def test_approx_placement(unit, value, lang, approx, expected):
     assert format_quantity(value, unit, lang, approx=approx) == expected
+
+
+# Expected strings written from docs/house-style.md: 이상/미만/넘게 follow the whole figure and its
+# unit word, after a space; English puts at least / less than (fewer than before a counted noun)
+# / over in front.
+@pytest.mark.parametrize("unit, value, lang, approx, counted, expected", [
+    ("USD", "7000000", "ko", "at-least", None, "700만 달러 이상"),
+    ("USD", "7000000", "en", "at-least", None, "at least USD 7 million"),
+    ("count", "380", "ko", "at-least", MEMBERS, "380명 이상"),
+    ("count", "380", "en", "at-least", MEMBERS, "at least 380 members"),
+    ("count", "50", "ko", "at-least", COUNTRIES, "50개국 이상"),
+    ("percent", "90", "ko", "at-least", None, "90% 이상"),
+    ("percent", "90", "en", "at-least", None, "at least 90%"),
+    ("KRW", "5000000000000", "ko", "at-least", None, "5조 원 이상"),
+    ("KRW", "5000000000000", "en", "at-least", None, "at least KRW 5 trillion"),
+    ("m2", "330200", "ko", "at-least", None, "33만 200㎡ 이상"),
+    ("pyeong", "100000", "ko", "at-least", None, "10만 평 이상(약 33만 600㎡)"),
+    ("pyeong", "100000", "en", "at-least", None, "about 330,600 m² (at least 100,000 pyeong)"),
+    ("count", "10", "ko", "less-than", COMPANIES, "10개 미만"),
+    ("count", "10", "en", "less-than", COMPANIES, "fewer than 10 companies"),
+    ("count", "10", "en", "less-than", None, "fewer than 10"),
+    ("percent", "80", "ko", "less-than", None, "80% 미만"),
+    ("percent", "80", "en", "less-than", None, "less than 80%"),
+    ("USD", "10450000", "ko", "less-than", None, "1,045만 달러 미만"),
+    ("USD", "10450000", "en", "less-than", None, "less than USD 10.45 million"),
+    ("KRW", "609800000000", "ko", "over", None, "6,098억 원 넘게"),
+    ("KRW", "609800000000", "en", "over", None, "over KRW 609.8 billion"),
+    ("count", "75", "ko", "over", COMPANIES, "75개 넘게"),
+    ("count", "75", "en", "over", COMPANIES, "over 75 companies"),
+    ("count", "1", "en", "at-least", COMPANIES, "at least 1 company"),
+])
+def test_at_least_less_than_and_over(unit, value, lang, approx, counted, expected):
+    assert format_quantity(value, unit, lang, approx=approx, counted=counted) == expected
+
+
+def test_at_least_follows_the_commas_setting():
+    assert format_quantity("7000000", "USD", "ko", approx="at-least", style=NO_COMMAS) == "700만 달러 이상"
+    assert format_quantity("43500000", "USD", "ko", approx="at-least", style=NO_COMMAS) == "4350만 달러 이상"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_more_than_is_refused_for_a_percentage_in_both_editions(lang):
+    with pytest.raises(FormatError, match="does not follow a percentage"):
+        format_quantity("90", "percent", lang, approx="more-than")
 
 
 def test_exact_pyeong_conversion_is_not_marked_approximate():
@@ -379,6 +422,12 @@ def test_cli_one_language_without_commas_and_approx():
     result = run_cli("format", "435000000", "--unit", "USD", "--lang", "ko", "--no-group-commas",
                      "--approx", "about")
     assert result.stdout == "약 4억 3500만 달러\n"
+
+
+def test_cli_at_least():
+    result = run_cli("format", "7000000", "-u", "USD", "--approx", "at-least")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ko: 700만 달러 이상\nen: at least USD 7 million\n"
 
 
 def test_cli_negative_value_after_double_dash():

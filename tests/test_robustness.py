@@ -17,6 +17,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from mini_project import copy_mini, write_template
+from pdf_layout import pdf_words
 
 WREPORT = Path(sys.executable).parent / "wreport"
 EN = "templates/brief/en.md.j2"
@@ -62,13 +63,8 @@ def docx_text(path: Path) -> str:
 
 
 def words_off_the_page(pdf: Path) -> list[str]:
-    """Words whose box (pdftotext -bbox) ends beyond the right edge of their page."""
-    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
-    off = []
-    for page in etree.fromstring(xhtml, etree.XMLParser(recover=True)).iter("{*}page"):
-        width = float(page.get("width"))
-        off += [word.text for word in page.iter("{*}word") if float(word.get("xMax")) > width]
-    return off
+    """Words whose box ends beyond the right edge of their page."""
+    return [word.text for word in pdf_words(pdf.read_bytes()) if word.x1 > word.page_width]
 
 
 def squashed(text: str) -> str:

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from sample_documents import english_document, korean_document
 from wreport.document import Document, Footnote, FootnoteRef, Heading, Paragraph, Text
 from wreport.errors import RenderError
-from wreport.writers.html import WORD_JOINER, join_korean_words, page_label_css, render_html
+from wreport.writers.html import WORD_JOINER, join_korean_words, page_label_css, render_html, split_foreign_runs
 
 WJ = WORD_JOINER
 
@@ -144,9 +144,28 @@ def test_page_break_list_quote_and_line_break(ko_tree):
 
 def test_foreign_runs_carry_their_language():
     tree = lxml_html.fromstring(render_html(korean_document()).encode())
-    span = tree.find(".//span[@lang='en']")
+    # print: the carrier the PDF post-processor turns into a /Span with /Lang (writers/pdftags.py)
+    span = tree.find(".//article[@class='lang'][@lang='en']")
     assert unjoin(span.text) == "Wonju Medical Industry Techno Valley"
     assert span.text.startswith("Wonju Medical Industry Techno V")  # only "Valley이다" is one word
+    standalone = lxml_html.fromstring(render_html(korean_document(), embed_assets=True).encode())
+    assert standalone.find(".//article") is None
+    assert standalone.find(".//span[@lang='en']").text == "Wonju Medical Industry Techno Valley"
+
+
+@pytest.mark.parametrize(("lang", "text", "foreign"), [
+    ("ko", "KIMES와 CMEF에서 u-Health 기기.", ["KIMES", "CMEF", "u-Health"]),
+    ("ko", "경쟁론(On Competition, 1998)", ["On Competition"]),
+    ("ko", "IoT·OEM/ODM.", ["IoT", "OEM", "ODM"]),
+    ("ko", "2016년 14.9%", []),
+    ("en", "the 원주 의료기기 cluster (Wonju)", ["원주 의료기기"]),
+    ("en", "KRW 28.6 billion", []),
+])
+def test_text_in_the_other_script_is_marked_with_the_other_language(lang, text, foreign):
+    pieces = split_foreign_runs(Text(text), lang)
+    assert "".join(p.text for p in pieces) == text
+    assert [p.text for p in pieces if p.lang] == foreign
+    assert {p.lang for p in pieces if p.lang} <= {"en" if lang == "ko" else "ko"}
 
 
 def test_all_text_is_escaped():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pikepdf
 import pypdf
 import pytest
 
+from pdf_layout import pdf_chars
 from sample_documents import english_document, export_chart, korean_document
 from wreport.charts import render_png
 from wreport.document import (Document, Figure, Footnote, FootnoteRef, Heading, LineBreak, PageBreak, Paragraph,
@@ -205,12 +205,17 @@ def test_notes_each_cited_once_are_not_repeated_at_the_end():
 
 def marker_gaps(doc: Document) -> dict[str, float]:
     """For each word directly followed by a note marker ("1"), the space between them, in points."""
-    layout = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=render_pdf(doc, variant=None),
-                            capture_output=True, check=True).stdout.decode()
-    words = [(float(x0), float(x1), text) for x0, x1, text in
-             re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', layout)]
-    return {word: round(start - end, 1) for (_, end, word), (start, _, text) in zip(words, words[1:])
-            if text in ("1", "2") and start - end < 3}
+    chars = [c for c in pdf_chars(render_pdf(doc, variant=None)) if c.size]  # not the reader's own spaces
+    gaps = {}
+    for index, char in enumerate(chars[1:], start=1):
+        before = chars[index - 1]
+        if char.text in ("1", "2") and before.text.strip() and char.size < 0.8 * before.size:  # a marker
+            start = index - 1
+            while start > 0 and chars[start - 1].text.strip():
+                start -= 1
+            word = "".join(c.text for c in chars[start:index])
+            gaps[word] = round(char.left - before.right, 1)
+    return gaps
 
 
 def test_a_marker_after_a_number_or_a_square_metre_stands_apart():
@@ -384,3 +389,73 @@ def test_fetcher_policy(tmp_path):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 5
+
+
+FONTTOOLS_RENDER = (
+    "import sys, hashlib; sys.path.insert(0, 'tests'); import weasyprint.pdf.fonts as fonts; "
+    "fonts.harfbuzz_subset = None; "  # as on a machine without libharfbuzz-subset0
+    "from sample_documents import korean_document; from wreport.writers.pdf import render_pdf; "
+    "print(hashlib.sha256(render_pdf(korean_document())).hexdigest())")
+
+
+def test_pdfs_are_byte_identical_on_the_fonttools_subsetting_path():
+    """Without HarfBuzz's subsetter WeasyPrint subsets with fontTools, which stamps the clock into
+    each font's head table unless SOURCE_DATE_EPOCH is set (to the edition's date, by pdf.py).
+    Two processes, a second apart, must agree."""
+    import time
+
+    env = {key: value for key, value in __import__("os").environ.items() if key != "SOURCE_DATE_EPOCH"}
+    digests = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", FONTTOOLS_RENDER], capture_output=True, text=True,
+                              check=True, cwd=Path(__file__).parent.parent, env=env)
+        digests.append(done.stdout.strip())
+        time.sleep(1.1)
+    assert digests[0] == digests[1]
+
+
+def test_the_fonttools_path_stamps_the_edition_date_into_the_fonts(monkeypatch):
+    """The check above can fail: the head table's date is the edition's, not the clock's."""
+    import weasyprint.pdf.fonts as fonts
+    from fontTools.misc.timeTools import timestampToString
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    with pikepdf.open(io.BytesIO(render_pdf(korean_document()))) as pdf:
+        stamps = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                descendant = font.DescendantFonts[0]
+                data = descendant.FontDescriptor.FontFile2.read_bytes()
+                stamps.add(timestampToString(TTFont(io.BytesIO(data)).get("head").modified))
+    assert stamps == {"Thu Jun  1 00:00:00 2017"}  # korean_document() is dated 2017-06-01
+
+
+# ---------------------------------------------------------------- a machine without Pango
+NO_GOBJECT = """
+import sys, cffi
+real = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if "gobject" in str(name):
+        raise OSError(f"cannot load library '{name}': {name}: cannot open shared object file")
+    return real(self, name, *args)
+cffi.FFI.dlopen = dlopen  # as on a minimal Debian without Pango (and so without GObject)
+from wreport.cli import main
+sys.argv[0] = "wreport"
+main()
+"""
+
+
+def test_a_missing_system_library_is_one_message_naming_what_to_install(tmp_path):
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    done = subprocess.run([sys.executable, "-c", NO_GOBJECT, "--project", str(root), "build", "--format", "pdf"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "WeasyPrint could not import" not in done.stdout  # WeasyPrint's own advice is not repeated
+    (message,) = [line for line in done.stderr.splitlines() if "libgobject" in line]
+    for package in ("apt-get install libpango-1.0-0 libpangoft2-1.0-0", "dnf install pango", "brew install pango"):
+        assert package in message
+    assert not list(root.rglob("*.pdf"))

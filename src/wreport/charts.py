@@ -14,7 +14,7 @@ import io
 from importlib import resources
 from typing import Any
 
-from .document import ChartSpec
+from .document import UI_LABELS, ChartSpec, Figure, plain_text
 from .errors import RenderError
 
 # The palette of print.css: one accent, then greys and paler blues for further series.
@@ -201,3 +201,27 @@ def render_svg(spec: ChartSpec, lang: str, *, title: str | None = None, id_prefi
 def render_png(spec: ChartSpec, lang: str, dpi: int = 200) -> bytes:
     """The chart as PNG bytes (for the DOCX), at ``dpi`` dots per inch."""
     return _save(spec, lang, "png", dpi=dpi, metadata={"Software": None})
+
+
+def alt_text(spec: ChartSpec, lang: str) -> str:
+    """The chart's data as a sentence a screen reader can read, from its facts through the
+    formatter: "Bar chart: 2001 KRW 28.6 billion; 2006 KRW 153.6 billion; 2007, forecast, KRW 250
+    billion" / "막대그래프: 2001년 286억 원; ...". Empty when the spec carries no points.
+
+    The one alt text of a chart: the PDF's /Alt (through the SVG ``<title>``), the HTML's and the
+    DOCX's (``docPr descr``).
+    """
+    if not spec.points:
+        return ""
+    words = UI_LABELS.get(lang, UI_LABELS["en"])
+    spoken = []
+    for when, status, value in spec.points:
+        qualifier = f", {words[status]}," if status in ("estimate", "forecast", "target") else ""
+        spoken.append(f"{when}{qualifier} {value}")
+    return f"{words.get(spec.kind, spec.kind)}: " + "; ".join(spoken)
+
+
+def figure_alt(figure: Figure, lang: str) -> str:
+    """A figure's alt text: its chart's data, else the alt the template gave, its caption, or
+    the chart's title."""
+    return alt_text(figure.chart, lang) or figure.alt or plain_text(figure.caption) or figure.chart.title

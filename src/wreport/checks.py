@@ -58,6 +58,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "Untranslated": (ERROR, "the English edition holds Korean text"),
     "Skipped": (WARNING, "an audience's editions could not be checked because the data did not load"),
     "KeyTermMissing": (WARNING, "a glossary term in the Korean edition has no English name in the English one"),
+    "SegmentGap": (WARNING, "a heading, paragraph, list item, table row or caption is in one edition only"),
+    "FactPlacementMismatch": (WARNING, "a fact is printed in a section of one edition and another section of the other"),
+    "ApproxMismatch": (WARNING, "a word qualifying a figure (about, at least, 이상...) is in one edition only"),
+    "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
 }
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
@@ -500,6 +504,39 @@ class _Run:
         for fact_id in (f for f in cited["ko"] if f in cited["en"]):
             self.compare_figure(fact_id, both)
         self.check_key_terms(ko, en)
+        self.compare_sections(ko, en)
+
+    def compare_sections(self, ko: _Edition, en: _Edition) -> None:
+        """The editions aligned segment by segment (wreport.align, as the review page shows them):
+        structure gaps, facts in different sections, words around a figure in one edition only.
+        Each finding is at one edition's template line and names the other's."""
+        from .align import align, compare, segments
+
+        pairs = align(segments(ko.rendered.document), segments(en.rendered.document))
+        statuses = {fact.id: fact.status for fact in self.facts} if self.facts is not None else {}
+        editions = {"ko": ko, "en": en}
+
+        def where(pair_index: int, lang: str) -> Location:
+            """The template line of ``lang``'s segment in pair ``pair_index``, or of the nearest
+            one before it (for a gap)."""
+            for pair in reversed(pairs[:pair_index + 1]):
+                segment = pair.ko if lang == "ko" else pair.en
+                if segment is not None and segment.line:
+                    return editions[lang].rendered.locate(segment.line)
+            return Location(editions[lang].own.shown)
+
+        index = {id(pair): number for number, pair in enumerate(pairs)}
+        for difference in compare(pairs, statuses):
+            pair = difference.pair
+            here = "ko" if pair.ko is not None and (difference.check != "FactPlacementMismatch"
+                                                    or "Korean" in difference.message) else "en"
+            there = "en" if here == "ko" else "ko"
+            other = difference.other or pair
+            other_place = where(index[id(other)], there)
+            prefix = "near " if (other.en if there == "en" else other.ko) is None else ""
+            self.found.add(difference.check, where(index[id(pair)], here),
+                           f"{difference.message} ({editions[there].name}: {prefix}{other_place})",
+                           _SECTION_HINTS[difference.check])
 
     def compare_figure(self, fact_id: str, both: dict[str, _Edition]) -> None:
         fact = self.facts.get(fact_id)
@@ -596,6 +633,15 @@ class _Run:
                 pages = []
             self._pdf_pages[pdf] = [re.sub(r"\s+", "", text.replace(_WORD_JOINER, "")) for text in pages]
         return self._pdf_pages[pdf]
+
+
+_SECTION_HINTS = {
+    "SegmentGap": "give both editions the same headings, paragraphs, items and rows, or accept the gap "
+                  "(wreport review shows it)",
+    "FactPlacementMismatch": "print the figure in the same section of both editions",
+    "ApproxMismatch": "qualify the figure alike in both editions, or leave the qualifier to the fact's approx",
+    "StatusMismatch": "say in both editions that the figure is planned, expected or estimated",
+}
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:

@@ -252,7 +252,7 @@ def format_command(
                                 "percent points (10.9 = 10.9%) or a count."),
     unit: str = typer.Option(..., "--unit", "-u", metavar="UNIT", help="KRW, USD, m2, pyeong, percent or count."),
     lang: str = typer.Option("both", "--lang", "-l", metavar="LANG", help="ko, en or both."),
-    approx: Optional[str] = typer.Option(None, "--approx", metavar="WORD", help="about (약) or more-than (여)."),
+    approx: Optional[str] = typer.Option(None, "--approx", metavar="WORD", help="about (약), more-than (여), at-least (이상), less-than (미만) or over (넘게)."),
     counted: Optional[str] = typer.Option(None, "--counted", metavar="ID",
                                           help="Glossary id of the counted noun, e.g. companies."),
     no_group_commas: bool = typer.Option(False, "--no-group-commas",
@@ -381,6 +381,41 @@ def check_command(
     typer.echo(format_json(findings) if fmt == "json" else format_text(findings), nl=False)
     if has_errors(findings):
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- review command
+@app.command("review", short_help="Write the bilingual review page and DOCX of each audience.")
+def review_command(
+    ctx: typer.Context,
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                 autocompletion=_complete_audience,
+                                                 help="Review this audience (repeat for more). Default: all."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Output folder. Default: the project's out/."),
+) -> None:
+    """Write OUT/AUDIENCE/AUDIENCE.review.html and .review.docx: the Korean and English editions
+    aligned segment by segment, each figure beside its fact, source and verbatim quote, and the
+    differences `wreport check` reports between the editions. docs/review.md says how to review."""
+    import time
+
+    from rich.console import Console
+
+    from .build import Output
+    from .progress import summary
+    from .review import write_reviews
+
+    opts = options(ctx)
+    start = time.perf_counter()
+    project = project_of(ctx)
+
+    def made(output: Output) -> None:
+        if not opts.quiet:
+            typer.echo(f"made {_shown(output.path)} in {output.seconds:.1f} s", err=True)
+
+    outputs = write_reviews(project, audience or None, out, progress=made)
+    if not opts.quiet:
+        Console().print(summary(outputs, {o.path: _shown(o.path) for o in outputs}, time.perf_counter() - start,
+                                verbose=opts.verbose))
 
 
 # ---------------------------------------------------------------- new-audience / preview

@@ -7,14 +7,19 @@ apart. Nodes are plain dataclasses with no behaviour beyond small conveniences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
 
 # ---------------------------------------------------------------- inline nodes
 @dataclass
 class Text:
-    """A run of text with its emphasis. ``lang`` is set on runs known to be in another language."""
+    """A run of text with its emphasis. ``lang`` is set on runs known to be in another language.
+
+    ``fact`` / ``term`` name the fact or glossary term the run prints, when a template helper
+    printed it (``fact()``, ``term()``; see :mod:`wreport.marks`). They are marks for the review
+    writer and the checks: the other writers drop them (:func:`unmarked`), so output is unchanged.
+    """
 
     text: str
     bold: bool = False
@@ -22,6 +27,8 @@ class Text:
     code: bool = False
     link: str | None = None
     lang: str | None = None
+    fact: str | None = None
+    term: str | None = None
 
 
 @dataclass
@@ -45,12 +52,14 @@ class Heading:
     level: int
     children: list[Inline]
     anchor: str = ""
+    line: int = field(default=0, compare=False, repr=False)  # in the Markdown, 1-based (0: unknown)
 
 
 @dataclass
 class Paragraph:
     children: list[Inline]
     style: str | None = None  # e.g. "lead", "note", "source"
+    line: int = field(default=0, compare=False, repr=False)  # in the Markdown, 1-based (0: unknown)
 
 
 @dataclass
@@ -71,6 +80,8 @@ class Table:
     header: list[TableCell]
     rows: list[list[TableCell]]
     caption: list[Inline] = field(default_factory=list)
+    line: int = field(default=0, compare=False, repr=False)  # the header row's Markdown line
+    row_lines: list[int] = field(default_factory=list, compare=False, repr=False)  # each body row's
 
 
 @dataclass
@@ -84,6 +95,10 @@ class ChartSpec:
     unit_label: str = ""
     value_labels: list[list[str]] = field(default_factory=list)  # formatted values per series
     options: dict[str, Any] = field(default_factory=dict)
+    # What each value says aloud, from its fact: (when, status, value in the house style), e.g.
+    # ("2007", "forecast", "KRW 250 billion"); charts.alt_text() makes the figure's alt text of it.
+    points: list[tuple[str, str, str]] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)  # the ids charted, in category order
 
 
 @dataclass
@@ -92,6 +107,7 @@ class Figure:
     caption: list[Inline]
     alt: str = ""
     number: int = 0
+    line: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass
@@ -131,6 +147,28 @@ class Document:
     contents: bool = True  # print a table of contents (audience.toml: contents = false for short briefs)
 
 
+def merge_runs(runs: list[Inline]) -> list[Inline]:
+    """Join neighbouring text runs of identical style and marks; drop empty ones."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text) and not run.text:
+            continue
+        last = out[-1] if out else None
+        if isinstance(run, Text) and isinstance(last, Text) and replace(last, text="") == replace(run, text=""):
+            out[-1] = replace(last, text=last.text + run.text)
+        else:
+            out.append(run)
+    return out
+
+
+def unmarked(inlines: list[Inline]) -> list[Inline]:
+    """The runs without fact and term marks, neighbours merged again: exactly the runs a tree
+    without marks would hold, which is what the PDF, DOCX and HTML writers write."""
+    if not any(isinstance(n, Text) and (n.fact or n.term) for n in inlines):
+        return inlines
+    return merge_runs([replace(n, fact=None, term=None) if isinstance(n, Text) else n for n in inlines])
+
+
 def plain_text(inlines: list[Inline]) -> str:
     """The text of inline runs without markup, e.g. for bookmarks, alt text and metadata."""
     return "".join(node.text for node in inlines if isinstance(node, Text))
@@ -146,6 +184,11 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "figure": "그림",
         "table": "표",
         "notes": "주",
+        "bar": "막대그래프",
+        "line": "꺾은선그래프",
+        "estimate": "추정",
+        "forecast": "전망",
+        "target": "목표",
     },
     "en": {
         "contents": "Contents",
@@ -153,5 +196,10 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "figure": "Figure",
         "table": "Table",
         "notes": "Notes",
+        "bar": "Bar chart",
+        "line": "Line chart",
+        "estimate": "estimate",
+        "forecast": "forecast",
+        "target": "target",
     },
 }

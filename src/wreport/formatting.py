@@ -5,7 +5,7 @@ module is the only place they become text, so the Korean and English editions ca
 a figure. Babel supplies what locale data decides: digit grouping, decimal symbols, month names.
 This module adds what Babel does not know: Korean myriad grouping (만/억/조/경) written the
 맞춤법 way, the English money style (KRW 609.8 billion), pyeong with its metric equivalent, and
-the approximation words (약/여, about/more than).
+the approximation words (약/여/이상/미만/넘게, about/more than/at least/less than/over).
 
 Babel's compact and percent formatters are deliberately not used: both round sourced figures
 (4.35억, 10.45 → 10.4, 0.109 → 11%). Every Babel call here runs with ``decimal_quantization``
@@ -30,7 +30,9 @@ from babel.numbers import format_decimal, get_minus_sign_symbol
 from .errors import FormatError
 
 UNITS = ("KRW", "USD", "m2", "pyeong", "percent", "count")
-APPROX = (None, "about", "more-than")
+#: Approximation words, each as the sources write it (docs/house-style.md): about (약, 정도,
+#: 내외), more-than (여), at-least (이상), less-than (미만), over (넘게, 넘는).
+APPROX = (None, "about", "more-than", "at-least", "less-than", "over")
 LANGS = ("ko", "en")
 PRECISIONS = ("day", "month", "year")
 
@@ -47,7 +49,10 @@ M2_SIGNIFICANT_DIGITS = 4
 _M2_PER_PYEONG_NUM, _M2_PER_PYEONG_DEN = 400, 121
 
 _KO_WORDS = {"KRW": "원", "USD": "달러", "pyeong": "평"}
-_EN_APPROX = {None: "", "about": "about ", "more-than": "more than "}
+_EN_APPROX = {None: "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
+              "less-than": "less than ", "over": "over "}
+#: Korean words written after the whole figure, unit word included, with a space: 700만 달러 이상.
+_KO_AFTER = {"at-least": "이상", "less-than": "미만", "over": "넘게"}
 _NON_NEGATIVE = ("count", "m2", "pyeong")
 
 
@@ -95,6 +100,10 @@ def format_quantity(
     _check_choice(unit, UNITS, "unit")
     _check_choice(lang, LANGS, "language")
     _check_choice(approx, APPROX, "approx")
+    if unit == "percent" and approx == "more-than":
+        # Refused in both editions, so a fact is writable in both or in neither.
+        raise FormatError("more-than (여) does not follow a percentage: 90%여 is not Korean",
+                          hint="the sources write 90% 이상: use at-least, or over for 넘게")
     number = _to_decimal(value, allow_float=False)
     _check_quantity(number, unit, counted)
     style = style or Style()
@@ -296,8 +305,7 @@ def _quantity_ko(number: Decimal, unit: str, approx: str | None, counted: Counte
     """Dispatch a Korean quantity to its unit's form."""
     commas = style.myriad_group_commas
     if unit == "percent":
-        text = _grouped(number, "ko", commas) + "%"
-        return {None: text, "about": f"약 {text}", "more-than": f"{text} 이상"}[approx]
+        return _ko_approx(_grouped(number, "ko", commas) + "%", approx)
     if unit == "pyeong":
         return f"{_ko_with_word(number, '평', approx, commas)}({_metric_equivalent_ko(number, commas)})"
     if unit == "m2":
@@ -320,7 +328,17 @@ def _ko_with_word(number: Decimal, word: str, approx: str | None, commas: bool, 
         text += "여"
     if word:
         text += ("" if symbol or text[-1].isdigit() else " ") + word
-    return f"약 {text}" if approx == "about" else text
+    return _ko_approx(text, approx if approx != "more-than" else None)
+
+
+def _ko_approx(text: str, approx: str | None) -> str:
+    """약 before the whole figure, or 이상/미만/넘게 after it and its unit word, each spaced:
+    약 4,923억 원, 700만 달러 이상, 10개 미만, 1시간 넘게 (여 is placed by the caller)."""
+    if approx == "about":
+        return f"약 {text}"
+    if approx in _KO_AFTER:
+        return f"{text} {_KO_AFTER[approx]}"
+    return text
 
 
 def _metric_equivalent_ko(pyeong: Decimal, commas: bool) -> str:
@@ -342,7 +360,7 @@ def _quantity_en(number: Decimal, unit: str, approx: str | None, counted: Counte
     if unit == "pyeong":
         shown, rounded = _metric_for_display(number)
         metric = ("about " if rounded else "") + f"{_grouped(shown, 'en')} m²"
-        return f"{metric} ({_EN_APPROX[approx]}{_grouped(number, 'en')} pyeong)"
+        return f"{metric} ({_en_approx(approx, False)}{_grouped(number, 'en')} pyeong)"
     if unit in ("KRW", "USD"):
         body = f"{unit} {_money_en(number, cents=unit == 'USD' and _has_fraction(number))}"
     elif unit == "m2":
@@ -353,7 +371,15 @@ def _quantity_en(number: Decimal, unit: str, approx: str | None, counted: Counte
         body = _grouped(number, "en")
         if counted:
             body += " " + (counted.en_singular if number == 1 else counted.en_plural)
-    return _EN_APPROX[approx] + body
+    return _en_approx(approx, unit == "count") + body
+
+
+def _en_approx(approx: str | None, countable: bool) -> str:
+    """The English word in front of a figure; less-than is 'fewer than' for a count, with or
+    without its noun (fewer than 10 companies, fewer than 10), 'less than' otherwise (less than 80%)."""
+    if approx == "less-than" and countable:
+        return "fewer than "
+    return _EN_APPROX[approx]
 
 
 def _money_en(number: Decimal, cents: bool) -> str:

@@ -10,7 +10,9 @@ Conventions on top of CommonMark (documented for authors in docs/templates.md):
 - ``![caption](chart:<key>)`` alone in a paragraph is a figure of ``charts[key]``;
 - a paragraph that is exactly ``\\newpage`` is a page break;
 - a paragraph ``Table: caption`` right before a table is that table's caption;
-- footnotes (``[^label]`` and ``[^label]: text``) are numbered in order of first reference.
+- footnotes (``[^label]`` and ``[^label]: text``) are numbered in order of first reference;
+- the invisible fact and term marks of :mod:`wreport.marks` become ``Text.fact`` / ``Text.term``
+  (given the edition's :class:`~wreport.marks.MarkTable`; without it they are dropped).
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ from .document import (
     Table,
     TableCell,
     Text,
+    merge_runs,
 )
 from .errors import Location, TemplateError
+from .marks import FACT, MarkTable, pieces, strip_marks
 
 PAGE_BREAK = "\\newpage"
 CHART_SCHEME = "chart:"
@@ -62,7 +66,7 @@ _MD = _parser()
 
 def parse_markdown(
     text: str, *, charts: dict[str, ChartSpec] | None = None, source: str = "<markdown>",
-    locate: Callable[[int], Location] | None = None,
+    locate: Callable[[int], Location] | None = None, marks: MarkTable | None = None,
 ) -> tuple[list[Block], list[Footnote]]:
     """Parse ``text`` into blocks and footnotes.
 
@@ -71,7 +75,7 @@ def parse_markdown(
     1-based line of ``text`` into the place it was written, when ``text`` was generated (a
     template's output has fewer lines than the template, so its line numbers mislead).
     """
-    converter = _Converter(charts or {}, locate or (lambda line: Location.of(source, line)))
+    converter = _Converter(charts or {}, locate or (lambda line: Location.of(source, line)), marks)
     root = SyntaxTreeNode(_MD.parse(text))
     blocks = converter.blocks(root.children)
     footnotes = [converter.footnote(node) for node in root.children if node.type == "footnote_block"]
@@ -81,11 +85,14 @@ def parse_markdown(
 class _Converter:
     """Walks markdown-it's syntax tree; holds what the walk needs (charts, figure numbers)."""
 
-    def __init__(self, charts: dict[str, ChartSpec], locate: Callable[[int], Location]):
+    def __init__(self, charts: dict[str, ChartSpec], locate: Callable[[int], Location],
+                 marks: MarkTable | None = None):
         self.charts = charts
         self.locate = locate
+        self.marks = marks
         self.figures = 0
         self.breaks = 0  # line breaks passed so far in the inline content being walked
+        self.open: list[str] = []  # the marks open at this point of the inline content ("fact:id")
 
     def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None, breaks: int = 0) -> TemplateError:
         """An error at ``node``'s first line of the Markdown text, plus ``breaks`` lines.
@@ -113,9 +120,13 @@ class _Converter:
         """One block node as a tree block (None for nodes that produce nothing here)."""
         kind = node.type
         if kind == "heading":
-            return Heading(int(node.tag[1]), self.inlines(node.children[0]), str(node.attrs.get("id", "")))
+            return Heading(int(node.tag[1]), self.inlines(node.children[0]), strip_marks(str(node.attrs.get("id", ""))),
+                           line=_line(node))
         if kind == "paragraph":
-            return self.paragraph(node)
+            block = self.paragraph(node)
+            if isinstance(block, (Paragraph, Figure)):
+                block.line = _line(node)
+            return block
         if kind in ("bullet_list", "ordered_list"):
             start = int(node.attrs.get("start", 1))
             items = [self.blocks(item.children) for item in node.children]
@@ -145,7 +156,7 @@ class _Converter:
 
     def figure(self, paragraph: SyntaxTreeNode, image: SyntaxTreeNode) -> Figure:
         """A ``chart:<key>`` image: the chart spec it names, captioned with the alt text."""
-        key = str(image.attrs["src"])[len(CHART_SCHEME):]
+        key = strip_marks(str(image.attrs["src"]))[len(CHART_SCHEME):]
         if key not in self.charts:
             known = ", ".join(sorted(self.charts)) or "none"
             raise self.error(paragraph, f"unknown chart {key!r}",
@@ -158,6 +169,7 @@ class _Converter:
         """A pipe table; header and body rows keep each column's alignment."""
         header: list[TableCell] = []
         rows: list[list[TableCell]] = []
+        lines: list[int] = []
         for section in node.children:
             for row in section.children:
                 cells = [self.cell(cell) for cell in row.children]
@@ -165,7 +177,8 @@ class _Converter:
                     header = cells
                 else:
                     rows.append(cells)
-        return Table(header=header, rows=rows)
+                    lines.append(_line(row))
+        return Table(header=header, rows=rows, line=_line(node), row_lines=lines)
 
     def cell(self, node: SyntaxTreeNode) -> TableCell:
         found = _ALIGN.search(str(node.attrs.get("style", "")))
@@ -195,15 +208,16 @@ class _Converter:
         """The inline content of ``node`` as runs, adjacent runs of equal style merged."""
         out: list[Inline] = []
         self.breaks = 0
+        self.open = []  # a mark never spans two blocks, even when a template sliced one open
         self._walk(node, Text(""), out)
-        return _merge(out)
+        return merge_runs(out)
 
     def _walk(self, node: SyntaxTreeNode, style: Text, out: list[Inline]) -> None:
         """Depth-first over inline nodes; ``style`` is a template run carrying the open emphasis."""
         for child in node.children:
             kind = child.type
             if kind == "text":
-                out.append(replace(style, text=child.content))
+                self._text(child.content, style, out)
             elif kind == "softbreak":
                 self.breaks += 1
                 out.append(replace(style, text=" "))
@@ -211,13 +225,13 @@ class _Converter:
                 self.breaks += 1
                 out.append(LineBreak())
             elif kind == "code_inline":
-                out.append(replace(style, text=child.content, code=True))
+                self._text(child.content, replace(style, code=True), out)
             elif kind == "strong":
                 self._walk(child, replace(style, bold=True), out)
             elif kind == "em":
                 self._walk(child, replace(style, italic=True), out)
             elif kind == "link":
-                self._walk(child, replace(style, link=str(child.attrs.get("href", ""))), out)
+                self._walk(child, replace(style, link=strip_marks(str(child.attrs.get("href", "")))), out)
             elif kind == "footnote_ref":
                 out.append(FootnoteRef(int(child.meta["id"]) + 1))
             elif kind == "footnote_anchor":
@@ -230,18 +244,23 @@ class _Converter:
                 raise self.error(node, f"unsupported Markdown inline element: {kind}", breaks=self.breaks)
 
 
-def _merge(runs: list[Inline]) -> list[Inline]:
-    """Join neighbouring text runs of identical style (markdown-it splits text at escapes)."""
-    out: list[Inline] = []
-    for run in runs:
-        if isinstance(run, Text) and not run.text:
-            continue
-        last = out[-1] if out else None
-        if isinstance(run, Text) and isinstance(last, Text) and replace(last, text="") == replace(run, text=""):
-            out[-1] = replace(last, text=last.text + run.text)
-        else:
-            out.append(run)
-    return out
+    def _text(self, content: str, style: Text, out: list[Inline]) -> None:
+        """Text content as runs, each carrying the fact and term marks open around it."""
+        for kind, value in pieces(content, self.marks):
+            if kind == "open":
+                self.open.append(value)
+            elif kind == "close":
+                if self.open:
+                    self.open.pop()
+            else:
+                fact = next((m.split(":", 1)[1] for m in reversed(self.open) if m.startswith(FACT + ":")), None)
+                term = next((m.split(":", 1)[1] for m in reversed(self.open) if not m.startswith(FACT + ":")), None)
+                out.append(replace(style, text=value, fact=fact, term=term))
+
+
+def _line(node: SyntaxTreeNode) -> int:
+    """The 1-based Markdown line a block node starts on (0 when markdown-it gives no map)."""
+    return node.map[0] + 1 if node.map else 0
 
 
 def _plain(inlines: list[Inline]) -> str:
@@ -255,7 +274,7 @@ def _caption_of(block: Block) -> list[Inline] | None:
     first = block.children[0]
     if not isinstance(first, Text) or first.code or not _CAPTION.match(first.text):
         return None
-    caption = _merge([replace(first, text=_CAPTION.sub("", first.text, count=1)), *block.children[1:]])
+    caption = merge_runs([replace(first, text=_CAPTION.sub("", first.text, count=1)), *block.children[1:]])
     return caption or None
 
 

@@ -611,7 +611,7 @@ class AudienceConfig(BaseModel):
 
 # ---------------------------------------------------------------- sources.yaml and facts.yaml
 UNITS = ("KRW", "USD", "m2", "pyeong", "percent", "count")  # as formatting.UNITS (checked in the tests)
-APPROX = ("none", "about", "more-than")
+APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
 STATUSES = ("actual", "estimate", "forecast", "target")
 DERIVED_OPS = ("sum", "difference", "ratio", "growth")
 

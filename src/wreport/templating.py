@@ -31,6 +31,7 @@ from .facts import Fact, FactSet, PartialDate, parse_partial_date
 from .glossary import Glossary, Term
 from .markdown import PAGE_BREAK, parse_markdown
 from . import inputs, schemas
+from .marks import FACT, TERM, MarkOverflow, MarkTable, strip_marks
 from .project import Project
 from .sandbox import Sandbox, compiled_templates
 from .schemas import AudienceConfig, Parsed, Wording, parse_toml, validate
@@ -173,13 +174,14 @@ class _Edition:
     terms: list[str] = field(default_factory=list)
     introduced: set[str] = field(default_factory=set)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
+    marks: MarkTable = field(default_factory=MarkTable)
 
     def helpers(self) -> dict[str, Callable[..., str]]:
         return {"fact": self.fact, "fact_label": self.fact_label, "fact_period": self.fact_period,
                 "term": self.term, "chart": self.chart, "pagebreak": pagebreak}
 
     def filters(self) -> dict[str, Callable[..., str]]:
-        return {"date": self.date, "period": self.period, "josa": with_particle}
+        return {"date": self.date, "period": self.period, "josa": with_particle, "capfirst": capfirst}
 
     def _fact(self, fact_id: str) -> Fact:
         """Look a fact up and record it as used (the QA checks compare what each edition used)."""
@@ -195,8 +197,8 @@ class _Edition:
         4개), so a sentence can name the noun once for two figures: "between 4 and 7 mini-clusters".
         """
         fact = self._fact(fact_id)
-        text = escape_markdown(fact.formatted(self.lang, self.glossary, self.style) if noun
-                               else bare_count(fact, self.lang, self.style))
+        text = self._mark(FACT, fact_id, escape_markdown(fact.formatted(self.lang, self.glossary, self.style) if noun
+                                                         else bare_count(fact, self.lang, self.style)))
         if not cite:
             return text
         for source in self.facts.provenance(fact_id):
@@ -231,7 +233,14 @@ class _Edition:
         term = self.glossary.get(key_or_korean)
         if term.id not in self.terms:
             self.terms.append(term.id)
-        return escape_markdown(self._term_text(term, form))
+        return self._mark(TERM, term.id, escape_markdown(self._term_text(term, form)))
+
+    def _mark(self, kind: str, item_id: str, text: str) -> str:
+        """``text`` with the invisible marks that carry ``item_id`` into the document tree."""
+        try:
+            return self.marks.wrap(kind, item_id, text)
+        except MarkOverflow as exc:
+            raise TemplateError(str(exc), hint="split the audience into smaller templates") from None
 
     def _term_text(self, term: Term, form: str | None) -> str:
         if form == "abbr":
@@ -294,6 +303,9 @@ class _Edition:
             raise TemplateError(f"chart {title!r} mixes units: {shown}", hint="chart facts of one unit together")
         if categories is None:
             categories = [self._when(f) if (f.period or f.as_of) else f.label(self.lang) for f in facts]
+        caption = title  # the caption keeps a term's marks; the chart's own labels do not
+        title, label = strip_marks(title), strip_marks(label) if label is not None else None
+        categories = [strip_marks(str(c)) for c in categories]
         if len(categories) != len(facts):
             raise TemplateError(f"chart {title!r}: {len(categories)} categories for {len(facts)} facts")
         divisor, unit_label = _display_unit(facts[0], max(abs(f.value) for f in facts), self.lang, self.glossary)
@@ -303,8 +315,10 @@ class _Edition:
             kind=kind, title=title, categories=[str(c) for c in categories],
             series=[(label or title, [float(v) for v in scaled])], unit_label=unit_label,
             value_labels=[[formatting.format_number(v, self.lang, self.style) for v in scaled]],
+            points=[(self._when(f), f.status, f.formatted(self.lang, self.glossary, self.style)) for f in facts],
+            facts=list(ids),
         )
-        return f"![{escape_markdown(title)}](chart:{key})"
+        return f"![{escape_markdown(caption)}](chart:{key})"
 
 
 def bare_count(fact: Fact, lang: str, style: formatting.Style) -> str:
@@ -335,11 +349,24 @@ def with_particle(value: Any, particle: str) -> str:
     text = str(value)
     notes = _TRAILING_NOTES.search(text)
     word = text[:notes.start()] if notes else text
+    visible = strip_marks(word)  # a fact or term's marks (wreport.marks) are not read aloud
     try:
-        return josa.attach(word, particle) + (notes.group() if notes else "")
+        return word + josa.attach(visible, particle)[len(visible):] + (notes.group() if notes else "")
     except ValueError as exc:
         raise TemplateError(str(exc), hint="write the particle after the value yourself, or see the josa "
                                            "filter in docs/templates.md") from None
+
+
+def capfirst(value: Any) -> str:
+    """Filter ``capfirst``: the text with its first letter in upper case ("wonju's" → "Wonju's"),
+    the rest untouched; the invisible marks of a fact or term (wreport.marks) are looked past, so
+    ``term("km_device") | capfirst`` still marks the term. Jinja's ``capitalize`` would lower-case
+    the rest, and slicing ``text[:1]`` would take a mark, not the letter."""
+    text = str(value)
+    for index, char in enumerate(text):
+        if strip_marks(char):
+            return text[:index] + char.upper() + text[index + 1:]
+    return text
 
 
 _KO_MONEY = {"KRW": "원", "USD": "달러"}
@@ -380,6 +407,9 @@ class RenderedEdition:
     facts: list[str]
     terms: list[str]
     sources: list[str]
+    #: A Markdown line of this edition -> the template file and line that wrote it.
+    locate: Callable[[int], Location] = field(default=lambda line: Location.of("<markdown>", line),
+                                              compare=False, repr=False)
 
 
 def environment(project: Project, audience: Audience, line_marks: bool = False) -> Sandbox:
@@ -451,24 +481,31 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
     context = {"lang": lang, "edition": {"lang": lang, "title": info.title, "subtitle": info.subtitle,
                                          "author": info.author, "subject": info.subject, "date": audience.date}}
     body, _ = _render_body(project, audience, edition, context)
-    markdown = body.rstrip("\n") + "\n" + _source_notes(edition)
+    marked = body.rstrip("\n") + "\n" + _source_notes(edition)
+    rendered_with_lines: list[tuple[str, list[tuple[str, int]]] | None] = []
 
     def locate(line: int) -> Location:
-        """A Markdown line's template file and line, found by rendering again with line marks."""
+        """A Markdown line's template file and line, found by rendering again with line marks
+        (once per edition, on the first question)."""
         shown = Location.of(f"{project.relative(audience.template_file(lang))} (rendered Markdown)", line)
-        try:
-            marked, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
-        except WreportError:  # the marks upset the template after all: keep the Markdown line
-            return shown
-        return _template_line(marked, line, env.line_marks, project) or shown
+        if not rendered_with_lines:
+            try:
+                text, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
+                rendered_with_lines.append((text, env.line_marks))  # type: ignore[attr-defined]  # _LineMarks
+            except WreportError:  # the marks upset the template after all: keep the Markdown line
+                rendered_with_lines.append(None)
+        found = rendered_with_lines[0]
+        return (_template_line(found[0], line, found[1], project) if found else None) or shown
 
-    blocks, footnotes = parse_markdown(markdown, charts=edition.charts, locate=locate)
+    markdown = strip_marks(marked)
+    blocks, footnotes = parse_markdown(marked, charts=edition.charts, locate=locate, marks=edition.marks)
     document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
                         author=info.author, subject=info.subject, keywords=list(info.keywords),
                         date=audience.date.isoformat(), date_text=formatting.format_date(audience.date, lang, "day"),
                         labels=dict(UI_LABELS[lang]), contents=audience.contents)
     return RenderedEdition(audience=audience.name, lang=lang, markdown=markdown, document=document,
-                           facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources)
+                           facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources,
+                           locate=locate)
 
 
 def _render_body(project: Project, audience: Audience, edition: _Edition, context: dict[str, Any],

@@ -48,6 +48,7 @@ from ..document import (
     Table,
     Text,
     plain_text,
+    unmarked,
 )
 from ..errors import RenderError
 from .html import marker_needs_gap
@@ -453,7 +454,7 @@ class _DocxWriter:
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=min(natural, column))
         self._figure_count += 1
         shape._inline.docPr.set("name", f"Figure {self._figure_count}")
-        shape._inline.docPr.set("descr", figure.alt or plain_text(figure.caption) or figure.chart.title)
+        shape._inline.docPr.set("descr", charts.figure_alt(figure, self.doc.lang))
         self._caption(self.labels["figure"], "Figure", self._figure_count, figure.caption)
 
     def _caption(self, label: str, sequence: str, number: int, children: list) -> DocxParagraph:
@@ -473,6 +474,7 @@ class _DocxWriter:
         """
         part = part or self.word.part
         parent = paragraph._p
+        children = unmarked(children)  # fact and term marks are review data: runs as without them
         link_element, link_target = None, None
         for node, previous in zip(children, [None, *children]):
             run = OxmlElement("w:r")

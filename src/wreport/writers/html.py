@@ -24,7 +24,7 @@ from html import escape
 from importlib import resources
 
 from .. import __version__
-from ..charts import render_svg
+from ..charts import figure_alt, render_svg
 from ..document import (
     UI_LABELS,
     BlockQuote,
@@ -41,6 +41,7 @@ from ..document import (
     TableCell,
     Text,
     plain_text,
+    unmarked,
 )
 from ..errors import RenderError
 
@@ -57,6 +58,35 @@ _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
 # superscripts and the CJK squared units. The marker gets a thin gap there (class "spaced").
 _READS_AS_EXPONENT = re.compile(r"[0-9\u00b2\u00b3\u00b9\u2070-\u209f\u3380-\u33ff]$")
+
+
+# A run of Latin-script words in a Korean edition (KIMES, IoT, On Competition) or of Hangul in
+# an English one: a passage in the other language, which a screen reader must voice as such.
+_LATIN_WORD = r"[A-Za-z](?:[A-Za-z0-9'&.\-]*[A-Za-z0-9])?"
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD})*")
+_HANGUL_WORD = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"
+_HANGUL_RUN = re.compile(rf"{_HANGUL_WORD}(?:\s+{_HANGUL_WORD})*")
+FOREIGN = {"ko": ("en", _LATIN_RUN), "en": ("ko", _HANGUL_RUN)}
+LANG_CARRIER_CLASS = "lang"  # print HTML: <article class="lang" lang="en"> (see _wrap)
+
+
+def split_foreign_runs(node: Text, doc_lang: str) -> list[Text]:
+    """``node`` cut where the other language's script starts and ends, those pieces marked with
+    its ``lang`` (English in a Korean edition, Korean in an English one). A node that already has
+    a ``lang``, and code, are left whole."""
+    if node.lang or node.code or doc_lang not in FOREIGN:
+        return [node]
+    other, pattern = FOREIGN[doc_lang]
+    pieces: list[Text] = []
+    position = 0
+    for found in pattern.finditer(node.text):
+        if found.start() > position:
+            pieces.append(replace(node, text=node.text[position:found.start()]))
+        pieces.append(replace(node, text=found.group(), lang=other))
+        position = found.end()
+    if position < len(node.text):
+        pieces.append(replace(node, text=node.text[position:]))
+    return pieces or [node]
 
 
 # ---------------------------------------------------------------- Korean line breaking
@@ -103,7 +133,9 @@ class _Writer:
 
     # ------------------------------------------------------------ inline text
     def inlines(self, nodes: list[Inline]) -> str:
-        """Inline runs as HTML; Korean words joined across adjacent text runs when printing."""
+        """Inline runs as HTML; Korean words joined across adjacent text runs when printing.
+        Fact and term marks are review data, not part of the page: dropped first."""
+        nodes = unmarked(nodes)
         out: list[str] = []
         run: list[Text] = []
         previous: Inline | None = None
@@ -124,12 +156,13 @@ class _Writer:
         return "".join(out)
 
     def _text_run(self, run: list[Text]) -> str:
+        run = [piece for node in run for piece in split_foreign_runs(node, self.doc.lang)]
         texts = [node.text for node in run]
         if self.for_print:
             # U+2011 (non-breaking hyphen) is missing from NanumGothic and made WeasyPrint's
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
             texts = join_korean_words([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts])
-        return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts))
+        return "".join(_wrap(node, escape(text, quote=False), self.for_print) for node, text in zip(run, texts))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
         """A marker: in print, the note itself floated to the page foot at its first citation;
@@ -219,7 +252,7 @@ class _Writer:
     def figure(self, figure: Figure) -> str:
         self.figure_count += 1
         number = figure.number or self.figure_count
-        alt = figure.alt or plain_text(figure.caption) or figure.chart.title
+        alt = figure_alt(figure, self.doc.lang)
         svg = render_svg(figure.chart, self.doc.lang, title=alt, id_prefix=f"fig{number}-")
         label = f'{self.labels["figure"]} {number}.'
         caption = (f'<figcaption><span class="label">{escape(label)}</span>'
@@ -281,8 +314,14 @@ class _Writer:
                 + "\n".join(items) + "\n</ol>\n</section>")
 
 
-def _wrap(node: Text, html_text: str) -> str:
-    """A text run's emphasis, code, language and link around its (escaped) text."""
+def _wrap(node: Text, html_text: str, for_print: bool = False) -> str:
+    """A text run's emphasis, code, language and link around its (escaped) text.
+
+    A run in another language is ``<span lang>`` for browsers; for print it is ``<article
+    class="lang" lang>`` (inline): WeasyPrint 70 copies no ``lang`` into the PDF's structure tree
+    and tags a ``<span>`` like every other, but it tags ``<article>`` /Art, which a brief never
+    uses otherwise, so :mod:`wreport.writers.pdftags` can find the run and give it its /Lang.
+    """
     if node.code:
         html_text = f"<code>{html_text}</code>"
     if node.italic:
@@ -290,7 +329,8 @@ def _wrap(node: Text, html_text: str) -> str:
     if node.bold:
         html_text = f"<strong>{html_text}</strong>"
     if node.lang:
-        html_text = f'<span lang="{escape(node.lang)}">{html_text}</span>'
+        tag = f'article class="{LANG_CARRIER_CLASS}"' if for_print else "span"
+        html_text = f'<{tag} lang="{escape(node.lang)}">{html_text}</{tag.split()[0]}>'
     if node.link:
         html_text = f'<a href="{escape(node.link, quote=True)}">{html_text}</a>'
     return html_text

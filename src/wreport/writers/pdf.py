@@ -12,29 +12,58 @@
   refuses everything else. A refused fetch is an error, not a silent gap in the output.
 * Repeatable: dates come only from ``doc.date`` (``dcterms.created``/``modified``), the file
   identifier is a hash of the input, and the variants offered are those that add no clock time;
-  two renders of one document are byte-identical.
+  two renders of one document are byte-identical. Without HarfBuzz's subsetter WeasyPrint subsets
+  fonts with fontTools, which stamps each font's ``head`` table with the clock unless
+  ``SOURCE_DATE_EPOCH`` is set: it is set to the edition's date around the writing.
+* Accessible: a tagged variant's structure tree is finished by :mod:`wreport.writers.pdftags`
+  (artifacts, table headers, figure boxes, languages, the PDF/UA identifier).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import io
 import logging
 import mimetypes
+import os
+import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import CSS, HTML
-from weasyprint.logger import LOGGER
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from ..document import Document
 from ..errors import RenderError, WreportError, raise_if_any
+
+# What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
+# fontconfig, PangoFT2): Pango and what it depends on, by platform.
+PANGO_PACKAGES = ("Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
+                  "Fedora: sudo dnf install pango; macOS: brew install pango")
+
+
+def missing_library(error: OSError) -> RenderError:
+    """The one message for a system library WeasyPrint could not load, naming what to install."""
+    found = re.search(r"library '([^']+)'", str(error))
+    library = found.group(1) if found else str(error)
+    return RenderError(f"the PDF writer (WeasyPrint) cannot load the system library {library!r}",
+                       hint=f"install Pango, then run again: {PANGO_PACKAGES}")
+
+
+try:
+    # WeasyPrint prints its own block of advice to stdout before it raises: the message below says it.
+    with redirect_stdout(io.StringIO()):
+        from weasyprint import CSS, HTML
+        from weasyprint.logger import LOGGER
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+except OSError as exc:
+    raise missing_library(exc) from None
 from .html import render_html, stylesheet_text
+from .pdftags import finish_tags
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -44,6 +73,7 @@ DEFAULT_VARIANT = "pdf/a-3a"
 # Variants whose output depends only on the input (pdf/a-4* and pdf/x-* stamp the clock or a
 # random UUID). None means a plain, untagged PDF.
 VARIANTS = ("pdf/a-3a", "pdf/a-3b", "pdf/a-2b", "pdf/ua-1", "pdf/ua-2")
+TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/ua-2")  # the variants WeasyPrint gives a structure tree
 
 _font_config: FontConfiguration | None = None
 _render_lock = threading.Lock()  # WeasyPrint and the shared FontConfiguration are not thread-safe
@@ -132,6 +162,30 @@ def _problems(refused: list[str], messages: list[str], allowed: list[Path]) -> l
     return problems
 
 
+@contextmanager
+def source_date(iso_date: str | None) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set to midnight UTC of ``iso_date`` (YYYY, YYYY-MM or YYYY-MM-DD;
+    none: the epoch itself) while the PDF is written, then put back as it was.
+
+    fontTools (WeasyPrint's subsetter when libharfbuzz-subset0 is missing) reads it for each
+    subset font's ``head.modified``; the edition's date is the natural value.
+    """
+    day = datetime.date(1970, 1, 1)
+    if iso_date:
+        parts = [int(part) for part in iso_date[:10].split("-")] + [1, 1]
+        day = datetime.date(parts[0], parts[1], parts[2])
+    moment = datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 @dataclass(frozen=True)
 class PdfResult:
     """A rendered PDF and its page count, known from the layout (re-reading the bytes with a PDF
@@ -179,7 +233,11 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
             # HTML.write_pdf, in two steps so the layout's page count is kept.
             options = {"stylesheets": css, "pdf_variant": variant, "pdf_identifier": identifier}
             laid_out = document.render(font_config=fonts, **options)
-            pdf = PdfResult(laid_out.write_pdf(**options), len(laid_out.pages))
+            with source_date(laid_out.metadata.created):
+                data = laid_out.write_pdf(**options)
+            if variant in TAGGED:
+                data = finish_tags(data, lang=laid_out.metadata.lang or "")
+            pdf = PdfResult(data, len(laid_out.pages))
         finally:
             LOGGER.removeHandler(collect)
     if strict:

@@ -1,0 +1,64 @@
+"""Words of a PDF with where they sit, read with pypdfium2 (a PyPI wheel): the tests need no
+poppler-utils (pdftotext -bbox) on the machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    page_width: float
+    x0: float  # points from the page's left edge
+    x1: float
+    text: str
+
+
+def pdf_words(data: bytes) -> list[Word]:
+    """Every whitespace-delimited word of ``data``, page by page in the text's order."""
+    words: list[Word] = []
+    document = pdfium.PdfDocument(data)
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            width = page.get_width()
+            text_page = page.get_textpage()
+            chars: list[tuple[str, float, float]] = []
+            for index in range(text_page.count_chars()):
+                char = text_page.get_text_range(index, 1)
+                if char.strip() and char != "\u2060":
+                    left, _, right, _ = text_page.get_charbox(index)
+                    chars.append((char, left, right))
+                elif chars:
+                    words.append(Word(number, width, chars[0][1], max(c[2] for c in chars), "".join(c[0] for c in chars)))
+                    chars = []
+            if chars:
+                words.append(Word(number, width, chars[0][1], max(c[2] for c in chars), "".join(c[0] for c in chars)))
+    finally:
+        document.close()
+    return words
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    left: float
+    right: float
+    size: float  # the height of its loose box: the font size, near enough
+
+
+def pdf_chars(data: bytes, page: int = 0) -> list[Char]:
+    """The characters of one page in the text's order (generated spaces included)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        text_page = document[page].get_textpage()
+        chars = []
+        for index in range(text_page.count_chars()):
+            left, bottom, right, top = text_page.get_charbox(index, loose=True)
+            chars.append(Char(text_page.get_text_range(index, 1), left, right, top - bottom))
+        return chars
+    finally:
+        document.close()

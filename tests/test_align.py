@@ -1,0 +1,55 @@
+"""Aligning two editions by tree structure: segments, section numbers, gaps, compared marks."""
+
+from __future__ import annotations
+
+from wreport.align import align, compare, segments
+from wreport.document import Document
+from wreport.markdown import parse_markdown
+from wreport.marks import FACT, MarkTable
+
+
+def doc(text: str, lang: str, table: MarkTable) -> Document:
+    blocks, notes = parse_markdown(text, marks=table)
+    return Document(lang=lang, title="t", blocks=blocks, footnotes=notes)
+
+
+def fig(table: MarkTable, fact_id: str, text: str) -> str:
+    return table.wrap(FACT, fact_id, text)
+
+
+def test_segments_have_kinds_sections_and_facts():
+    t = MarkTable()
+    d = doc(f"# One\n\nIntro {fig(t, 'a', '4')}.\n\n## Sub\n\n- item {fig(t, 'b', '5')}\n- item two\n\n"
+            "Table: Cap\n\n| x | y |\n| - | - |\n| 1 | 2 |\n\n# Two\n\nEnd.\n", "en", t)
+    found = [(s.kind, s.section, s.facts) for s in segments(d)]
+    assert found == [("heading", "1", []), ("paragraph", "1", ["a"]), ("heading", "1.1", []),
+                     ("item", "1.1", ["b"]), ("item", "1.1", []), ("caption", "1.1", []), ("row", "1.1", []),
+                     ("row", "1.1", []), ("heading", "2", []), ("paragraph", "2", [])]
+
+
+def test_a_paragraph_in_one_edition_only_is_a_gap_not_a_shift():
+    t = MarkTable()
+    ko = doc(f"# 가\n\n첫 {fig(t, 'a', '4개')}.\n\n둘째 {fig(t, 'x', '9개')}.\n\n셋째 {fig(t, 'b', '5개')}.\n\n넷째.\n", "ko", t)
+    en = doc(f"# A\n\nFirst {fig(t, 'a', '4')}.\n\nThird {fig(t, 'b', '5')}.\n\nFourth.\n", "en", t)
+    pairs = align(segments(ko), segments(en))
+    shown = [(p.id, p.ko.text if p.ko else None, p.en.text if p.en else None) for p in pairs]
+    assert shown == [("s1-h1", "가", "A"), ("s1-p1", "첫 4개.", "First 4."), ("s1-p2", "둘째 9개.", None),
+                     ("s1-p3", "셋째 5개.", "Third 5."), ("s1-p4", "넷째.", "Fourth.")]
+    assert [d.check for d in compare(pairs)] == ["SegmentGap"]
+
+
+def test_a_fact_moved_to_another_section_in_one_edition_is_a_placement_difference():
+    t = MarkTable()
+    ko = doc(f"# 가\n\n문단 {fig(t, 'a', '4개')}.\n\n# 나\n\n문단.\n", "ko", t)
+    en = doc(f"# A\n\nParagraph.\n\n# B\n\nParagraph {fig(t, 'a', '4')}.\n", "en", t)
+    found = [(d.check, d.pair.id, d.fact) for d in compare(align(segments(ko), segments(en)))]
+    assert ("FactPlacementMismatch", "s1-p1", "a") in found and ("FactPlacementMismatch", "s2-p1", "a") in found
+
+
+def test_an_approximation_beside_a_figure_in_one_edition_only_is_a_difference():
+    t = MarkTable()
+    ko = doc(f"# 가\n\n기업 {fig(t, 'a', '75개')} 이상이 모였다.\n", "ko", t)
+    en = doc(f"# A\n\n{fig(t, 'a', '75 companies')} gathered.\n", "en", t)
+    assert [d.check for d in compare(align(segments(ko), segments(en)))] == ["ApproxMismatch"]
+    en = doc(f"# A\n\nAt least {fig(t, 'a', '75 companies')} gathered.\n", "en", t)
+    assert compare(align(segments(ko), segments(en))) == []
