@@ -37,6 +37,7 @@ from wreport.document import (
 )
 from wreport.errors import RenderError
 from wreport.writers.docx import normalise_zip, render_docx
+from wreport.writers.html import heading_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -354,6 +355,22 @@ def test_toc_field_is_dirty_and_lists_headings(english):
     assert body_paragraphs(word, "TOC Heading") == ["Contents"]
     assert [p.text for p in word.paragraphs if p.style.name.startswith("toc ")] == \
         ["Overview", "Data", "Details", "Outlook"]
+    assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
+
+
+def test_toc_entries_carry_the_pdf_page_of_each_heading_as_pageref_results():
+    doc = sample_document("en")
+    ids = heading_ids(doc)
+    pages = dict(zip(ids.values(), (2, 3, 3, 5)))
+    word = open_docx(render_docx(doc, heading_pages=pages))
+    entries = [p for p in word.paragraphs if p.style.name.startswith("toc ")]
+    assert [p.text for p in entries] == ["Overview\t2", "Data\t3", "Details\t3", "Outlook\t5"]
+    for paragraph in entries:
+        link = paragraph._p.find(qn("w:hyperlink"))
+        anchor = link.get(qn("w:anchor"))
+        assert word.element.body.xpath(f'.//w:bookmarkStart[@w:name="{anchor}"]')  # the heading's own
+        instruction = "".join(link.xpath(".//w:instrText/text()"))
+        assert instruction == f" PAGEREF {anchor} \\h "
     assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
 
 

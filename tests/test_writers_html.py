@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 import pytest
+from fontTools.ttLib import TTFont
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -246,10 +249,40 @@ def test_standalone_html_inlines_css_and_carries_no_joiners():
     tree = lxml_html.fromstring(out.encode())
     css = "".join(style.text for style in tree.iter("style"))
     assert "--accent" in css and "word-break: keep-all" in css
-    assert not re.search(r"@font-face\s*\{", css)  # fonts are the reader's own in a browser
     assert tree.find(".//span[@class='fn']") is None
     calls = tree.findall(".//sup[@class='fn-call']/a")
     assert [a.get("href") for a in calls] == ["#fn-1", "#fn-2"]
     notes = tree.findall(".//section[@class='endnotes']//li")
     assert [li.get("id") for li in notes] == ["fn-1", "fn-2"]
     assert "수출" in tree.find(".//main").text_content()
+
+
+def test_standalone_html_carries_nanum_gothic_as_woff2_subsets_of_its_text():
+    out = render_html(korean_document(), embed_assets=True)
+    tree = lxml_html.fromstring(out.encode())
+    css = "".join(style.text for style in tree.iter("style"))
+    faces = re.findall(r'@font-face \{ font-family: "NanumGothic"; font-weight: (\d+);[^}]*'
+                       r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\) format\("woff2"\)', css)
+    assert [weight for weight, _ in faces] == ["400", "700"]
+    shown = set(tree.find(".//body").text_content()) - set(" \n\t")
+    for weight, data in faces:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        assert font.flavor == "woff2"
+        cmap = font.getBestCmap()
+        assert {ord(char) for char in shown if ord(char) != 0x21A9} <= set(cmap), weight  # ↩: not in NanumGothic
+        assert len(cmap) < 1000 and ord("뷁") not in cmap  # a subset, not the 9 MB font
+        assert not any(tag.startswith("TSI") for tag in font.reader.tables)  # Chrome rejects the VTT tables
+    assert render_html(korean_document(), embed_assets=True) == out
+
+
+def test_standalone_html_keeps_korean_words_whole_in_a_browsers_print_too():
+    """keep-all must not sit inside @media screen: a reader who prints the page would get 중심|으로."""
+    out = render_html(korean_document(), embed_assets=True)
+    css = "".join(style.text for style in lxml_html.fromstring(out.encode()).iter("style"))
+    depth, rule_depth = 0, None
+    for match in re.finditer(r"[{}]|:lang\(ko\)\s*\{\s*word-break:\s*keep-all", css):
+        if match.group().startswith(":lang"):
+            rule_depth = depth
+            break
+        depth += 1 if match.group() == "{" else -1
+    assert rule_depth == 0

@@ -37,8 +37,10 @@ DEFAULT_TEMPLATE = Path(docx.__file__).parent / "templates" / "default.docx"
 # ---------------------------------------------------------------- the look
 NAVY = "1D4E89"  # the one accent colour, shared with print.css (--accent) and charts.ACCENT
 GREY = "595959"
-LATIN = "Arial"  # every Word install has it; LibreOffice maps it to metric-equal Liberation Sans
-HANGUL = "NanumGothic"  # bundled with wreport (OFL); Word falls back to a Korean font without it
+# One font for every script, as in the PDF: the bundled NanumGothic (OFL), which the DOCX writer
+# embeds, so Latin text too looks and breaks the same on a machine that has neither it nor Arial.
+LATIN = "NanumGothic"
+HANGUL = "NanumGothic"  # bundled with wreport (OFL); embedded in every DOCX (writers/docx.py)
 MONO = "Consolas"
 A4 = (11906, 16838)  # twips
 MARGIN = 1418  # 2.5 cm
@@ -266,10 +268,11 @@ def settings_xml() -> str:
 def font_table_xml() -> str:
     """The fonts the styles name; charset 81 tells Word that NanumGothic is a Hangul font."""
     entries = [
-        (LATIN, "", "00", "swiss", "variable"),
         (HANGUL, "나눔고딕", "81", "swiss", "variable"),
         (MONO, "", "00", "modern", "fixed"),
     ]
+    if LATIN != HANGUL:
+        entries.insert(0, (LATIN, "", "00", "swiss", "variable"))
     body = "".join(
         f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "")
         + f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'

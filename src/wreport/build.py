@@ -93,29 +93,39 @@ class Plan:
         return max(1, min(jobs or default_jobs(), default_jobs(), len(editions)))
 
 
-def _render_html(doc: Document) -> tuple[bytes, None]:
+def _render_html(doc: Document, layout: dict[str, int]) -> tuple[bytes, None]:
     from .writers.html import render_html
 
     return render_html(doc, embed_assets=True).encode("utf-8"), None
 
 
-def _render_pdf(doc: Document) -> tuple[bytes, int]:
-    """The PDF and its page count, which the layout knows (no need to re-read the bytes)."""
+def _render_pdf(doc: Document, layout: dict[str, int]) -> tuple[bytes, int]:
+    """The PDF and its page count, which the layout knows (no need to re-read the bytes); the
+    page each heading lands on goes into ``layout`` for the DOCX contents."""
     from .writers.pdf import render_pdf_with_pages
 
     result = render_pdf_with_pages(doc)
+    layout.update(result.anchor_pages)
     return result.data, result.pages
 
 
-def _render_docx(doc: Document) -> tuple[bytes, None]:
+def _render_docx(doc: Document, layout: dict[str, int]) -> tuple[bytes, None]:
+    """The DOCX, its contents numbered with the PDF edition's pages: from the PDF just made, or
+    from laying the edition out here, so the file is the same whether or not its PDF was rebuilt."""
     from .writers.docx import render_docx
 
-    return render_docx(doc), None
+    if not layout and doc.contents:
+        from .writers.pdf import heading_pages
+
+        layout.update(heading_pages(doc))
+    return render_docx(doc, heading_pages=layout), None
 
 
 # The writers by format, each giving the file's bytes and its page count if known; each is
-# imported only when its format is built (WeasyPrint is slow to load).
-WRITERS: dict[str, Callable[[Document], tuple[bytes, int | None]]] = {"html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
+# imported only when its format is built (WeasyPrint is slow to load). The second argument is
+# the edition's layout (HTML id -> page), shared by the formats of one edition: PDF first.
+WRITERS: dict[str, Callable[[Document, dict[str, int]], tuple[bytes, int | None]]] = {
+    "html": _render_html, "pdf": _render_pdf, "docx": _render_docx}
 
 
 # ---------------------------------------------------------------- planning
@@ -230,8 +240,9 @@ def _make(job: _Job, done: Callable[[str, _Made], None] | None = None) -> dict[s
     facts, glossary, style = _load_inputs(job.project, job.data_key)
     document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
     made = {}
-    for fmt in job.formats:
-        data, pages = WRITERS[fmt](document)
+    layout: dict[str, int] = {}
+    for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
+        data, pages = WRITERS[fmt](document, layout)
         made[fmt] = _Made(data, pages, time.perf_counter() - start)
         start = time.perf_counter()
         if done is not None:

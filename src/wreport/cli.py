@@ -30,7 +30,9 @@ app = typer.Typer(
 )
 facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
 glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
+sources_app = typer.Typer(help="Import new source documents (PDF, HTML, DOCX, text).", **_PLAIN)
 app.add_typer(facts_app, name="facts")
+app.add_typer(sources_app, name="sources")
 app.add_typer(glossary_app, name="glossary")
 
 
@@ -162,6 +164,84 @@ def facts_conflicts(ctx: typer.Context) -> None:
         typer.echo("")
     typer.echo(f"{len(fact_set.conflicts)} conflicts recorded")
 
+
+
+# ---------------------------------------------------------------- curation: candidates, coverage
+def _coverage(ctx: typer.Context, source_ids: Optional[list[str]]):
+    """Every mention of the chosen sources with what covers it, and the loaded fact set and glossary."""
+    from .curation.coverage import coverage
+
+    fact_set, glossary, _ = _facts(ctx)
+    return coverage(project_of(ctx), fact_set, source_ids or None), fact_set, glossary
+
+
+@facts_app.command("candidates", short_help="List every figure in the sources, and the fact quoting it.")
+def facts_candidates(
+    ctx: typer.Context,
+    source_ids: Optional[list[str]] = typer.Argument(None, metavar="[SOURCE_ID...]",
+                                                     help="Sources to read. Default: all."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
+                            help="text, json (an array of objects) or yaml (draft facts for the open ones)."),
+) -> None:
+    """List every quantitative mention in the sources (amount, unit, counter, approximation, sentence)
+    with the fact whose quote covers it; --format yaml prints draft facts for those still open."""
+    from .curation.report import candidates_json, candidates_text, candidates_yaml
+    from .errors import DataError
+
+    if fmt not in ("text", "json", "yaml"):
+        raise DataError(f"unknown format {fmt!r}", hint="use text, json or yaml")
+    statuses, fact_set, glossary = _coverage(ctx, source_ids)
+    if fmt == "json":
+        typer.echo(candidates_json(statuses), nl=False)
+    elif fmt == "yaml":
+        texts = {source_id: source.text for source_id, source in fact_set.sources.items()}
+        typer.echo(candidates_yaml(statuses, texts, glossary), nl=False)
+    else:
+        typer.echo(candidates_text(statuses), nl=False)
+
+
+@facts_app.command("coverage", short_help="Count covered, set-aside and open figures per source.")
+def facts_coverage(
+    ctx: typer.Context,
+    source_ids: Optional[list[str]] = typer.Argument(None, metavar="[SOURCE_ID...]",
+                                                     help="Sources to count. Default: all."),
+) -> None:
+    """Per source: mentions covered by a fact, set aside (set-aside.yaml) and still open; each open
+    one is listed with its sentence. Exits 1 while any is open."""
+    from .curation.report import coverage_text
+
+    statuses, _, _ = _coverage(ctx, source_ids)
+    typer.echo(coverage_text(statuses), nl=False)
+    if any(status.is_open for status in statuses):
+        raise typer.Exit(1)
+
+
+@sources_app.command("add", short_help="Import a PDF, HTML page, DOCX or text file as a source.")
+def sources_add(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="The document to import (.pdf, .html, .docx, .txt)."),
+    source_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Source id (lower-case, digits, "
+                                            "hyphens). Default: from the file name and year."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title in the source's language. "
+                                        "Default: the document's own, else its first line."),
+    title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (needed for a Korean "
+                                           "document; an English one's title is used as it is)."),
+    publisher: Optional[str] = typer.Option(None, "--publisher", metavar="P", help="Publisher. Default: the "
+                                            "page's site name, if it has one."),
+    date: Optional[str] = typer.Option(None, "--date", metavar="D", help="Date: YYYY-MM-DD, YYYY-MM or YYYY. "
+                                       "Default: one stated in the text or the document's metadata."),
+) -> None:
+    """Extract FILE's text into the sources folder, keep the original beside it, and add its entry
+    to sources.yaml (checked by the loader first; nothing is written if it does not load)."""
+    from .curation.importing import add_source
+
+    project = project_of(ctx)
+    added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
+                       date=date)
+    if not options(ctx).quiet:
+        typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
+                   f"{added.entry}"
+                   f"next: wreport facts candidates {added.id} --format yaml")
 
 
 # ---------------------------------------------------------------- glossary commands
@@ -436,6 +516,22 @@ def new_audience_command(
     if not options(ctx).quiet:
         typer.echo(f"created {_shown(folder)}/ (audience.toml, ko.md.j2, en.md.j2)\n"
                    f"build it with: wreport build --audience {name}")
+
+
+@app.command("init", short_help="Create a new project (one source, fact, term, audience) that builds.")
+def init_command(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., metavar="DIR", help="The new project's folder (new or empty)."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="NAME", help="Project name. Default: DIR's name."),
+) -> None:
+    """Create DIR with wreport.toml, one source, one fact, a glossary and one audience, ready to
+    build and check; README "From an empty folder to a first brief" says what to do next."""
+    from .newproject import init_project
+
+    root = init_project(folder, name)
+    if not options(ctx).quiet:
+        typer.echo(f"created {_shown(root)}/ (wreport.toml, seeds/, glossary/, templates/brief/)\n"
+                   f"next: cd {_shown(root)} && wreport build && wreport check")
 
 
 @app.command("preview", short_help="Serve an edition's HTML, re-rendered as you edit.")

@@ -697,6 +697,24 @@ class ConflictEntry(BaseModel):
 
 
 
+# ---------------------------------------------------------------- set-aside.yaml
+#: Why a source's figure is not a fact (curation/coverage.py): page furniture, a figure the briefs
+#: do not use, a second copy of a figure a fact already quotes elsewhere, words that only look
+#: like a quantity.
+SET_ASIDE_REASONS = ("navigation", "out-of-scope", "repeat", "not-a-figure")
+
+
+class SetAsideEntry(BaseModel):
+    """One entry of set-aside.yaml: a mention in a source that is deliberately not a fact."""
+
+    model_config = _STRICT
+    source: Text
+    text: Text
+    context: OptionalText = None
+    reason: Annotated[str, one_of("reason", SET_ASIDE_REASONS)]
+    note: OptionalText = None
+
+
 # ---------------------------------------------------------------- terms.csv
 KINDS = ("organisation", "place", "programme", "policy-term", "product-category", "counted-noun", "event",
          "facility", "person-title")  # described in glossary.py and docs/glossary.md

@@ -3,9 +3,10 @@
 Following pandoc's reference-doc idea, every DOCX starts as a copy of ``styles/reference.docx``
 (made by ``tools/make_reference_docx.py``): its body is cleared but its final section properties
 (A4, margins) are kept, and content is written in its named styles, so restyling the brief is
-restyling the reference. python-docx covers paragraphs, runs, tables, pictures, sections and core
-properties; what it lacks is written as WordprocessingML here: complex fields (TOC, SEQ, PAGE,
-NUMPAGES), bookmarks, hyperlinks and real footnotes (a ``footnotes.xml`` part of our own).
+restyling the reference. This module is the tree walk: python-docx covers paragraphs, runs,
+tables, pictures, sections and core properties, and what it lacks (complex fields, bookmarks,
+hyperlinks, the footnotes part, settings in schema order, embedded fonts) is a named operation of
+the low-level :mod:`wreport.writers.ooxml`, the one place that writes raw WordprocessingML.
 
 Output is deterministic: nothing reads the clock (dates come from ``Document.date``), ids are
 counted in document order, and the ZIP is rewritten with fixed entry times and attributes, so
@@ -18,22 +19,20 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
 
 import docx
 from docx.image.image import Image
-from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from .. import fontsubset
 from ..document import (
     UI_LABELS,
     BlockQuote,
@@ -51,67 +50,52 @@ from ..document import (
     unmarked,
 )
 from ..errors import RenderError
-from .html import marker_needs_gap
+from . import ooxml
+from .html import heading_ids, marker_needs_gap
+from .ooxml import normalise_zip
+
+__all__ = ["normalise_zip", "render_docx"]
 
 REFERENCE = "styles/reference.docx"  # inside the wreport package
+EMBEDDED_FONT = "NanumGothic"  # the font-table name the reference's styles use; bundled, embedded
 PRINT_DPI = 200  # charts are rendered at print resolution, then fitted to the text column
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 # Before a note marker that would read as an exponent (2016², m²¹, ¹²): a narrow space that, unlike
 # U+2009, never lets the marker wrap to the next line on its own (the PDF pads the marker instead).
 MARKER_GAP = "\u202f"
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
 
 # Paragraph.style values of the tree -> style names in the reference (None: body text).
 PARAGRAPH_STYLES = {None: "Normal", "lead": "Lead", "note": "Note", "source": "Source", "code": "Source Code"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 
-# CT_Settings is a strict sequence: an element added to settings.xml goes before the first of
-# these that is present (the tail of the sequence, from w:updateFields on).
-_SETTINGS_SEQUENCE = (
-    "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
-    "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
-    "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
-    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
-)
+def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None) -> bytes:
+    """The document as the bytes of a .docx file; the same tree (and pages) always give the same bytes.
 
-_FOOTNOTE_SEPARATORS = (
-    f"<w:footnotes {nsdecls('w', 'r')}>"
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
-    'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
-    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
-    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
-    "</w:footnotes>"
-)
-
-
-def render_docx(doc: Document) -> bytes:
-    """The document as the bytes of a .docx file; the same tree always gives the same bytes."""
+    ``heading_pages`` maps a heading's HTML id (:func:`wreport.writers.html.heading_ids`) to the
+    page it lands on in the PDF edition (:func:`wreport.writers.pdf.heading_pages`); the contents
+    then shows those numbers. Without it the contents lists the headings without numbers.
+    """
     if doc.lang not in LANGUAGE_TAGS:
         raise RenderError(f"cannot write a DOCX in language {doc.lang!r}",
                           hint=f"editions are {', '.join(LANGUAGE_TAGS)}")
     word = _open_reference()
-    _DocxWriter(doc, word).write()
+    _DocxWriter(doc, word, dict(heading_pages or {})).write()
+    _embed_fonts(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue())
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a ZIP with fixed entry times, attributes and order, so equal content gives equal bytes.
+def _embed_fonts(word: docx.document.Document) -> None:
+    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows.
 
-    A plain python-docx save stamps every entry with the current time. ``[Content_Types].xml``
-    stays first, as Office writes it.
+    Every style names NanumGothic, so the file then looks the same on a machine without it
+    (LibreOffice and Word both read embedded fonts); the OFL allows embedding (fonts/OFL.txt).
     """
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name)):
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(name))
-    return out.getvalue()
+    text = ooxml.package_text(word)
+    faces = {"w:embedRegular": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.REGULAR), text),
+             "w:embedBold": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.BOLD), text)}
+    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(EMBEDDED_FONT, faces)])
 
 
 def _open_reference() -> docx.document.Document:
@@ -170,111 +154,21 @@ def _iter_headings(blocks: list) -> list[Heading]:
     return found
 
 
-def _element(tag: str, **attrs: str):
-    """A WordprocessingML element with ``w:`` attributes (``w_id="1"`` becomes ``w:id="1"``)."""
-    element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(key.replace("_", ":", 1)), value)
-    return element
-
-
-def _run(child=None, text: str = ""):
-    """A bare ``w:r`` holding one element, or text."""
-    run = OxmlElement("w:r")
-    if child is not None:
-        run.append(child)
-    if text:
-        Run(run, None).text = text
-    return run
-
-
-def _field_runs(instruction: str, cached: str = "", *, dirty: bool = False, complete: bool = True) -> list:
-    """The runs of a complex field: begin, instruction, separate, the cached result, end.
-
-    ``complete=False`` stops after the separator, for fields whose result spans paragraphs (TOC).
-    """
-    begin = _element("w:fldChar", w_fldCharType="begin")
-    if dirty:
-        begin.set(qn("w:dirty"), "true")
-    instr = _element("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = instruction
-    runs = [_run(begin), _run(instr), _run(_element("w:fldChar", w_fldCharType="separate"))]
-    if cached:
-        runs.append(_run(text=cached))
-    if complete:
-        runs.append(_field_end())
-    return runs
-
-
-def _with_style(run, style_id: str):
-    """``run`` in a character style (by id: runs in the footnotes part have no style look-up)."""
-    run.insert(0, parse_xml(f'<w:rPr {nsdecls("w")}><w:rStyle w:val="{style_id}"/></w:rPr>'))
-    return run
-
-
-def _field_end():
-    return _run(_element("w:fldChar", w_fldCharType="end"))
-
-
-def _insert_setting(settings, element) -> None:
-    """Put ``element`` into settings.xml at its schema position, replacing one already there."""
-    tag = element.tag
-    for old in settings.findall(tag):
-        settings.remove(old)
-    position = next(i for i, name in enumerate(_SETTINGS_SEQUENCE) if qn(name) == tag)
-    settings.insert_element_before(element, *_SETTINGS_SEQUENCE[position + 1:])
-
-
-@dataclass
-class _Footnotes:
-    """The ``word/footnotes.xml`` part, made on the first note (python-docx has no footnote API).
-
-    Notes get ids 1, 2, ... in the order their references are written, which is document order:
-    LibreOffice pairs notes with markers by ascending id.
-    """
-
-    word: docx.document.Document
-    part: XmlPart | None = None
-
-    def add(self) -> tuple[int, object]:
-        """A new empty note: its id and its ``w:footnote`` element, to be filled by the caller."""
-        if self.part is None:
-            self.part = self._create_part()
-        note_id = len(self.part.element) - 1  # two separators come first, with ids -1 and 0
-        note = _element("w:footnote", w_id=str(note_id))
-        self.part.element.append(note)
-        return note_id, note
-
-    def _create_part(self) -> XmlPart:
-        """Relate a fresh footnotes part (dropping one a Word-saved reference may carry)."""
-        document_part = self.word.part
-        for rel_id, rel in list(document_part.rels.items()):
-            if rel.reltype == RT.FOOTNOTES:
-                document_part.drop_rel(rel_id)
-        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTE_SEPARATORS),
-                       document_part.package)
-        document_part.relate_to(part, RT.FOOTNOTES)
-        properties = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/>'
-                               "</w:footnotePr>")
-        _insert_setting(self.word.settings.element, properties)
-        return part
-
-
 @dataclass
 class _DocxWriter:
     """One pass over the tree, appending to the reference document in reading order."""
 
     doc: Document
     word: docx.document.Document
-    footnotes: _Footnotes = field(init=False)
+    heading_pages: dict[str, int]  # a heading's HTML id -> its page in the PDF edition
+    footnotes: ooxml.Footnotes = field(init=False)
     labels: dict[str, str] = field(init=False)  # UI words of the edition: "contents", "page"...
     _heading_count: int = 0
     _figure_count: int = 0
     _table_count: int = 0
 
     def __post_init__(self) -> None:
-        self.footnotes = _Footnotes(self.word)
+        self.footnotes = ooxml.Footnotes(self.word)
         self.labels = {**UI_LABELS[self.doc.lang], **self.doc.labels}
         self.headings = _iter_headings(self.doc.blocks)
         self.bookmarks = _bookmark_names(self.headings)  # parallel to self.headings
@@ -295,7 +189,7 @@ class _DocxWriter:
         self._notes_list()
         self._page_furniture()
         self._core_properties()
-        _insert_setting(self.word.settings.element, _element("w:updateFields", w_val="true"))
+        ooxml.set_setting(self.word.settings.element, ooxml.element("w:updateFields", w_val="true"))
 
     def _title_block(self) -> None:
         self._paragraph("Title", self.doc.title)
@@ -305,22 +199,28 @@ class _DocxWriter:
                 self._paragraph(style, text)
 
     def _table_of_contents(self) -> None:
-        """A TOC field, marked dirty so Word rebuilds it with page numbers on opening.
+        """A TOC field, marked dirty so Word rebuilds it from its own layout on opening.
 
-        Its cached result lists the headings as links (without page numbers, which only a layout
-        engine knows), so a reader that does not update fields still shows a usable contents.
+        Its cached result, which LibreOffice shows as it stands, is the contents as Word writes
+        it: each heading a link to its bookmark, then a tab (the toc styles' dotted leader) and a
+        ``PAGEREF`` field whose cached result is the heading's page in the PDF edition, when known.
         """
         self._paragraph("TOC Heading", self.labels["contents"])
+        html_ids = heading_ids(self.doc)
         entries = list(zip(self.headings, self.bookmarks))
         for index, (heading, name) in enumerate(entries):
             paragraph = self._paragraph(f"toc {_word_level(heading)}")
             if index == 0:
-                paragraph._p.extend(_field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
-            link = _element("w:hyperlink", w_anchor=name, w_history="1")
-            link.append(_run(text=plain_text(heading.children)))
+                paragraph._p.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
+            link = ooxml.anchor_link(name)
+            link.append(ooxml.run(text=plain_text(heading.children)))
+            page = self.heading_pages.get(html_ids.get(id(heading), ""))
+            if page is not None:
+                link.append(ooxml.run(ooxml.element("w:tab")))
+                link.extend(ooxml.field_runs(f" PAGEREF {name} \\h ", str(page)))
             paragraph._p.append(link)
             if index == len(entries) - 1:
-                paragraph._p.append(_field_end())
+                paragraph._p.append(ooxml.field_end())
         self.word.add_page_break()
 
     def _style(self, name: str):
@@ -360,12 +260,12 @@ class _DocxWriter:
     def _heading(self, heading: Heading) -> None:
         """A Heading 1-3 paragraph (deeper levels use Heading 3) wrapped in its bookmark."""
         paragraph = self._paragraph(f"Heading {_word_level(heading)}")
-        bookmark_id = str(self._heading_count)  # headings are written in the order _iter_headings found them
-        name = self.bookmarks[self._heading_count]
+        # headings are written in the order _iter_headings found them
+        start, end = ooxml.bookmark(self._heading_count, self.bookmarks[self._heading_count])
         self._heading_count += 1
-        paragraph._p.append(_element("w:bookmarkStart", w_id=bookmark_id, w_name=name))
+        paragraph._p.append(start)
         self._inlines(paragraph, heading.children)
-        paragraph._p.append(_element("w:bookmarkEnd", w_id=bookmark_id))
+        paragraph._p.append(end)
 
     def _list(self, block: ListBlock, depth: int) -> None:
         """List Bullet / List Number paragraphs; each list is its own numbering instance.
@@ -426,13 +326,10 @@ class _DocxWriter:
         grid = self.word.add_table(rows=1 + len(table.rows), cols=columns)
         grid.style = self._style("Brief Table")
         if table.caption:
-            grid._tbl.tblPr.append(_element("w:tblCaption", w_val=plain_text(table.caption)))
+            ooxml.table_caption(grid._tbl, plain_text(table.caption))
         for row_index, cells in enumerate([table.header, *table.rows]):
             row = grid.rows[row_index]
-            row_properties = row._tr.get_or_add_trPr()
-            row_properties.insert_element_before(_element("w:cantSplit"), "w:trHeight", "w:tblHeader")
-            if row_index == 0:
-                row_properties.append(_element("w:tblHeader"))
+            ooxml.keep_row_whole(row._tr, repeat_as_header=row_index == 0)
             for column, cell in enumerate(cells):
                 paragraph = row.cells[column].paragraphs[0]
                 paragraph.style = self._style("Table Text")
@@ -460,7 +357,7 @@ class _DocxWriter:
     def _caption(self, label: str, sequence: str, number: int, children: list) -> DocxParagraph:
         """"Figure 1. text": the number is a SEQ field, so Word renumbers if figures move."""
         paragraph = self._paragraph("Caption", f"{label} ")
-        paragraph._p.extend(_field_runs(f" SEQ {sequence} \\* ARABIC ", str(number)))
+        paragraph._p.extend(ooxml.field_runs(f" SEQ {sequence} \\* ARABIC ", str(number)))
         paragraph.add_run(". " if children else "")
         self._inlines(paragraph, children)
         return paragraph
@@ -477,7 +374,7 @@ class _DocxWriter:
         children = unmarked(children)  # fact and term marks are review data: runs as without them
         link_element, link_target = None, None
         for node, previous in zip(children, [None, *children]):
-            run = OxmlElement("w:r")
+            run = ooxml.run()
             if isinstance(node, Text):
                 self._text_run(Run(run, paragraph), node)
                 if node.link:
@@ -487,10 +384,10 @@ class _DocxWriter:
                     link_element.append(run)
                     continue
             elif isinstance(node, LineBreak):
-                run.append(OxmlElement("w:br"))
+                run.append(ooxml.element("w:br"))
             elif isinstance(node, FootnoteRef):
                 if marker_needs_gap(previous):
-                    parent.append(_run(text=MARKER_GAP))
+                    parent.append(ooxml.run(text=MARKER_GAP))
                 parent.extend(self._footnote_reference(node))
                 link_element, link_target = None, None
                 continue
@@ -513,9 +410,8 @@ class _DocxWriter:
         """A ``w:hyperlink``: to a heading's bookmark for "#anchor", else to an external address."""
         if target.startswith("#"):
             name = self.link_targets.get(target[1:]) or _bookmark_name(target[1:])
-            return _element("w:hyperlink", w_anchor=name, w_history="1")
-        rel_id = part.relate_to(target, RT.HYPERLINK, is_external=True)
-        return _element("w:hyperlink", r_id=rel_id, w_history="1")
+            return ooxml.anchor_link(name)
+        return ooxml.external_link(part.relate_to(target, RT.HYPERLINK, is_external=True))
 
     def _footnote_reference(self, ref: FootnoteRef) -> list:
         """The marker of a note: a real footnote the first time, a NOTEREF field to it after that.
@@ -533,21 +429,15 @@ class _DocxWriter:
         self.citations[ref.number] += 1
         reference_style = self._style("footnote reference").style_id
         if ref.number in self.note_bookmarks:
-            runs = _field_runs(f" NOTEREF {self.note_bookmarks[ref.number]} \\f \\h ", str(ref.number))
-            return [_with_style(run, reference_style) for run in runs]
-        note_id, note = self.footnotes.add()
-        run = _with_style(_run(_element("w:footnoteReference", w_id=str(note_id))), reference_style)
-        paragraph_element = parse_xml(
-            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{self._style("footnote text").style_id}"/></w:pPr>'
-            f'<w:r><w:rPr><w:rStyle w:val="{reference_style}"/></w:rPr><w:footnoteRef/></w:r>'
-            '<w:r><w:t xml:space="preserve"> </w:t></w:r></w:p>')
-        note.append(paragraph_element)
-        self._inlines(DocxParagraph(paragraph_element, None), self.doc.footnotes[ref.number - 1].children,
+            runs = ooxml.field_runs(f" NOTEREF {self.note_bookmarks[ref.number]} \\f \\h ", str(ref.number))
+            return [ooxml.styled(run, reference_style) for run in runs]
+        note_id, note_paragraph = self.footnotes.add(self._style("footnote text").style_id, reference_style)
+        self._inlines(DocxParagraph(note_paragraph, None), self.doc.footnotes[ref.number - 1].children,
                       part=self.footnotes.part)
         name = self.note_bookmarks[ref.number] = f"_RefNote{ref.number}"
-        bookmark_id = str(len(self.headings) + ref.number)  # heading bookmarks take ids 0 .. headings - 1
-        return [_element("w:bookmarkStart", w_id=bookmark_id, w_name=name), run,
-                _element("w:bookmarkEnd", w_id=bookmark_id)]
+        # heading bookmarks take ids 0 .. headings - 1
+        start, end = ooxml.bookmark(len(self.headings) + ref.number, name)
+        return [start, ooxml.footnote_reference(note_id, reference_style), end]
 
     def _notes_list(self) -> None:
         """Every note, numbered, at the end, when a note is cited more than once (or never).
@@ -585,7 +475,7 @@ class _DocxWriter:
         fields = {"{page}": " PAGE ", "{pages}": " NUMPAGES "}
         for piece in re.split(r"(\{page\}|\{pages\})", self.labels["page"]):
             if piece in fields:
-                paragraph._p.extend(_field_runs(fields[piece], "1"))
+                paragraph._p.extend(ooxml.field_runs(fields[piece], "1"))
             elif piece:
                 paragraph.add_run(piece)
 

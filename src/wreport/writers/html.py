@@ -7,8 +7,8 @@ Two flavours come out of one walk over the tree:
   break 수|출 between syllables; footnotes are ``float: footnote`` spans at their reference point;
   the stylesheet is supplied by :mod:`wreport.writers.pdf` (print.css and the bundled fonts).
 * ``render_html(doc, embed_assets=True)`` is the standalone file a reader opens in a browser:
-  print.css and screen.css inlined, no fonts (9 MB would not travel well; the font list falls back
-  to the reader's own Korean font), no joiners (browsers honour ``keep-all``, and joiners would end
+  print.css and screen.css inlined, the bundled NanumGothic inlined as WOFF2 subsets cut to the
+  page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), no joiners (browsers honour ``keep-all``, and joiners would end
   up in text a reader copies or searches for), and notes as a numbered list at the end.
 
 Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from html import escape
+from html import escape, unescape
 from importlib import resources
 
-from .. import __version__
+from .. import __version__, fontsubset
 from ..charts import figure_alt, render_svg
 from ..document import (
     UI_LABELS,
@@ -368,6 +368,12 @@ def _anchors(doc: Document) -> dict[int, str]:
     return anchors
 
 
+def heading_ids(doc: Document) -> dict[int, str]:
+    """The HTML id of each section heading, by ``id(heading)``: where the DOCX contents finds the
+    page a heading lands on in the PDF (:func:`wreport.writers.pdf.heading_pages`)."""
+    return _anchors(doc)
+
+
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string (for generated ``content:`` values)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
@@ -426,14 +432,16 @@ def render_html(doc: Document, *, embed_assets: bool = False) -> str:
     labels = {**UI_LABELS.get(doc.lang, UI_LABELS["en"]), **doc.labels}
     writer = _Writer(doc=doc, for_print=not embed_assets, labels=labels, anchors=_anchors(doc))
     body = writer.blocks(doc.blocks)  # first, so footnote citations are known for the endnotes
-    parts = ["<!DOCTYPE html>",
-             f'<html lang="{escape(doc.lang)}">',
-             _head(doc, labels, embed_assets),
-             "<body>",
-             writer.title_block(),
-             writer.contents(),
-             f"<main>\n{body}\n</main>",
-             writer.endnotes(),
-             "</body>",
-             "</html>"]
+    content = [writer.title_block(), writer.contents(), f"<main>\n{body}\n</main>", writer.endnotes()]
+    head = _head(doc, labels, embed_assets)
+    if embed_assets:  # the font goes last in <head>, cut to every character the page shows
+        head = head.replace("\n</head>", "\n" + embedded_font_css(head + "".join(content)) + "\n</head>")
+    parts = ["<!DOCTYPE html>", f'<html lang="{escape(doc.lang)}">', head, "<body>", *content, "</body>", "</html>"]
     return "\n".join(part for part in parts if part) + "\n"
+
+
+def embedded_font_css(text: str) -> str:
+    """``@font-face`` rules that carry the bundled NanumGothic, regular and bold, as WOFF2 subsets
+    of the characters of ``text`` in ``data:`` URLs: the standalone page shows Korean in the
+    brief's font on a machine with no Korean font, and travels as one file (docs/html.md)."""
+    return f"<style>\n{fontsubset.font_face_css('NanumGothic', unescape(text))}\n</style>"

@@ -31,8 +31,9 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -193,6 +194,7 @@ class PdfResult:
 
     data: bytes
     pages: int
+    anchor_pages: dict[str, int] = field(default_factory=dict)  # HTML id -> the page it is on (1-based)
 
 
 def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
@@ -237,13 +239,31 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
                 data = laid_out.write_pdf(**options)
             if variant in TAGGED:
                 data = finish_tags(data, lang=laid_out.metadata.lang or "")
-            pdf = PdfResult(data, len(laid_out.pages))
+            pdf = PdfResult(data, len(laid_out.pages), _anchor_pages(laid_out))
         finally:
             LOGGER.removeHandler(collect)
     if strict:
         raise_if_any(_problems(fetcher.refused, collect.messages, allowed),
                      summary="the PDF could not be made cleanly")
     return pdf
+
+
+def _anchor_pages(laid_out: Any) -> dict[str, int]:
+    """Where each HTML id landed: its page number in the laid-out document (the first, if split)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(laid_out.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def heading_pages(doc: Document) -> dict[str, int]:
+    """The page each section heading of ``doc`` lands on in its PDF edition, by the heading's HTML id.
+
+    Renders the PDF edition (and drops its bytes): the DOCX contents shows these numbers when the
+    build is not making the PDF anyway, so a DOCX is the same whether or not its PDF was rebuilt.
+    """
+    return render_pdf_with_pages(doc).anchor_pages
 
 
 def render_pdf(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,

@@ -1,0 +1,191 @@
+"""Which mentions the fact set covers, which are set aside on purpose, and which are still open.
+
+A fact *covers* a mention when its quote, found in the same source (whitespace aside, as the
+loader checks quotes), spans the mention's number and unit. So a figure that appears twice (a
+headline and its body, a passage the extraction repeated) is covered where the quote is, and
+only there. A mention that is not a figure for the brief (a page number, a view counter, another
+region's statistic, an idiom such as 두마리 토끼) is *set aside* in ``set-aside.yaml`` beside
+sources.yaml, each entry with a reason. Everything else is *open*: ``wreport facts coverage``
+exits non-zero and ``wreport check`` warns (UncoveredFigure) until it is covered or set aside.
+
+set-aside.yaml::
+
+    set_aside:
+      - source: fnnews-2007-12-wonju
+        text: "4,417"                 # the mention as `wreport facts candidates` prints it
+        context: "조회수 4,417"          # optional: words around it, to pick some occurrences
+        reason: navigation            # navigation | out-of-scope | repeat | not-a-figure
+        note: The page's view counter.
+
+An entry without ``context`` sets aside every mention of that text in that source; one that sets
+aside nothing is reported, so the file cannot silently go stale.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import DataError, Location, WreportError, did_you_mean, raise_if_any
+from ..facts import FactSet, _check_top, _entries, _Problems, _read_yaml, _validated
+from ..schemas import SET_ASIDE_REASONS, SetAsideEntry
+from .mentions import Mention, find_mentions
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+SET_ASIDE_FILE = "set-aside.yaml"
+#: Why a mention is not a fact: page furniture, a figure the briefs do not use, a second copy of
+#: a figure a fact already quotes elsewhere, or words that only look like a quantity.
+REASONS = SET_ASIDE_REASONS
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """One set-aside entry: the mention text in a source, optionally narrowed by its context."""
+
+    source: str
+    text: str
+    reason: str
+    context: str | None
+    note: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Status:
+    """A mention and what became of it: the covering fact, or the set-aside entry, or neither."""
+
+    mention: Mention
+    covered_by: str | None = None
+    set_aside: SetAside | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.covered_by is None and self.set_aside is None
+
+
+def set_aside_path(project: Project) -> Path:
+    """set-aside.yaml lives beside sources.yaml, as the sources/ folder does."""
+    return project.sources_file.parent / SET_ASIDE_FILE
+
+
+def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
+    """The set-aside entries, checked (known source, known reason, text given); none if no file."""
+    path = set_aside_path(project)
+    if not os.path.lexists(path):
+        return []
+    problems: list[WreportError] = []
+    report = _Problems(project.relative(path), problems)
+    parsed = _read_yaml(project, path, report)  # through the inputs module, as the fact files
+    _check_top(parsed, ("set_aside",), report)
+    entries: list[SetAside] = []
+    for index, raw in _entries(parsed, "set_aside", report):
+        entry = _validated(SetAsideEntry, "set_aside", index, raw, "set-aside entry", report)  # schemas.py
+        if entry is None:
+            continue
+        if entry.source not in fact_set.sources:
+            report.add(f"set-aside entry: unknown source '{entry.source}'", report.line("set_aside", index, "source"),
+                       hint=did_you_mean(entry.source, fact_set.sources), check="UnknownSource")
+            continue
+        entries.append(SetAside(entry.source, entry.text, entry.reason, entry.context, entry.note,
+                                report.line("set_aside", index) or 0))
+    raise_if_any(problems, f"{len(problems)} problems in {report.shown}")
+    return entries
+
+
+def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None = None) -> list[Status]:
+    """Every mention of the chosen sources (default: all) with its covering fact or set-aside entry.
+
+    Raises DataError for an unknown source id and for set-aside entries that match no mention.
+    """
+    chosen = _chosen(fact_set, source_ids)
+    set_aside = load_set_aside(project, fact_set)
+    used: set[int] = set()
+    statuses: list[Status] = []
+    for source_id in chosen:
+        text = fact_set.sources[source_id].text
+        squashed = _squashed(text)  # once per source: every quote and context is looked up in it
+        spans = list(_quote_spans(fact_set, source_id, squashed))
+        entries = [e for e in set_aside if e.source == source_id]
+        for mention in find_mentions(source_id, text):
+            covered = _covering_fact(fact_set, spans, mention)
+            aside = None if covered else next((e for e in entries if _sets_aside(e, mention, squashed)), None)
+            if aside is not None:
+                used.add(aside.line)
+            statuses.append(Status(mention, covered, aside))
+    stale = [e for e in set_aside if e.source in chosen and e.line not in used]
+    if stale:
+        shown = project.relative(set_aside_path(project))
+        raise_if_any([DataError(f"set-aside entry '{e.text}' ({e.source}) matches no open mention",
+                                Location.of(shown, e.line), hint="a fact now quotes it, or the text or context "
+                                "differs from the source: remove or correct the entry") for e in stale],
+                     f"{len(stale)} stale set-aside entries")
+    return statuses
+
+
+def _chosen(fact_set: FactSet, source_ids: list[str] | None) -> list[str]:
+    for source_id in source_ids or []:
+        if source_id not in fact_set.sources:
+            raise DataError(f"unknown source '{source_id}'", hint=did_you_mean(source_id, fact_set.sources)
+                            or f"sources: {', '.join(fact_set.sources)}", check="UnknownSource")
+    return list(dict.fromkeys(source_ids)) if source_ids else list(fact_set.sources)
+
+
+def _squashed(text: str) -> tuple[str, list[int]]:
+    """The text without whitespace (NFC per character) and, for each kept character, its offset."""
+    kept: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if not char.isspace():
+            for piece in unicodedata.normalize("NFC", char):
+                kept.append(piece)
+                offsets.append(index)
+    return "".join(kept), offsets
+
+
+def _occurrences(needle: str, squashed_text: tuple[str, list[int]]) -> Iterator[tuple[int, int]]:
+    """Every (start, end) offset in a text (given as ``_squashed(text)``) where ``needle``
+    occurs, whitespace aside."""
+    squashed, offsets = squashed_text
+    key, _ = _squashed(needle)
+    if not key:
+        return
+    for found in re.finditer(re.escape(key), squashed):
+        yield offsets[found.start()], offsets[found.end() - 1] + 1
+
+
+def _quote_spans(fact_set: FactSet, source_id: str, text: tuple[str, list[int]]) -> Iterator[tuple[str, int, int]]:
+    for fact in fact_set:
+        if fact.source == source_id and fact.quote:
+            for start, end in _occurrences(fact.quote, text):
+                yield fact.id, start, end
+
+
+def _covering_fact(fact_set: FactSet, spans: list[tuple[str, int, int]], mention: Mention) -> str | None:
+    """The fact whose quote spans the mention: the one with the mention's value and unit when a
+    quote holds several figures (a sentence giving production and exports), else the first."""
+    covering = [fact_id for fact_id, start, end in spans if start <= mention.start and mention.end <= end]
+    same = [f for f in covering if (fact_set.facts[f].value, fact_set.facts[f].unit) == (mention.value, mention.unit)]
+    return same[0] if same else covering[0] if covering else None
+
+
+def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, list[int]]) -> bool:
+    if _squashed(entry.text)[0] != _squashed(mention.text)[0]:
+        return False
+    if entry.context is None:
+        return True
+    return any(start <= mention.start and mention.end <= end for start, end in _occurrences(entry.context, text))
+
+
+def by_source(statuses: list[Status]) -> dict[str, list[Status]]:
+    """Statuses grouped by source id, in source order."""
+    grouped: dict[str, list[Status]] = {}
+    for status in statuses:
+        grouped.setdefault(status.mention.source, []).append(status)
+    return grouped

@@ -1,0 +1,404 @@
+"""``wreport sources add``: bring a new document into the project as a source text.
+
+A source arrives as a PDF, a saved HTML page, a DOCX or a text file. Its text is extracted with a
+well-kept library (pypdfium2 for PDF, trafilatura for the main text of an HTML page, python-docx),
+cleaned of what extraction leaves behind (a bold Korean heading drawn twice reads 경경북북도도, so
+runs of doubled characters are halved), normalised (NFC, Unix line ends, no control characters)
+and written to ``sources/<id>.txt``, with the original kept beside it as ``sources/<id>.original.<ext>``.
+The same file always gives the same text.
+
+The manifest entry is appended to sources.yaml as text, so its comments and layout survive, and
+the new manifest is checked by the ordinary loader (facts.load_facts) before it replaces the old
+one: a problem leaves the project as it was. Metadata comes from the options, else from the
+document itself (PDF information dictionary, HTML metadata, DOCX core properties, a date stated
+in the text); the entry's ``note`` says which field was given, read or inferred, and
+``date_basis`` follows the manifest's style (``stated in text (…)`` / ``inferred: …``).
+
+Nothing is written outside the project: the new files go into the sources folder beside
+sources.yaml, an existing file is never overwritten, and the id must be a new, valid source id.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import datetime
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import DataError, Location, WreportError
+from ..facts import load_facts, parse_partial_date
+from ..project import Project
+
+#: The largest document accepted (a long ministry report as PDF is a few megabytes).
+MAX_BYTES = 50 * 1024 * 1024
+#: The longest source id: ids appear in file names, facts and every citation.
+MAX_ID = 60
+KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".txt": "text",
+         ".md": "text"}
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as sources.yaml's ids (docs/facts.md)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Bold Korean that the PDF drew twice: three doubled syllables in a row (경경북북도도), or two
+#: before punctuation (둘둘째째,). Two doubled syllables inside prose stay: 시시각각 is a word.
+_DOUBLED_TOKEN = re.compile(r"(?:([가-힣])\1){3,}|(?:([가-힣])\2){2}(?=[,.)])")
+_DOUBLED_NUMBER = re.compile(r"(?<!\d)(\d)\1\)\)")  # 11)) → 1)
+_DOUBLED_PAIR = re.compile(r"(?<![가-힣])([가-힣])\1(?![가-힣])")  # 이이 (in a run such as 이이 용용 균균)
+_STATED_DATE = re.compile(r"(?:작성일|등록일|발행일|게재일|입력)\s*[:：]?\s*(\d{4})[-.](\d{1,2})[-.](\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's text and the metadata read from it (None where the document says nothing)."""
+
+    text: str
+    kind: str
+    title: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    date_basis: str | None = None
+    url: str | None = None
+    detail: str = ""  # e.g. "3 pages"
+
+
+@dataclass(frozen=True)
+class Added:
+    """What ``add_source`` wrote: the source id, its text and original file, and the entry."""
+
+    id: str
+    text_file: Path
+    original_file: Path
+    entry: str
+
+
+# ---------------------------------------------------------------- extraction
+def extract(path: Path) -> Extracted:
+    """The cleaned text and metadata of a PDF, HTML, DOCX or text file (chosen by its suffix,
+    confirmed by its first bytes)."""
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise DataError(f"cannot import a '{path.suffix or 'suffix-less'}' file", Location.of(str(path)),
+                        hint=f"import one of: {', '.join(sorted(KINDS))}")
+    data = _read(path)
+    if kind == "pdf" and not data.startswith(b"%PDF-"):
+        raise DataError("not a PDF file (it does not start with %PDF-)", Location.of(str(path)))
+    if kind == "docx" and not data.startswith(b"PK"):
+        raise DataError("not a DOCX file (it is not a zip package)", Location.of(str(path)))
+    found = {"pdf": _pdf, "html": _html, "docx": _docx, "text": _text}[kind](data, path)
+    text = clean_text(found.text)
+    if not re.search(r"\w", text):
+        raise DataError("no text could be extracted", Location.of(str(path)),
+                        hint="a scanned PDF holds only images: it needs OCR before it can be a source")
+    stated = _STATED_DATE.search(text)
+    if stated and (found.date is None or str(found.date_basis).startswith("inferred")):  # the text says best
+        year, month, day = stated.groups()
+        date = f"{year}-{int(month):02d}-{int(day):02d}"
+        found = dataclasses.replace(found, date=date, date_basis=f"stated in text ({_squash(stated.group(0))})")
+    return dataclasses.replace(found, text=text)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        if not path.is_file():
+            raise DataError("not a file", Location.of(str(path)), hint="give the path of the document to import")
+        if path.stat().st_size > MAX_BYTES:
+            raise DataError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", Location.of(str(path)))
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror}", Location.of(str(path))) from None
+
+
+def _pdf(data: bytes, path: Path) -> Extracted:
+    import pypdfium2  # type: ignore[import-untyped]
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise DataError(f"cannot read the PDF: {exc}", Location.of(str(path))) from None
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_bounded())
+            textpage.close()
+            page.close()
+        meta = document.get_metadata_dict(skip_empty=True)
+    finally:
+        document.close()
+    created = _pdf_date(meta.get("CreationDate", ""))
+    return Extracted("\n\n".join(pages), "pdf", title=meta.get("Title"), author=meta.get("Author"),
+                     date=created, date_basis=f"inferred: the PDF's creation date ({created}); check it against "
+                     "the text" if created else None, detail=f"{len(pages)} pages")
+
+
+def _pdf_date(raw: str) -> str | None:
+    """A PDF date string (D:20240131...) as an ISO date, or None."""
+    found = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?", raw)
+    if not found:
+        return None
+    parts = [part for part in found.groups() if part]
+    return "-".join(parts)
+
+
+def _html(data: bytes, path: Path) -> Extracted:
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    html = _decode(data, path, _declared_charset(data))
+    text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True,
+                               include_images=False, deduplicate=False, with_metadata=False)
+    meta = extract_metadata(html, extensive=False, date_config={"extensive_search": False, "original_date": True})
+    date = meta.date if meta and meta.date else None
+    return Extracted(text or "", "html", title=meta.title if meta else None, author=meta.author if meta else None,
+                     publisher=meta.sitename if meta else None, date=date, url=meta.url if meta else None,
+                     date_basis=f"stated in page metadata ({date})" if date else None)
+
+
+def _docx(data: bytes, path: Path) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from lxml import etree  # type: ignore[import-untyped]
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError, etree.XMLSyntaxError) as exc:
+        raise DataError(f"cannot read the DOCX: {exc}", Location.of(str(path))) from None
+    blocks = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(item.text)
+        elif isinstance(item, Table):
+            blocks += [" ".join(cell.text for cell in row.cells) for row in item.rows]
+    core = document.core_properties
+    created = core.created.date().isoformat() if isinstance(core.created, datetime.datetime) else None
+    return Extracted("\n\n".join(block for block in blocks if block.strip()), "docx", title=core.title or None,
+                     author=core.author or None, date=created,
+                     date_basis=f"inferred: the DOCX's creation date ({created}); check it against the text"
+                     if created else None)
+
+
+def _text(data: bytes, path: Path) -> Extracted:
+    return Extracted(_decode(data, path), "text")
+
+
+def _declared_charset(data: bytes) -> str:
+    """The encoding an HTML page declares (<meta charset="euc-kr">: many Korean pages are not
+    UTF-8), or UTF-8 when it declares none or one Python does not know."""
+    found = re.search(rb"""<meta[^>]{0,200}charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", data[:4096], re.IGNORECASE)
+    if found:
+        name = found.group(1).decode("ascii").lower()
+        try:
+            return codecs.lookup("cp949" if name in ("euc-kr", "ks_c_5601-1987") else name).name
+        except LookupError:
+            pass
+    return "utf-8-sig"
+
+
+def _decode(data: bytes, path: Path, encoding: str = "utf-8-sig") -> str:
+    """The text in the given encoding (UTF-8 unless an HTML page declares another), strictly."""
+    try:
+        return data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        shown = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise DataError(f"not valid {shown} text", Location.of(str(path), line),
+                        hint="save it as UTF-8 first") from None
+
+
+def clean_text(text: str) -> str:
+    """Extracted text made fit to quote from: NFC, Unix line ends, no control characters or
+    trailing spaces, at most one blank line in a row, and bold Korean drawn twice halved
+    (경경북북도도와와 → 경북도와, 이이 용용 균균 → 이 용 균, 11)) → 1)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text.replace("\f", "\n\n").replace("\ufeff", ""))
+    text = _DOUBLED_TOKEN.sub(lambda m: m.group(0)[::2], text)
+    text = _DOUBLED_NUMBER.sub(r"\1)", text)
+    text = re.sub(r"(?:(?<![가-힣])([가-힣])\1(?![가-힣])[ \t]*){3,}",
+                  lambda m: _DOUBLED_PAIR.sub(r"\1", m.group(0)), text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+# ---------------------------------------------------------------- the manifest entry
+def yaml_scalar(text: str) -> str:
+    """A YAML double-quoted scalar, the house habit for values, dates and quotes."""
+    return str(yaml.safe_dump(text, allow_unicode=True, default_style='"', width=10_000)).strip().removesuffix(
+        "...").strip()
+
+
+def suggest_id(path: Path, date: str | None) -> str:
+    """A source id from the file name (lower-case ASCII words joined by hyphens), with the year
+    when the name lacks it; 'source-<year>' when the name has no ASCII word."""
+    words = re.findall(r"[a-z0-9]+", path.stem.lower())
+    year = date[:4] if date else None
+    if year and year not in words:
+        words.append(year)
+    return "-".join(words)[:MAX_ID].strip("-") or f"source-{year or 'undated'}"
+
+
+def _language(text: str) -> str:
+    hangul = len(re.findall(r"[가-힣]", text))
+    letters = len(re.findall(r"[A-Za-z가-힣]", text))
+    return "ko" if letters and hangul / letters > 0.2 else "en"
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
+
+
+def add_source(project: Project, path: Path, *, source_id: str | None = None, title: str | None = None,
+               title_en: str | None = None, publisher: str | None = None, date: str | None = None) -> Added:
+    """Import ``path`` as a new source of ``project``; return what was written.
+
+    Raises DataError (nothing written) for an unreadable document, a bad or taken id, missing
+    metadata the manifest needs, or a manifest the loader rejects.
+    """
+    found = extract(path)
+    shown = project.relative(project.sources_file)
+    fields: dict[str, str] = {}
+    how: list[str] = []
+
+    def choose(name: str, given: str | None, read: str | None, inferred: str | None = None,
+               why: str = "") -> str | None:
+        for value, basis in ((given, "given on import"), (read, f"read from the {found.kind.upper()}"),
+                             (inferred, f"inferred: {why}")):
+            if value and value.strip():
+                fields[name] = _squash(value)
+                how.append(f"{name} {basis}")
+                return fields[name]
+        return None
+
+    choose("title", title, found.title, _first_line(found.text), "the text's first line")
+    language = _language(found.text)
+    if not title_en and language == "en":  # an English document's title is its English title
+        title_en = fields.get("title")
+    if not title_en:
+        raise DataError("a Korean document needs an English title for the manifest (title_en)", Location.of(shown),
+                        hint="give it with --title-en 'English title'")
+    fields["title_en"] = _squash(title_en)
+    if choose("publisher", publisher, found.publisher) is None:
+        raise DataError("the document does not say who published it", Location.of(shown),
+                        hint="give it with --publisher NAME")
+    if found.author:
+        choose("author", None, found.author)
+    date_text = date or found.date
+    if not date_text:
+        raise DataError("the document states no date", Location.of(shown),
+                        hint="give it with --date YYYY-MM-DD (or YYYY-MM, YYYY)")
+    try:
+        parse_partial_date(date_text)
+    except ValueError:
+        raise DataError(f"'{date_text}' is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
+    fields["date"] = date_text
+    fields["date_basis"] = "stated by the curator on import (--date)" if date else str(found.date_basis)
+    how.append("date given on import" if date else f"date {found.date_basis}")
+    new_id = source_id or suggest_id(path, date_text)
+    _check_id(project, new_id, given=source_id is not None)
+    folder = project.sources_file.parent / "sources"
+    if not folder.resolve().is_relative_to(project.root.resolve()):
+        raise DataError(f"the sources folder {folder} is outside the project; wreport writes only inside it",
+                        Location.of(project.relative(project.sources_file)),
+                        hint="keep sources.yaml and its sources/ folder inside the project (no symbolic link out)")
+    suffix = ".html" if found.kind == "html" else path.suffix.lower()
+    text_file, original = folder / f"{new_id}.txt", folder / f"{new_id}.original{suffix}"
+    for target in (text_file, original):
+        if target.exists():
+            raise DataError(f"{project.relative(target)} already exists; wreport never overwrites a source",
+                            hint="choose another id with --id")
+    fields["language"] = language
+    fields["file"] = text_file.name
+    if found.url:
+        fields["url"] = found.url
+    detail = f", {found.detail}" if found.detail else ""
+    fields["note"] = (f"Imported by `wreport sources add` from {path.name} ({found.kind}{detail}); original kept "
+                      f"as {original.name}. {'; '.join(how)}.")
+    entry = _entry(new_id, fields)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        _write_new(original, path.read_bytes())
+        written.append(original)
+        _write_new(text_file, found.text.encode("utf-8"))
+        written.append(text_file)
+        _replace_manifest(project, entry)
+    except BaseException:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise
+    return Added(new_id, text_file, original, entry)
+
+
+def _check_id(project: Project, source_id: str, given: bool) -> None:
+    """A valid id that the project (loaded as every command loads it) does not have yet."""
+    if not _SOURCE_ID.match(source_id) or len(source_id) > MAX_ID:
+        raise DataError(f"invalid source id {source_id!r}", hint=f"lower-case letters, digits and hyphens, up to "
+                        f"{MAX_ID} characters: moh-2024-cluster-report" + ("" if given else "; give one with --id"))
+    known = load_facts(project).sources if project.sources_file.exists() else {}
+    if source_id in known:
+        raise DataError(f"source id '{source_id}' is already in {project.relative(project.sources_file)}",
+                        hint="choose another id with --id")
+
+
+def _entry(source_id: str, fields: dict[str, str]) -> str:
+    order = ("title", "title_en", "publisher", "author", "date", "date_basis", "language", "file", "url", "note")
+    lines = [f"  - id: {source_id}"]
+    lines += [f"    {key}: {yaml_scalar(fields[key])}" for key in order if key in fields]
+    return "\n".join(lines) + "\n"
+
+
+def _replace_manifest(project: Project, entry: str) -> None:
+    """Append the entry to sources.yaml through a checked temporary copy beside it."""
+    manifest = project.sources_file
+    try:
+        current = manifest.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = "# The source documents, one entry per file in sources/. Format: docs/facts.md.\nsources:\n"
+    if not re.search(r"^sources:", current, re.MULTILINE):
+        raise DataError("no top-level 'sources:' list to add to", Location.of(project.relative(manifest)))
+    if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
+        current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
+    text = current.rstrip("\n") + "\n\n" + entry
+    handle, temp_name = tempfile.mkstemp(prefix=".sources.", suffix=".yaml", dir=manifest.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
+        try:
+            load_facts(checked)
+        except WreportError as exc:
+            raise DataError(f"the new manifest entry does not load: {exc}", Location.of(project.relative(manifest)),
+                            hint="nothing was changed") from None
+        os.chmod(temp, 0o644)
+        os.replace(temp, manifest)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a new file atomically, failing (FileExistsError) rather than replacing one."""
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp_name, 0o644)
+        os.link(temp_name, path)
+    except FileExistsError:
+        raise DataError(f"{path.name} already exists; wreport never overwrites a source") from None
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
