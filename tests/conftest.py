@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -43,3 +47,20 @@ def loopback() -> Iterator[Loopback]:
     yield record
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def without_korean_fonts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment whose fontconfig sees DejaVu only (no Korean font, no NanumGothic)."""
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig's fc-list is not installed")
+    listing = subprocess.run(["fc-list", ":", "file"], capture_output=True, text=True, check=True).stdout
+    dejavu = sorted({str(Path(line.split(":")[0]).parent) for line in listing.splitlines() if "dejavu" in line.lower()})
+    folder = tmp_path_factory.mktemp("fonts")
+    dirs = "".join(f"<dir>{d}</dir>" for d in dejavu)
+    (folder / "fonts.conf").write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                                       f"<fontconfig>{dirs}<cachedir>{folder}/cache</cachedir></fontconfig>")
+    env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf"), "HOME": str(folder)}
+    korean = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, env=env, check=True).stdout
+    assert korean.strip() == "", f"a Korean font is still visible: {korean.splitlines()[0]}"
+    return env

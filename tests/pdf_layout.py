@@ -3,9 +3,11 @@ poppler-utils (pdftotext -bbox) on the machine."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+from pypdf import PdfReader
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,12 @@ def pdf_chars(data: bytes, page: int = 0) -> list[Char]:
         return chars
     finally:
         document.close()
+
+
+def pdf_fonts(reader: PdfReader) -> set[str]:
+    """The base names of the fonts a PDF's pages use, without subset prefixes (ABCDEF+)."""
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(re.sub(r"^[A-Z]{6}\+", "", str(font.get_object()["/BaseFont"])[1:]))
+    return names

@@ -139,7 +139,9 @@ def test_force_rebuilds(tmp_path):
     (["build", "--audience", "nope"], 1, "error: no audience 'nope': templates/nope/audience.toml not found"),
     (["build", "--format", "epub"], 1, "error: unknown format: epub (use some of: html, pdf, docx)"),
     (["build", "--lang", "fr"], 1, "error: unknown language: fr"),
-    (["build", "--out", "{root}/wreport.toml"], 1, "cannot create the output folder: Not a directory"),
+    (["build", "--out", "{root}/wreport.toml/out"], 1, "cannot create the output folder: Not a directory"),
+    (["build", "--out", "{root}/wreport.toml"], 1, "wreport.toml is the project's configuration (wreport.toml); "
+                                                   "outputs never overwrite inputs"),
     (["preview", "--lang", "fr"], 1, "error: audience 'brief' has no 'fr' edition (its languages: ko, en)"),
     (["preview", "--audience", "nope"], 1, "error: no audience 'nope'"),
     (["facts", "show", "nope"], 1, "error: seeds/facts.yaml: unknown fact 'nope'"),

@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import lxml.html
 import pytest
+from pdf_layout import pdf_fonts
 from real_project import copy_project, load
 
 from wreport.review import prepare_review, quote_in_source
@@ -132,8 +133,8 @@ def test_conflicts_and_terms_are_shown_and_filters_need_no_script(reviewed):
     assert term.text_content() == wonju.en and term.get("title") == f"{wonju.ko} / {wonju.en}"
     css = tree.xpath("string(//style)")
     assert "body:has(#only-warnings:checked) tr[data-segment]:not([data-warning])" in css
-    assert re.search(r'@font-face \{ font-family: "wreport NanumGothic"; font-weight: normal;.*'
-                     r'url\(data:font/woff2;base64,d09GMg', css)  # "wOF2", inline
+    assert re.search(r'@font-face \{ font-family: "wreport NanumGothic"; font-weight: (normal|400);.*'
+                     r'url\("?data:font/woff2;base64,d09GMg', css)  # "wOF2", inline
     assert not tree.xpath("//*[@src] | //link")  # nothing fetched
 
 
@@ -175,13 +176,14 @@ def test_an_unknown_audience_is_one_error_and_writes_nothing(reviewed, tmp_path)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_review_docx_opens_in_libreoffice(reviewed, tmp_path):
+def test_review_docx_opens_in_libreoffice(reviewed, tmp_path, without_korean_fonts):
+    """On a machine with no Korean font, LibreOffice shows the review table in the embedded font."""
     root, _ = reviewed
     source = root / "review/policy-brief/policy-brief.review.docx"
     profile = tmp_path / "profile"
     result = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                              "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=240,
-                            check=False)
+                            check=False, env=without_korean_fonts)
     pdf = tmp_path / "policy-brief.review.pdf"
     assert pdf.is_file(), result.stderr
     from pypdf import PdfReader
@@ -189,9 +191,9 @@ def test_review_docx_opens_in_libreoffice(reviewed, tmp_path):
     reader = PdfReader(pdf)
     text = squeeze("".join(page.extract_text() for page in reader.pages))
     assert len(reader.pages) >= 5
-    # English text and fact ids; the Korean glyphs need a Korean font or the DOCX font embedding
-    # the briefs' DOCX writer gets (this machine has no Korean font).
-    for words in ("Figures and sources", "wonju_cluster_years_since_start_2007", "KRW 609.8 billion"):
+    assert pdf_fonts(reader) <= {"NanumGothic", "NanumGothicBold"}  # no fallback font anywhere
+    for words in ("Figures and sources", "wonju_cluster_years_since_start_2007", "KRW 609.8 billion",
+                  "한국어", "6,098억 원"):
         assert squeeze(words) in text, words
 
 

@@ -373,8 +373,8 @@ def test_sandbox_limits_what_an_expression_may_build(mini, expression, words):
 def test_a_recursive_macro_cannot_double_a_text_without_bound(mini):
     message = template_error(mini, "{% macro grow(s, n) %}{{ grow(s ~ s, n - 1) if n else s }}{% endmacro %}\n"
                                    "{{ grow('abcd', 60) }}\n")
-    assert message.startswith("templates/probe/en.md.j2:1: a text of 1,048,576 characters; a call may take or "
-                              "return at most 1,000,000")
+    assert message.startswith("templates/probe/en.md.j2:1: joining texts with ~ would make a text of 1,048,576 "
+                              "characters; a template may build at most 1,000,000")
 
 
 def test_formats_and_filters_within_the_limits_still_work(mini):

@@ -3,15 +3,17 @@
 A build has two steps. :func:`prepare` plans the outputs and hashes every input of each one
 (:mod:`wreport.cache`); an output whose inputs and file are unchanged since it was written is up
 to date and is not rendered again (``force`` renders everything). :func:`run` renders the rest,
-one task per edition (its template rendered once, then each pending format), in up to ``jobs``
-worker processes (``jobs=1``: serially, in this process), and only when every output has been
-made in memory writes them, each atomically (:func:`wreport.fileio.write_atomic`). So a template
-or data error in the last edition leaves every previous output as it was, and a failed write
-keeps the old file.
+one task per edition (its template rendered once, then each pending format), each in a worker
+process stopped at the edition's time limit (``[limits] render_seconds``; :mod:`wreport.runner`),
+up to ``jobs`` at once, and only when every output has been made in memory writes them, each
+atomically (:func:`wreport.fileio.write_atomic`). So a template or data error, or an edition
+stopped at its limit, leaves every previous output as it was, and a failed write keeps the old
+file.
 
-A worker loads the facts and glossary once. A worker's :class:`WreportError` reaches the caller
-as the same exception, with the same message. Renders are deterministic, so a parallel build is
-byte-identical to a serial one.
+On Linux the workers are forked after this process has loaded the facts and glossary and imported
+the writers, so each starts at once with them. A worker's :class:`WreportError` reaches the
+caller as the same exception, with the same message. Renders are deterministic, so a parallel
+build is byte-identical to a serial one.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, cast
 
-from .cache import BuildRecord, Hasher, data_files, output_key, template_files, tool_key
+from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
 from .errors import ConfigError, Location, RenderError
 from .fileio import write_atomic
+from .outputs import locked, refuse_inputs, remove_stale_temporaries
 from .project import Project
 from .templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
 
@@ -87,8 +90,8 @@ class Plan:
         return [task for task in self.tasks if task.current is None]
 
     def workers(self, jobs: int | None = None) -> int:
-        """How many processes :func:`run` renders in: ``jobs`` (default and ceiling: one per
-        core), but no more than there are editions to render; 1 means this process."""
+        """How many worker processes :func:`run` renders in at once: ``jobs`` (default and
+        ceiling: one per core), but no more than there are editions to render."""
         editions = {(task.edition.audience.name, task.edition.lang) for task in self.pending}
         return max(1, min(jobs or default_jobs(), default_jobs(), len(editions)))
 
@@ -177,24 +180,66 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
     """Plan the outputs and find which are up to date (none, with ``force``)."""
     editions = plan(project, audiences, langs, formats)
     out_dir = Path(out_dir) if out_dir is not None else project.out_dir
+    option = "--out" if out_dir != project.out_dir else "the output folder ([paths] out)"
+    refuse_inputs(project, out_dir, option)
+    for path in [out_dir / CACHE_NAME, *(output_path(out_dir, e.audience.name, e.lang, f) for e in editions
+                                         for f in e.formats)]:
+        refuse_inputs(project, path, f"{option} (writing {path.relative_to(out_dir).as_posix()})")
     record = BuildRecord(out_dir)
     hasher = Hasher(project.root, record.templates)
-    data_key = hasher.files(data_files(project))
-    common = f"{tool_key()}{data_key}"
+    data_key, keys = _keys(project, editions, hasher)
     tasks = []
     for edition in editions:
         name = edition.audience.name
-        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang, hasher))
         for fmt in edition.formats:
             path = output_path(out_dir, name, edition.lang, fmt)
-            key = output_key(common, templates, name, edition.lang, fmt)
+            key = keys[name, edition.lang, fmt]
             entry = None if force else record.current(path, key)
             current = Output(path, name, edition.lang, fmt, entry.size, entry.pages, UP_TO_DATE) if entry else None
             tasks.append(Task(edition, fmt, path, key, current))
     return Plan(project, out_dir, tuple(tasks), data_key, hasher.references)
 
 
-# ---------------------------------------------------------------- rendering (in a worker or here)
+def _keys(project: Project, editions: list[Edition], hasher: Hasher) -> tuple[str, dict[tuple[str, str, str], str]]:
+    """The data key and each output's key (by audience, language, format).
+
+    wreport.toml and each audience.toml count twice: as files, and as what was read from them
+    for this build (the project's config and the Audience, both loaded before hashing), so an
+    edit between loading and hashing cannot leave an output recorded with the wrong key.
+    """
+    data_key = hasher.files(data_files(project))
+    common = f"{tool_key()}{data_key}{_digest(project.config)}"
+    keys = {}
+    for edition in editions:
+        name = edition.audience.name
+        templates = hasher.files(template_files(project, edition.audience.folder, edition.lang, hasher))
+        templates += _digest({k: v for k, v in vars(edition.audience).items() if k != "folder"})  # not where
+        for fmt in edition.formats:
+            keys[name, edition.lang, fmt] = output_key(common, templates, name, edition.lang, fmt)
+    return data_key, keys
+
+
+def _digest(value: object) -> str:
+    """A hash of loaded data (a config dict, an Audience's fields but its folder, so a moved
+    project stays up to date), by its repr: dicts keep file order, dataclasses print every
+    field, so equal inputs give equal text."""
+    import hashlib
+
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def _changed_during(built: Plan) -> set[Path]:
+    """The pending outputs whose inputs changed while they were rendered: hashed again after
+    the render, they differ from the hash taken before it, so what the render read is not
+    known. Such an output is written but not recorded, and the next build makes it again."""
+    hasher = Hasher(built.project.root, built.templates)
+    editions = list({(t.edition.audience.name, t.edition.lang): t.edition for t in built.pending}.values())
+    _, keys = _keys(built.project, editions, hasher)
+    return {task.path for task in built.pending
+            if keys[task.edition.audience.name, task.edition.lang, task.format] != task.key}
+
+
+# ---------------------------------------------------------------- rendering (in a worker)
 @dataclass(frozen=True)
 class _Job:
     """One edition and the formats of it to make: what a worker needs (sent to it by pickling)."""
@@ -230,26 +275,28 @@ def _load_inputs(project: Project, data_key: str) -> tuple:
     return _inputs[data_key]
 
 
-def _make(job: _Job, done: Callable[[str, _Made], None] | None = None) -> dict[str, _Made]:
-    """Render the edition's document once, then each format of it (in a worker, or here when
-    serial); ``done`` is told of each format as it is made. The first format's time includes
-    the template's."""
+def _make(job: _Job, report: Callable[[str, object], None]) -> None:
+    """Render the edition's document once, then each format of it, in a worker process
+    (:mod:`wreport.runner`); each format is reported as ``("made", (fmt, _Made))`` when made,
+    and each stage as it starts, so a stopped worker's message says what it was doing. The
+    first format's time includes the template's."""
+    from .runner import STAGE, TEMPLATE_STAGE
     from .templating import render_edition
 
-    start = time.perf_counter()
-    facts, glossary, style = _load_inputs(job.project, job.data_key)
-    document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
-    made = {}
-    layout: dict[str, int] = {}
-    for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
-        data, pages = WRITERS[fmt](document, layout)
-        made[fmt] = _Made(data, pages, time.perf_counter() - start)
+    with _fewer_collections():
         start = time.perf_counter()
-        if done is not None:
-            done(fmt, made[fmt])
-    return made
+        report(STAGE, TEMPLATE_STAGE)
+        facts, glossary, style = _load_inputs(job.project, job.data_key)
+        document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+        layout: dict[str, int] = {}
+        for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
+            report(STAGE, _STAGES[fmt])
+            data, pages = WRITERS[fmt](document, layout)
+            report("made", (fmt, _Made(data, pages, time.perf_counter() - start)))
+            start = time.perf_counter()
 
 
+_STAGES = {"html": "writing the HTML", "pdf": "laying out the PDF", "docx": "writing the DOCX"}
 _GC_THRESHOLDS = (100_000, 50, 100)  # CPython's defaults: (700, 10, 10)
 
 
@@ -258,8 +305,10 @@ def _fewer_collections() -> Iterator[None]:
     """Let the cyclic garbage collector run less often while rendering. WeasyPrint's layout
     makes millions of short-lived objects, and CPython's default thresholds have the collector
     walk them again and again: with these, a PDF renders about 15% faster (measured, see
-    bench/README.md). Memory stays bounded: generation 0 is still collected every 100,000 objects."""
+    bench/README.md). Memory stays bounded: generation 0 is still collected every 100,000 objects.
+    What a forked worker inherited is frozen first, so the collector never walks the libraries."""
     previous = gc.get_threshold()
+    gc.freeze()
     gc.set_threshold(*_GC_THRESHOLDS)
     try:
         yield
@@ -278,7 +327,7 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
 
     ``progress`` is told of each output as it is ready (up-to-date ones first, then the rest as
     they finish rendering). ``jobs`` caps the worker processes (default and ceiling: the number
-    of cores); with one job, or one edition to make, everything runs in this process.
+    of cores); each edition renders in a worker process of its own, stopped at its time limit.
     """
     outputs: dict[Path, Output] = {}
     for task in built.tasks:
@@ -289,18 +338,35 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
     pending = built.pending
     made = _make_all(built, pending, built.workers(jobs), progress)
     record = BuildRecord(built.out_dir)
-    for task in pending:
-        _make_folder(task.path.parent)
-        write_atomic(task.path, made[task.path].data)
-        record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
     # A build keeps what this build's templates load; a no-change build adds what it had to parse.
     known = built.templates if pending else {**record.templates, **built.templates}
     if pending or known != record.templates:
-        record.templates = known
-        record.save()
+        _make_folder(built.out_dir)
+        with locked(built.out_dir):
+            _remove_stale(built)
+            changed = _changed_during(built) if pending else set()
+            for task in pending:
+                _make_folder(task.path.parent)
+                write_atomic(task.path, made[task.path].data)
+                if task.path in changed:
+                    record.forget(task.path)
+                else:
+                    record.record(task.path, task.key, made[task.path].data, made[task.path].pages)
+            record.templates = known
+            record.save()
     for task in pending:
         outputs[task.path] = _output(task, made[task.path])
     return [outputs[task.path] for task in built.tasks]
+
+
+def _remove_stale(built: Plan) -> None:
+    """Remove the temporary files a killed build left beside the outputs and the record."""
+    folders: dict[Path, list[str]] = {built.out_dir: [CACHE_NAME]}
+    for task in built.tasks:
+        folders.setdefault(task.path.parent, []).append(task.path.name)
+    for folder, names in folders.items():
+        if folder.is_dir():
+            remove_stale_temporaries(folder, names)
 
 
 def _make_folder(folder: Path) -> None:
@@ -320,49 +386,35 @@ def _output(task: Task, made: _Made) -> Output:
 
 def _make_all(built: Plan, pending: list[Task], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
-    """Render every pending output, one task per edition, in this process (``workers`` 1) or in
-    a pool; keyed by output path."""
+    """Render every pending output, one worker process per edition (at most ``workers`` at
+    once), each stopped at the project's time limit (:mod:`wreport.runner`); keyed by path."""
+    from . import runner
+    from .project import render_seconds
+
+    seconds = render_seconds(built.project)
     groups = _editions_of(built, pending)
+    if not groups:
+        return {}
     made: dict[Path, _Made] = {}
 
-    def finished(task: Task, result: _Made) -> None:
+    def finished(index: int, kind: str, value: object) -> None:
+        if kind != "made":
+            return
+        fmt, result = cast("tuple[str, _Made]", value)
+        task = groups[index][1][fmt]
         made[task.path] = result
         if progress is not None:
             progress(_output(task, result))
 
-    if workers == 1:
-        with _fewer_collections():
-            for job, tasks in groups:  # plan order, so the first error is the first edition's
-                _make(job, lambda fmt, result, tasks=tasks: finished(tasks[fmt], result))
-        return made
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = _context()
-    if context.get_start_method() == "fork":
+    if runner.context().get_start_method() == "fork":
         _preload({fmt for job, _ in groups for fmt in job.formats})
         _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
-    # The longest template first, so the workers finish at about the same time.
+    tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
+                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
+    # The longest template first, so the workers finish at about the same time; of the editions
+    # that fail, the first in plan order is reported.
     order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
-    try:
-        futures = {pool.submit(_make, groups[index][0]): index for index in order}
-        for future in as_completed(futures):
-            if future.exception() is not None:
-                break  # stop early: no output will be written anyway
-            for fmt, result in future.result().items():
-                finished(groups[futures[future]][1][fmt], result)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    errors = {index: future.exception() for future, index in futures.items()
-              if future.done() and not future.cancelled() and future.exception() is not None}
-    if errors:  # of the editions that failed, the first in plan order, as a serial build reports it
-        first = min(errors)
-        if isinstance(errors[first], BrokenProcessPool):
-            job = groups[first][0]
-            raise RenderError(f"the worker process rendering {job.audience.name} ({job.lang}) stopped unexpectedly",
-                              hint="run again with --jobs 1 to see why") from errors[first]
-        raise errors[first]
+    runner.run_tasks(tasks, workers, finished, start_order=order)
     return made
 
 
@@ -383,31 +435,7 @@ def _weight(job: _Job) -> int:
         return 0
 
 
-def _start_worker() -> None:
-    """A worker leaves Ctrl-C to the main process (which cancels what is queued and waits for the
-    editions being rendered, a second or so, instead of every worker printing a traceback).
-    It freezes what it inherited, so the collector never walks the imported libraries, and
-    collects less often while it renders (see :func:`_fewer_collections`)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()
-    gc.set_threshold(*_GC_THRESHOLDS)
-
-
-def _context():
-    """How workers start. On Linux they are forked from this process after it has imported the
-    writers' libraries (:func:`_preload`), so the second or so WeasyPrint and matplotlib take to
-    load is paid once rather than once per worker. Elsewhere (macOS, Windows), where forking is
-    unsafe or absent, they are spawned fresh. Nothing here starts a thread before the fork (the
-    CLI's progress display refreshes from this thread), so forking cannot inherit a held lock."""
-    import multiprocessing
-    import sys
-
-    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-
-
-# The modules a format's writer loads on first use, imported before forking (see _context).
+# The modules a format's writer loads on first use, imported before forking (see runner.context).
 _PRELOAD = {"html": ("wreport.writers.html", "matplotlib.figure", "matplotlib.backends.backend_svg"),
             "pdf": ("wreport.writers.pdf", "matplotlib.figure", "matplotlib.backends.backend_svg"),
             "docx": ("wreport.writers.docx", "matplotlib.figure", "matplotlib.backends.backend_agg")}
@@ -419,6 +447,21 @@ def _preload(formats: Iterable[str]) -> None:
 
     for name in dict.fromkeys(["wreport.templating", *(n for fmt in formats for n in _PRELOAD[fmt])]):
         importlib.import_module(name)
+    if "pdf" in formats:
+        _warm_up_pdf()
+
+
+def _warm_up_pdf() -> None:
+    """Lay out a two-word page once, so the workers forked after it inherit WeasyPrint's font
+    set-up (the bundled fonts copied to a temporary folder, Pango's caches): about 0.3 s that
+    every worker would otherwise pay again for its one edition."""
+    from .document import UI_LABELS
+
+    try:
+        _render_pdf(Document(lang="ko", title="한국어 English", blocks=[], labels=dict(UI_LABELS["ko"]),
+                             contents=False))
+    except Exception:  # noqa: BLE001 - only a saving: a worker meets the same problem and reports it
+        return
 
 
 def build(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,

@@ -181,6 +181,7 @@ def output_key(common: str, templates: str, audience: str, lang: str, fmt: str) 
 
 
 # ---------------------------------------------------------------- the record
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # a record of thousands of outputs is well under 1 MB
 @dataclass(frozen=True)
 class Entry:
     """What was recorded of one written output."""
@@ -194,21 +195,18 @@ class Entry:
 class BuildRecord:
     """``<out>/.wreport-cache.json``: for each output (by path relative to the out folder) the
     key it was built with and the hash of the bytes written, so a file edited or replaced by
-    hand is rebuilt too; and the templates each template loads, by content hash. An unreadable
-    record is treated as empty: it only costs a rebuild."""
+    hand is rebuilt too; and the templates each template loads, by content hash. A record that
+    cannot be trusted (unreadable, too big, not JSON, another version, any value of the wrong
+    type) is treated as empty: it only costs a rebuild, and the build then replaces it."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         self.path = out_dir / CACHE_NAME
         self.entries: dict[str, Entry] = {}
         self.templates: dict[str, list[str | None]] = {}
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("version") == CACHE_VERSION:
-                self.entries = {name: Entry(**entry) for name, entry in stored["outputs"].items()}
-                self.templates = {key: list(names) for key, names in stored["templates"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self.entries, self.templates = {}, {}
+        stored = _read_record(self.path)
+        if stored is not None:
+            self.entries, self.templates = stored
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.out_dir).as_posix()
@@ -227,9 +225,43 @@ class BuildRecord:
     def record(self, path: Path, key: str, data: bytes, pages: int | None) -> None:
         self.entries[self._name(path)] = Entry(key, hashlib.sha256(data).hexdigest(), len(data), pages)
 
+    def forget(self, path: Path) -> None:
+        """Drop what is recorded of ``path``: it will be built again."""
+        self.entries.pop(self._name(path), None)
+
     def save(self) -> None:
         """Write the record (atomically; entries of outputs this build did not touch are kept)."""
         outputs = {name: vars(entry) for name, entry in sorted(self.entries.items())}
         text = json.dumps({"version": CACHE_VERSION, "outputs": outputs, "templates": dict(sorted(self.templates.items()))},
                           indent=1, ensure_ascii=False)
         write_atomic(self.path, text + "\n")
+
+
+def _read_record(path: Path) -> tuple[dict[str, Entry], dict[str, list[str | None]]] | None:
+    """The entries and template references of a record file, or None when it cannot be trusted."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_RECORD_BYTES:
+            return None
+        stored = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION:
+        return None
+    outputs, templates = stored.get("outputs"), stored.get("templates")
+    if not isinstance(outputs, dict) or not isinstance(templates, dict):
+        return None
+    entries = {}
+    for name, entry in outputs.items():
+        if not (isinstance(entry, dict) and set(entry) == {"key", "sha256", "size", "pages"}
+                and isinstance(entry["key"], str) and isinstance(entry["sha256"], str)
+                and _is_count(entry["size"]) and (entry["pages"] is None or _is_count(entry["pages"]))):
+            return None
+        entries[name] = Entry(entry["key"], entry["sha256"], entry["size"], entry["pages"])
+    for names in templates.values():
+        if not isinstance(names, list) or not all(name is None or isinstance(name, str) for name in names):
+            return None
+    return entries, {key: list(names) for key, names in templates.items()}
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -32,6 +32,7 @@ from .facts import FactSet, load_facts
 from .formatting import Style
 from .glossary import COUNTED_NOUN, Glossary, project_glossary
 from .project import Project
+from .text import HANGUL_RANGES, reader_text, search_key
 from .templating import (AUDIENCE_FILE, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, bare_count,
                          list_audiences, load_audience, render_edition)
 
@@ -67,8 +68,7 @@ CHECKS: dict[str, tuple[str, str]] = {
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
 _SKIPPED_KINDS = (COUNTED_NOUN, "person-title")  # too generic to expect in the other edition
-_HANGUL = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"  # syllables and jamo
-_HANGUL_RUN = re.compile(rf"{_HANGUL}(?:\s+{_HANGUL})*")  # Korean words in a row, as one finding
+_HANGUL_RUN = re.compile(rf"[{HANGUL_RANGES}]+(?:\s+[{HANGUL_RANGES}]+)*")  # Korean words in a row, as one finding
 _WORD_JOINER = "\u2060"
 
 
@@ -343,11 +343,6 @@ def _has_number(number: str | None, text: str) -> bool:
     return bool(number) and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
 
 
-def _search_key(text: str) -> str:
-    """Text compared for a name's presence: case, spaces and hyphens ignored."""
-    return re.sub(r"[\s\-\u2010-\u2015]+", "", text).casefold()
-
-
 # ---------------------------------------------------------------- the run
 @dataclass
 class _Edition:
@@ -358,10 +353,18 @@ class _Edition:
     text: str
     own: TemplateScan  # its <lang>.md.j2
     scans: list[TemplateScan]  # where its text may come from: own template first, then partials
+    _seen: str | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
         return self.rendered.lang
+
+    @property
+    def seen(self) -> str:
+        """The text as a reader sees it (:func:`wreport.text.reader_text`), for matching names."""
+        if self._seen is None:
+            self._seen = reader_text(self.text)
+        return self._seen
 
     @property
     def name(self) -> str:
@@ -453,13 +456,10 @@ class _Run:
                            f"the editions of '{name}' were not rendered or compared: the {missing} did not load",
                            "fix the data errors and run the check again")
             return
-        style = Style(myriad_group_commas=self.project.myriad_group_commas)
         editions: dict[str, _Edition] = {}
-        for lang in audience.languages:
-            try:
-                rendered = render_edition(self.project, audience, lang, self.facts, self.glossary, style)
-            except WreportError as exc:
-                self.found.error(exc, "TemplateError")
+        for lang, rendered in zip(audience.languages, self.render(audience)):
+            if isinstance(rendered, WreportError):
+                self.found.error(rendered, "TemplateError")
                 continue
             template = self.scan_file(audience.template_file(lang))
             scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]
@@ -473,12 +473,32 @@ class _Run:
         if "ko" in editions and "en" in editions:
             self.compare(editions["ko"], editions["en"])
 
+    def render(self, audience: Audience) -> list[RenderedEdition | WreportError]:
+        """Each edition rendered in memory in a worker process stopped at the project's time
+        limit, as a build renders it (:mod:`wreport.runner`); a failure is returned, not raised."""
+        from . import runner
+        from .build import default_jobs
+        from .project import render_seconds
+
+        try:
+            seconds = render_seconds(self.project)
+        except WreportError as exc:
+            return [exc for _ in audience.languages]
+        style = Style(myriad_group_commas=self.project.myriad_group_commas)
+        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.glossary, style), seconds,
+                             f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
+                 for lang in audience.languages]
+        return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
+
     def check_variants(self, edition: _Edition) -> None:
-        """English names the glossary forbids, unless inside an agreed name (a longer one)."""
+        """English names the glossary forbids, unless inside an agreed name (a longer one);
+        matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
+        forbidden name does not hide it)."""
+        seen = edition.seen
         agreed = [(m.start(), m.end()) for term in self.glossary for name in (term.en, term.en_plural) if name
-                  for m in _name_pattern(name).finditer(edition.text)]
+                  for m in _name_pattern(name).finditer(seen)]
         for variant, term in self.glossary.forbidden_variants().items():
-            for match in _name_pattern(variant).finditer(edition.text):
+            for match in _name_pattern(variant).finditer(seen):
                 if any(start <= match.start() and match.end() <= end for start, end in agreed):
                     continue
                 self.found.add("ForbiddenVariant", self.trace(edition, match.group()),
@@ -487,7 +507,7 @@ class _Run:
                 break
 
     def check_untranslated(self, edition: _Edition) -> None:
-        for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.text)):
+        for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
             self.found.add("Untranslated", self.trace(edition, run),
                            f"Korean text '{run}' in the {edition.name} edition",
                            "translate it, or take the English from the glossary (term()) or a fact label")
@@ -558,10 +578,10 @@ class _Run:
     def check_key_terms(self, ko: _Edition, en: _Edition) -> None:
         """Terms named in the Korean edition (by term(), or written out if three or more
         characters long) whose English name, plural or abbreviation the English edition lacks."""
-        english = _search_key(en.text)
+        english = search_key(en.text)
         for term in _korean_terms(ko, self.glossary):
             names = [name for name in (term.en, term.en_plural, term.abbr) if name]
-            if not any(_search_key(name) in english for name in names):
+            if not any(search_key(name) in english for name in names):
                 self.found.add("KeyTermMissing", Location(en.own.shown),
                                f"'{term.ko}' is in the {ko.name} edition but '{term.en}' is not in {en.name}",
                                f"name it with term('{term.id}') in the English edition, if the sentence is there")
@@ -587,7 +607,7 @@ class _Run:
     def trace(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
         """The first place ``snippet`` could have come from; else the built PDF and page."""
         for text, where in self._origins(edition):
-            if snippet.casefold() in " ".join(text.split()).casefold():
+            if snippet.casefold() in " ".join(reader_text(text).split()).casefold():
                 return where
         return self._output_location(edition, snippet)
 
@@ -645,9 +665,15 @@ _SECTION_HINTS = {
 }
 
 
+def _render(project: Project, audience: Audience, lang: str, facts: FactSet, glossary: Glossary, style: Style,
+            report: object) -> RenderedEdition:
+    """One edition rendered to its document tree (in a worker: see :meth:`_Run.render`)."""
+    return render_edition(project, audience, lang, facts, glossary, style)
+
+
 def _name_pattern(name: str) -> re.Pattern[str]:
     """A name as a whole-word, case-insensitive pattern, any whitespace between its words."""
-    words = r"\s+".join(re.escape(word) for word in name.split())
+    words = r"\s+".join(re.escape(word) for word in reader_text(name).split())
     return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
 
 

@@ -306,11 +306,16 @@ def glossary_export(
 ) -> None:
     """Export the glossary as CSV or TBX for translators and their tools."""
     from .errors import DataError
-    from .glossary import export_csv, export_tbx
+    from .glossary import export_csv, export_tbx, project_glossary
 
     if fmt not in ("csv", "tbx"):
         raise DataError(f"unknown export format {fmt!r}", hint="use csv or tbx")
-    glossary = _glossary(ctx)
+    project = project_of(ctx)
+    if output is not None:
+        from .outputs import refuse_inputs
+
+        refuse_inputs(project, output, "--output")
+    glossary = project_glossary(project)
     data = export_csv(glossary).encode("utf-8") if fmt == "csv" else export_tbx(glossary)
     if output is None:
         sys.stdout.buffer.write(data)

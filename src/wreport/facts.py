@@ -26,6 +26,7 @@ from . import formatting, schemas
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .glossary import Glossary
 from .schemas import ConflictEntry, FactEntry, Parsed, SourceEntry, Wording, parse_yaml, validate
+from .outputs import spreadsheet_safe
 
 if TYPE_CHECKING:
     from .project import Project
@@ -528,10 +529,12 @@ def export_json(fact_set: FactSet) -> str:
 
 
 def export_csv(fact_set: FactSet) -> str:
-    """The fact set as CSV with a header row; a derivation is written as ``sum(a, b)``."""
+    """The fact set as CSV with a header row; a derivation is written as ``sum(a, b)``. A cell a
+    spreadsheet would run as a formula is written as text (:func:`wreport.outputs.spreadsheet_safe`)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
     for fact in fact_set:
-        writer.writerow({**fact_record(fact), "derived": str(fact.derived) if fact.derived else None})
+        row = {**fact_record(fact), "derived": str(fact.derived) if fact.derived else None}
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return out.getvalue()

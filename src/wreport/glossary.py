@@ -22,6 +22,8 @@ from typing import Iterator, Sequence
 from . import inputs
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
+from .outputs import spreadsheet_safe
+from .text import NOT_IN_DOCUMENTS, search_key
 from .project import Project
 from .schemas import KINDS, Parsed, TermRow, Wording, validate
 
@@ -36,9 +38,6 @@ COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes",
 COUNTED_NOUN = "counted-noun"
 VARIANT_SEPARATOR = "|"
 
-# Spacing and joiners vary freely in Korean sources (원주 혁신클러스터 / 원주혁신클러스터) and
-# in English spellings (mini-cluster / mini cluster), so look-ups ignore them.
-_IGNORED_IN_LOOKUP = re.compile(r"[\s\-\u2010-\u2015·ㆍ・]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,11 +63,6 @@ class Term:
 def _korean_key(text: str) -> str:
     """The Korean term as compared for identity: spacing differences do not make a new term."""
     return re.sub(r"\s+", "", text)
-
-
-def _search_key(text: str) -> str:
-    """Text as compared by look-ups: case, spaces, hyphens and middle dots ignored."""
-    return _IGNORED_IN_LOOKUP.sub("", text).casefold()
 
 
 class Glossary:
@@ -110,17 +104,17 @@ class Glossary:
         or forbidden variant matches when equal to ``text``, so a reviewer who types "Kangwon
         Province" finds the term it should have been. Exact matches come first, then shorter names.
         """
-        query = _search_key(text)
+        query = search_key(text)
         if not query:
             return []
-        words = [_search_key(word) for word in text.split()]
+        words = [search_key(word) for word in text.split()]
 
         def exact(term: Term) -> bool:
             names = (term.ko, term.en, term.abbr, term.id, *term.forbidden)
-            return any(query == _search_key(name) for name in names if name)
+            return any(query == search_key(name) for name in names if name)
 
         def contains(name: str) -> bool:
-            key = _search_key(name)
+            key = search_key(name)
             return query in key or all(word in key for word in words)
 
         found = [term for term in self.terms if exact(term) or contains(term.ko) or contains(term.en)]
@@ -323,13 +317,16 @@ def project_glossary(project: Project) -> Glossary:
 
 # ---------------------------------------------------------------- exports
 def export_csv(glossary: Glossary) -> str:
-    """The glossary as CSV in the canonical column order (loads back to the same terms)."""
+    """The glossary as CSV in the canonical column order (loads back to the same terms). A cell a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) gains a leading apostrophe
+    (:func:`wreport.outputs.spreadsheet_safe`), so opening the export cannot run anything."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for term in glossary:
-        writer.writerow([term.id, term.ko, term.en, term.abbr, term.kind, term.en_plural,
-                         term.ko_counter, term.notes, VARIANT_SEPARATOR.join(term.forbidden)])
+        writer.writerow([spreadsheet_safe(cell) for cell in (
+            term.id, term.ko, term.en, term.abbr, term.kind, term.en_plural, term.ko_counter, term.notes,
+            VARIANT_SEPARATOR.join(term.forbidden))])
     return out.getvalue()
 
 
@@ -355,6 +352,7 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     """
     from lxml import etree
 
+    _refuse_control_characters(glossary)
     root = etree.Element(f"{{{TBX_NAMESPACE}}}tbx", nsmap={None: TBX_NAMESPACE},
                          attrib={"type": "TBX-Basic", "style": "dca", _XML_LANG: "en"})
     tree = etree.ElementTree(root)
@@ -375,6 +373,20 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     for term in glossary:
         _concept_entry(term, body, sub)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _refuse_control_characters(glossary: Glossary) -> None:
+    """A DataError for every term holding a character XML cannot carry (lxml would raise)."""
+    problems: list[WreportError] = []
+    for term in glossary:
+        for name in COLUMNS:
+            value = getattr(term, name)
+            text = VARIANT_SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
+            if found := NOT_IN_DOCUMENTS.search(text):
+                problems.append(DataError(f"term {term.id!r}: control character U+{ord(found.group()):04X} in "
+                                          f"{name!r} cannot go into TBX (XML)", term.location,
+                                          hint="remove it from the glossary"))
+    raise_if_any(problems, "the glossary cannot be exported as TBX")
 
 
 def _concept_entry(term: Term, body, sub) -> None:

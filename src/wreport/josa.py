@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from .text import HANGUL_SYLLABLES
+
 # Each particle as a template writes it → (form after a final consonant, form after a vowel).
 PARTICLES: dict[str, tuple[str, str]] = {
     "은/는": ("은", "는"),
@@ -69,9 +71,9 @@ def particle_forms(particle: str) -> tuple[str, str]:
     if key in PARTICLES:
         return PARTICLES[key]
     rest = key[len(_RO):] if key.startswith(_RO) else key[len(_COPULA):]
-    if key.startswith(_RO) and re.fullmatch(r"[가-힣]*", rest):
+    if key.startswith(_RO) and re.fullmatch(f"[{HANGUL_SYLLABLES}]*", rest):
         return "으로" + rest, "로" + rest
-    if key.startswith(_COPULA) and re.fullmatch(r"[가-힣]+", rest):
+    if key.startswith(_COPULA) and re.fullmatch(f"[{HANGUL_SYLLABLES}]+", rest):
         # After a vowel the copula's 이 drops (학교다), and 이었 contracts to 였 (학교였다).
         return "이" + rest, ("였" + rest[1:]) if rest.startswith("었") else rest
     raise ValueError(f"unknown particle {particle!r}; use one of: {', '.join(PARTICLES)}, (으)로 "

@@ -135,3 +135,10 @@ def _written_inside(root: Path, written: str) -> bool:
     """Whether a path as written (``..`` and absolute paths, not symlinks: the reads check those,
     naming the file) stays in the project folder."""
     return Path(os.path.normpath(root / written)).is_relative_to(root)
+
+
+# ---------------------------------------------------------------- [limits]
+def render_seconds(project: Project) -> float:
+    """``[limits] render_seconds``: the wall-clock seconds one edition may take to render (the
+    schema, schemas.Limits, has checked it: a whole number from 1 to 86400)."""
+    return float(project.limits.render_seconds)

@@ -15,8 +15,11 @@ from typing import Any, Callable
 
 import jinja2
 import jinja2.bccache
+import jinja2.compiler
 import jinja2.filters
+import jinja2.nodes
 import jinja2.runtime
+import jinja2.utils
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TemplateError
@@ -27,7 +30,8 @@ MAX_SIZE = 100_000  # characters of a text, items of a list
 MAX_EXPONENT = 100
 MAX_INT_BITS = 4_000  # about 1,200 digits
 MAX_WIDTH = 10_000  # a field width or precision in % or format(), a filter's width
-MAX_OUTPUT = 1_000_000  # characters a call (a macro, a helper) may take or return
+MAX_OUTPUT = 1_000_000  # characters a call (a macro, a helper) may take or return; a text ~, + or join build
+MAX_EDITION = 5_000_000  # characters one edition's template may write in all (a brief is ~50,000)
 
 # A printf-style conversion: %[(key)][flags][width][.precision][length]type
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.)", re.DOTALL)
@@ -45,15 +49,25 @@ class Sandbox(ImmutableSandboxedEnvironment):
     included) is checked too, so a recursive macro cannot double a text without bound.
     """
 
-    intercepted_binops = frozenset(["*", "**", "%"])
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.code_generator_class = _CheckedConcat
         self.filters.update(center=_center, indent=_indent, wordwrap=_wordwrap, truncate=_truncate,
-                            format=_format)
+                            format=_format, join=_join, replace=_replace)
+        self.globals["namespace"] = _Namespace
+
+    def concat_text(self, values: tuple[Any, ...]) -> str:
+        """``a ~ b ~ c``, refused before joining when it would be longer than MAX_OUTPUT."""
+        texts = [str(value) for value in values]
+        _check_length(sum(map(len, texts)), "joining texts with ~")
+        return "".join(texts)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "*":
+        if operator == "+":
+            _check_sum(left, right)
+        elif operator == "*":
             _check_product(left, right)
         elif operator == "**":
             _check_power(left, right)
@@ -77,11 +91,78 @@ class Sandbox(ImmutableSandboxedEnvironment):
         """Every call from a template: no argument or result longer than MAX_OUTPUT characters."""
         for argument in (*args, *kwargs.values()):
             _check_output(argument)
+        _check_str_method(__obj, args, kwargs)
         return _check_output(super().call(__context, __obj, *args, **kwargs))
+
+
+class _CheckedConcat(jinja2.compiler.CodeGenerator):
+    """Compiles ``~`` to :meth:`Sandbox.concat_text`, which checks the length before joining
+    (Jinja's own ``str_join`` would build a text of any size)."""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: jinja2.compiler.Frame) -> None:
+        if frame.eval_ctx.volatile or frame.eval_ctx.autoescape:  # never in wreport: autoescape is off
+            super().visit_Concat(node, frame)
+            return
+        self.write("environment.concat_text((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _Namespace(jinja2.utils.Namespace):
+    """Jinja's ``namespace()``, whose attributes may not hold a text longer than MAX_OUTPUT: a
+    ``{% set ns.x %}{{ ns.x }}{{ ns.x }}{% endset %}`` in a loop would otherwise double without bound."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _check_output(value))
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_length(size: int, what: str) -> None:
+    if size > MAX_OUTPUT:
+        raise TemplateError(f"{what} would make a text of {size:,} characters; a template may build at most "
+                            f"{MAX_OUTPUT:,}", hint="is a loop adding to a text again and again?")
+
+
+def _check_sum(left: Any, right: Any) -> None:
+    """Refuse ``a + b`` of texts longer than MAX_OUTPUT together, or lists longer than MAX_SIZE."""
+    if isinstance(left, str) and isinstance(right, str):
+        _check_length(len(left) + len(right), "adding texts with +")
+    elif isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)) and len(left) + len(right) > MAX_SIZE:
+        raise TemplateError(f"adding lists with + would make {len(left) + len(right):,} items; a template may "
+                            f"build at most {MAX_SIZE:,}")
+
+
+def _joined_length(items: Any, separator: str) -> tuple[list[str], int]:
+    texts = [str(item) for item in items]
+    return texts, sum(map(len, texts)) + len(separator) * max(0, len(texts) - 1)
+
+
+def _check_str_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Check what a text's own method would build before it runs: ``join``, ``replace`` and the
+    padding methods (``ljust``, ``rjust``, ``center``, ``zfill``, ``expandtabs``)."""
+    text = getattr(method, "__self__", None)
+    if not isinstance(text, str) or not callable(method):
+        return
+    name = getattr(method, "__name__", "")
+    if name == "join" and args:
+        _check_length(_joined_length(args[0], text)[1], "join")
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        _check_length(_replaced_length(text, args[0], args[1]), "replace")
+    elif name in ("ljust", "rjust", "center", "zfill", "expandtabs"):
+        for width in (*args[:1], *kwargs.values()):
+            _check_width(width, f"{name} width")
+        if name == "expandtabs":
+            _check_length(len(text) + text.count("\t") * (args[0] if args and _is_int(args[0]) else 8), "expandtabs")
+
+
+def _replaced_length(text: str, old: str, new: str) -> int:
+    count = text.count(old) if old else len(text) + 1
+    return len(text) + count * (len(new) - len(old))
 
 
 def _check_product(left: Any, right: Any) -> None:
@@ -175,6 +256,23 @@ def _truncate(env: jinja2.Environment, value: str, length: int = 255, killwords:
     """Jinja's ``truncate``, with its length limited."""
     _check_width(length, "truncate length")
     return jinja2.filters.do_truncate(env, value, length, killwords, end, leeway)
+
+
+@jinja2.pass_eval_context
+def _join(eval_ctx: jinja2.nodes.EvalContext, value: Any, d: str = "", attribute: str | int | None = None) -> str:
+    """Jinja's ``join`` filter, refused before joining when the text would pass MAX_OUTPUT."""
+    items = list(value)
+    if attribute is None:
+        _check_length(_joined_length(items, str(d))[1], "join")
+    result = jinja2.filters.sync_do_join(eval_ctx, items, d, attribute)
+    return _check_output(result)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_eval_context
+def _replace(eval_ctx: jinja2.nodes.EvalContext, value: Any, old: str, new: str, count: int | None = None) -> str:
+    """Jinja's ``replace`` filter, refused when the text would pass MAX_OUTPUT."""
+    _check_length(_replaced_length(str(value), str(old), str(new)), "replace")
+    return jinja2.filters.do_replace(eval_ctx, value, old, new, count)
 
 
 def _format(value: str, *args: Any, **kwargs: Any) -> str:

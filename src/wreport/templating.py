@@ -33,8 +33,9 @@ from .markdown import PAGE_BREAK, parse_markdown
 from . import inputs, schemas
 from .marks import FACT, TERM, MarkOverflow, MarkTable, strip_marks
 from .project import Project
-from .sandbox import Sandbox, compiled_templates
+from .sandbox import MAX_EDITION, Sandbox, compiled_templates
 from .schemas import AudienceConfig, Parsed, Wording, parse_toml, validate
+from .text import NOT_IN_DOCUMENTS
 
 AUDIENCE_FILE = "audience.toml"
 SHARED_FOLDER = "_shared"
@@ -466,6 +467,44 @@ def _template_line(marked: str, line: int, marks: list[tuple[str, int]], project
     return None
 
 
+class _Locator:
+    """A Markdown line of an edition -> the template file and line that wrote it, found by
+    rendering the edition again with line marks (once, on the first question).
+
+    A callable object rather than a closure so a worker process can hand a rendered edition back
+    (the check renders in workers, :mod:`wreport.runner`): pickling it finds the marks first and
+    then drops the inputs it rendered from.
+    """
+
+    def __init__(self, project: Project, audience: Audience, lang: str,
+                 data: tuple[FactSet, Glossary, formatting.Style], context: dict[str, Any]):
+        self._project = project
+        self._shown = f"{project.relative(audience.template_file(lang))} (rendered Markdown)"
+        self._inputs: tuple[Audience, str, tuple[FactSet, Glossary, formatting.Style], dict[str, Any]] | None = (
+            audience, lang, data, context)
+        self._found: tuple[str, list[tuple[str, int]]] | None = None
+
+    def _marked(self) -> tuple[str, list[tuple[str, int]]] | None:
+        if self._inputs is not None:
+            audience, lang, (facts, glossary, style), context = self._inputs
+            self._inputs = None
+            try:
+                text, env = _render_body(self._project, audience, _Edition(lang, facts, glossary, style), context, True)
+                self._found = (text, env.line_marks)  # type: ignore[attr-defined]  # _LineMarks
+            except WreportError:  # the marks upset the template after all: keep the Markdown line
+                self._found = None
+        return self._found
+
+    def __call__(self, line: int) -> Location:
+        found = self._marked()
+        located = _template_line(found[0], line, found[1], self._project) if found else None
+        return located or Location.of(self._shown, line)
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._marked()
+        return dict(self.__dict__)
+
+
 def render_edition(project: Project, audience: str | Audience, lang: str, facts: FactSet, glossary: Glossary,
                    style: formatting.Style | None = None) -> RenderedEdition:
     """Render one edition: template → Markdown (with source footnotes) → document tree."""
@@ -482,22 +521,10 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
                                          "author": info.author, "subject": info.subject, "date": audience.date}}
     body, _ = _render_body(project, audience, edition, context)
     marked = body.rstrip("\n") + "\n" + _source_notes(edition)
-    rendered_with_lines: list[tuple[str, list[tuple[str, int]]] | None] = []
-
-    def locate(line: int) -> Location:
-        """A Markdown line's template file and line, found by rendering again with line marks
-        (once per edition, on the first question)."""
-        shown = Location.of(f"{project.relative(audience.template_file(lang))} (rendered Markdown)", line)
-        if not rendered_with_lines:
-            try:
-                text, env = _render_body(project, audience, _Edition(lang, facts, glossary, style), context, True)
-                rendered_with_lines.append((text, env.line_marks))  # type: ignore[attr-defined]  # _LineMarks
-            except WreportError:  # the marks upset the template after all: keep the Markdown line
-                rendered_with_lines.append(None)
-        found = rendered_with_lines[0]
-        return (_template_line(found[0], line, found[1], project) if found else None) or shown
+    locate = _Locator(project, audience, lang, (facts, glossary, style), context)
 
     markdown = strip_marks(marked)
+    _refuse_control_characters(markdown, locate)
     blocks, footnotes = parse_markdown(marked, charts=edition.charts, locate=locate, marks=edition.marks)
     document = Document(lang=lang, title=info.title, blocks=blocks, footnotes=footnotes, subtitle=info.subtitle,
                         author=info.author, subject=info.subject, keywords=list(info.keywords),
@@ -517,6 +544,16 @@ def _render_body(project: Project, audience: Audience, edition: _Edition, contex
     return _render(env, audience.template_file(edition.lang).name, context, project), env
 
 
+def _refuse_control_characters(markdown: str, locate: Callable[[int], Location]) -> None:
+    """A TemplateError at the template line that wrote the first control character, if any
+    (a template can write one: ``{{ "\\x01" }}``), instead of a writer's traceback."""
+    found = NOT_IN_DOCUMENTS.search(markdown)
+    if found:
+        line = markdown.count("\n", 0, found.start()) + 1
+        raise TemplateError(f"control character U+{ord(found.group()):04X} in the edition's text",
+                            locate(line), hint="no document format can hold it: remove it")
+
+
 def _source_notes(edition: _Edition) -> str:
     """Footnote definitions for every cited source: Publisher, “Title”, date (English: title_en)."""
     lines = []
@@ -534,7 +571,7 @@ def _source_notes(edition: _Edition) -> str:
 def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) -> str:
     """Render a template; every failure becomes a TemplateError at the template file and line."""
     try:
-        return env.get_template(name).render(context)
+        return _bounded_join(env.get_template(name).generate(context), project)
     except inputs.TemplateInputError:
         raise  # a template that cannot be read: the message already names it (and the bad byte)
     except jinja2.TemplateSyntaxError as exc:
@@ -542,6 +579,33 @@ def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) 
         raise TemplateError(f"syntax error: {exc.message}", where) from exc
     except Exception as exc:  # noqa: BLE001 - anything a template triggers is reported at its line
         raise _runtime_error(exc, project, name) from exc
+
+
+def _bounded_join(pieces: Iterator[str], project: Project) -> str:
+    """A template's output, refused once it passes MAX_EDITION characters (each piece alone is
+    bounded by the sandbox, but a loop can print bounded pieces without end), at the template
+    line that was printing."""
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_EDITION:
+            raise TemplateError(f"the edition's text passed {MAX_EDITION:,} characters, the most one edition "
+                                "may have", _printing_line(pieces, project),
+                                hint="is a loop printing again and again? See docs/limits.md")
+        out.append(piece)
+    return "".join(out)
+
+
+def _printing_line(generator: Any, project: Project) -> Location | None:
+    """The template file and line a suspended template generator is at (innermost include)."""
+    while getattr(generator, "gi_yieldfrom", None) is not None:
+        generator = generator.gi_yieldfrom
+    frame = getattr(generator, "gi_frame", None)
+    template = frame.f_globals.get("__jinja_template__") if frame is not None else None
+    if template is None or template.filename is None:
+        return None
+    return Location.of(project.relative(template.filename), template.get_corresponding_lineno(frame.f_lineno))
 
 
 def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError:
@@ -554,8 +618,9 @@ def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError
         if Path(filename).resolve().is_relative_to(templates):
             where = Location.of(project.relative(filename), tb.tb_lineno)
         tb = tb.tb_next
-    if isinstance(exc, WreportError):
-        return TemplateError(exc.message, where, exc.hint, check=exc.check)
+    if isinstance(exc, WreportError):  # its own location when it knows better than the traceback
+        known = exc.location if where.line is None and exc.location is not None else where
+        return TemplateError(exc.message, known, exc.hint, check=exc.check)
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return TemplateError(f"not allowed in a template: {exc}", where,
                              hint="templates may only use the helpers and plain values")

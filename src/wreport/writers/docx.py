@@ -80,13 +80,13 @@ def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None
                           hint=f"editions are {', '.join(LANGUAGE_TAGS)}")
     word = _open_reference()
     _DocxWriter(doc, word, dict(heading_pages or {})).write()
-    _embed_fonts(word)
+    embed_bundled_font(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue())
 
 
-def _embed_fonts(word: docx.document.Document) -> None:
+def embed_bundled_font(word: docx.document.Document) -> None:
     """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows.
 
     Every style names NanumGothic, so the file then looks the same on a machine without it

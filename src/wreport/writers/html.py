@@ -44,16 +44,24 @@ from ..document import (
     unmarked,
 )
 from ..errors import RenderError
+from ..text import HANGUL_RANGES
 
 WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"
+SOFT_HYPHEN = "\u00ad"
+# The longest run of characters the print HTML keeps without a break opportunity. WeasyPrint's
+# layout of a run it cannot break grows with the square of its length once a piece is wider than
+# a line (a 20,000-character word took 10 s in English, 24 s in Korean); measured, pieces of 60
+# Latin or 30 Korean characters keep it linear. The briefs' longest words are 37 and 24.
+LONG_RUN = 60
+LONG_KOREAN_RUN = 30
 NB_HYPHEN = "\u2011"
 HELD_HYPHEN = f"{WORD_JOINER}-{WORD_JOINER}"  # what the PDF gets for U+2011
 
 # Hangul syllables and jamo, and CJK ideographs (Hanja in Korean text): Pango may break between
 # any two of them, so a whitespace-delimited word holding one of them is glued whole.
-_KOREAN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff"
-                     r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"\S+")
+_KOREAN = re.compile(f"[{HANGUL_RANGES}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\s\u200b]+")  # a zero-width space is a break opportunity too
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
 # superscripts and the CJK squared units. The marker gets a thin gap there (class "spaced").
@@ -118,6 +126,34 @@ def join_korean_words(segments: list[str]) -> list[str]:
     return joined
 
 
+def break_long_runs(segments: list[str]) -> list[str]:
+    """Give a run of more than LONG_RUN characters (LONG_KOREAN_RUN if it holds Korean) with no
+    break opportunity (no space, no zero-width space) one at every such length, so laying it out
+    takes time in proportion to its length: a U+200B ZERO WIDTH SPACE, after a U+00AD SOFT HYPHEN
+    outside Korean (with ``hyphens: auto`` WeasyPrint ignores a bare zero-width space in a word
+    it can hyphenate, and lets the line run off the page). ``segments`` are adjacent runs of one
+    line of text, handled over their concatenation like :func:`join_korean_words`; what a reader
+    sees is unchanged unless a line breaks there."""
+    whole = "".join(segments)
+    cuts: dict[int, str] = {}
+    for run in _WORD.finditer(whole):
+        korean = _KOREAN.search(run.group()) is not None
+        every, mark = (LONG_KOREAN_RUN, ZERO_WIDTH_SPACE) if korean else (LONG_RUN, SOFT_HYPHEN + ZERO_WIDTH_SPACE)
+        cuts.update(dict.fromkeys(range(run.start() + every - 1, run.end() - 1, every), mark))  # after these
+    if not cuts:
+        return segments
+    out, position = [], 0
+    for segment in segments:
+        pieces = []
+        for char in segment:
+            pieces.append(char)
+            if position in cuts:
+                pieces.append(cuts[position])
+            position += 1
+        out.append("".join(pieces))
+    return out
+
+
 # ---------------------------------------------------------------- the walk
 @dataclass
 class _Writer:
@@ -161,7 +197,8 @@ class _Writer:
         if self.for_print:
             # U+2011 (non-breaking hyphen) is missing from NanumGothic and made WeasyPrint's
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
-            texts = join_korean_words([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts])
+            # A run too long to break gets break opportunities first (see break_long_runs).
+            texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
         return "".join(_wrap(node, escape(text, quote=False), self.for_print) for node, text in zip(run, texts))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:

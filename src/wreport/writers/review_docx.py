@@ -12,6 +12,7 @@ import io
 from datetime import UTC, datetime
 
 import docx
+import docx.styles.style
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
@@ -24,7 +25,7 @@ from ..align import Pair, Segment
 from ..document import FootnoteRef, Inline, LineBreak, Text
 from ..errors import RenderError
 from ..review import FactCard, Review
-from .docx import normalise_zip
+from .docx import embed_bundled_font, normalise_zip
 
 FONT = "NanumGothic"
 HEADERS = ("#", "한국어", "English", "Figures and sources")
@@ -60,6 +61,7 @@ def render_review_docx(review: Review) -> bytes:
         _segment(cells[2], pair.en, "en")
         _figures(cells[3], review, pair)
     _properties(word, review, titles)
+    embed_bundled_font(word)  # Korean shows on a machine without a Korean font
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue())
@@ -72,11 +74,19 @@ def _page_setup(word: docx.document.Document) -> None:
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
-    normal = word.styles["Normal"]
-    normal.font.size = Pt(9)
-    normal.font.name = FONT
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
+    word.styles["Normal"].font.size = Pt(9)
+    for name in ("Normal", "Heading 1", "Title"):  # the headings' theme fonts would win otherwise
+        _set_font(word.styles[name])
+
+
+def _set_font(style: docx.styles.style.BaseStyle) -> None:
+    """NanumGothic in every script slot of ``style``, with the theme attributes that override it removed."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in list(fonts.attrib):
+        if attribute.endswith("Theme"):
+            del fonts.attrib[attribute]
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), FONT)
 
 
 def _segment(cell: _Cell, segment: Segment | None, lang: str) -> None:
@@ -112,7 +122,10 @@ def _figures(cell: _Cell, review: Review, pair: Pair) -> None:
     first = True
     for difference in review.differences_of(pair):
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        run = paragraph.add_run(f"⚠ {difference.message}")
+        label = paragraph.add_run("Warning: ")  # a word, not ⚠: the embedded font has no such glyph
+        label.bold = True
+        label.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        run = paragraph.add_run(difference.message)
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         first = False
     for fact_id in pair.facts:

@@ -1,0 +1,41 @@
+"""Text as a reader sees it, and which characters are Korean: one definition for every check.
+
+A forbidden name written with a soft hyphen (Wonju Techno\u00adpark), a no-break space or a
+zero-width space reads, in the PDF, exactly as the forbidden name; a Korean word written in
+compatibility jamo (ㅇㅣ) or half-width jamo reads as Korean. :func:`reader_text` maps such text
+to what the reader sees, so the checks match what a reader would, and :func:`search_key` is the
+looser form look-ups compare (spacing, hyphens, middle dots and case ignored).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Hangul, every block: syllables; conjoining jamo and their extensions A and B; compatibility
+# jamo; half-width jamo. NFKC maps the compatibility and half-width forms to conjoining jamo.
+HANGUL_SYLLABLES = "\uac00-\ud7a3"
+HANGUL_RANGES = f"{HANGUL_SYLLABLES}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u3130-\u318f\uffa0-\uffdc"
+HANGUL = re.compile(f"[{HANGUL_RANGES}]")
+
+# Characters a reader does not see: soft hyphen, zero-width space, non-joiner and joiner, word
+# joiner, invisible operators, zero-width no-break space (BOM), Mongolian vowel separator.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"))
+_SPACES = re.compile(r"[^\S\n]")  # any space but a newline (no-break, thin, ideographic...)
+# What no output format can hold: C0 controls but tab, newline and carriage return (XML 1.0, so
+# DOCX, TBX, HTML and PDF text), lone surrogates, and the noncharacters U+FFFE and U+FFFF.
+NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_IGNORED_IN_SEARCH = re.compile(r"[\s\-\u2010-\u2015·ㆍ\u119e・]+")  # NFKC makes ㆍ U+119E
+
+
+def reader_text(text: str) -> str:
+    """``text`` as a reader sees it: invisible characters dropped, NFKC (compatibility forms
+    such as full-width letters and jamo folded to their plain forms, conjoining jamo composed),
+    and every kind of space written as a plain space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text.translate(_INVISIBLE)))
+
+
+def search_key(text: str) -> str:
+    """Text as look-ups compare it: as a reader sees it, without spaces, hyphens, dashes and
+    middle dots, case-folded (원주 혁신클러스터 = 원주혁신클러스터, mini-cluster = mini cluster)."""
+    return _IGNORED_IN_SEARCH.sub("", reader_text(text)).casefold()

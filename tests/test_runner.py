@@ -1,0 +1,94 @@
+"""The bounded runner: a task in a child process, stopped at its limit, every failure a message."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from wreport.errors import RenderError, TemplateError, WreportError
+from wreport.runner import STAGE, Task, run_one, run_tasks
+
+
+def sleep_forever(report):
+    report(STAGE, "laying out the PDF")
+    while True:
+        time.sleep(0.05)
+
+
+def loop_forever(report):
+    while True:
+        pass
+
+
+def answer(value, report):
+    report("made", value)
+    return value * 2
+
+
+def fail(message, report):
+    raise TemplateError(message)
+
+
+def die(report):
+    os._exit(3)
+
+
+def exhaust(report):
+    raise MemoryError
+
+
+def recurse(report):
+    def deeper(n):
+        return deeper(n + 1)
+    return deeper(0)
+
+
+def unpicklable(report):
+    return lambda: None
+
+
+def task(fn, *args, seconds=5.0):
+    return Task(fn, args, seconds, "brief (en)", "templates/brief/en.md.j2")
+
+
+def test_a_task_that_never_returns_is_stopped_at_its_limit_and_says_what_it_was_doing():
+    start = time.monotonic()
+    with pytest.raises(RenderError) as raised:
+        run_one(task(sleep_forever, seconds=0.5))
+    assert time.monotonic() - start < 5
+    assert str(raised.value).startswith("templates/brief/en.md.j2: brief (en): stopped at the time limit of 0.5 s "
+                                        "for one edition, while laying out the PDF")
+
+
+def test_a_busy_loop_in_the_template_stage_is_a_template_error():
+    with pytest.raises(TemplateError, match="while rendering the template"):
+        run_one(task(loop_forever, seconds=0.5))
+
+
+def test_results_and_reports_come_back_in_task_order_whatever_the_start_order():
+    seen = []
+    results = run_tasks([task(answer, n) for n in range(4)], 2, lambda i, kind, value: seen.append((i, value)),
+                        start_order=[3, 2, 1, 0])
+    assert results == [0, 2, 4, 6] and sorted(seen) == [(0, 0), (1, 1), (2, 2), (3, 3)]
+
+
+def test_the_first_failure_in_task_order_is_raised_and_collected_ones_are_returned():
+    tasks = [task(answer, 1), task(fail, "second"), task(fail, "third")]
+    with pytest.raises(TemplateError, match="second"):
+        run_tasks(tasks, 2, start_order=[2, 1, 0])
+    results = run_tasks(tasks, 2, stop_on_error=False)
+    assert results[0] == 2 and [str(r) for r in results[1:]] == ["second", "third"]
+
+
+@pytest.mark.parametrize("fn, words", [
+    (die, "brief (en): the worker process exited with status 3 while rendering the template"),
+    (exhaust, "brief (en): ran out of memory while rendering the template"),
+    (recurse, "brief (en): nested too deeply while rendering the template"),
+    (unpicklable, "brief (en): cannot hand back the result"),
+])
+def test_every_way_a_worker_fails_is_a_message(fn, words):
+    with pytest.raises(WreportError) as raised:
+        run_one(task(fn))
+    assert words in str(raised.value)
