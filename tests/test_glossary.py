@@ -317,7 +317,7 @@ def test_several_problems_are_reported_together(tmp_path):
 def test_not_utf8_names_the_line(tmp_path):
     path = tmp_path / "terms.csv"
     path.write_bytes(f"{HEADER}\n{ROW}\n".encode() + "gangwon,강원도,Gangwon Province,,place,,,,\n".encode("cp949"))
-    with pytest.raises(DataError, match=r"terms\.csv:3: not UTF-8 text"):
+    with pytest.raises(DataError, match=r"terms\.csv:3:9: not UTF-8 text"):
         load_glossary(path)
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
+from . import __version__, inputs
+from .errors import WreportError
 from .fileio import write_atomic
 from .project import CONFIG_NAME, Project
 
@@ -90,8 +91,9 @@ def _referenced(path: Path) -> list[str | None]:
     from jinja2 import meta
 
     try:
-        return list(meta.find_referenced_templates(jinja2.Environment().parse(path.read_text(encoding="utf-8"))))
-    except (jinja2.TemplateSyntaxError, OSError, UnicodeDecodeError):
+        text = inputs.read_text(path, path.parent, str(path), inputs.MAX_BYTES)
+        return list(meta.find_referenced_templates(jinja2.Environment().parse(text)))
+    except (jinja2.TemplateSyntaxError, WreportError):
         return [None]
 
 
@@ -119,10 +121,15 @@ class Hasher:
     def file(self, path: Path) -> str:
         """The SHA-256 of a file's bytes ("missing" for a file that does not exist)."""
         if path not in self._files:
+            # Through the inputs module, as the loaders read: a link out of the project, a FIFO or a
+            # device is never read here either; it hashes as "unreadable", so the build goes on to
+            # load it and reports why.
+            base = PACKAGE_DIR if path.is_relative_to(PACKAGE_DIR) else self.root
             try:
-                self._files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except FileNotFoundError:
-                self._files[path] = "missing"
+                data = inputs.read_bytes(path, base, str(path), inputs.MAX_BYTES)
+                self._files[path] = hashlib.sha256(data).hexdigest()
+            except WreportError as exc:
+                self._files[path] = "missing" if exc.message == "file not found" else "unreadable"
         return self._files[path]
 
     def files(self, paths: Iterable[Path]) -> str:
@@ -138,7 +145,8 @@ class Hasher:
         is most of the time a no-change build spends in wreport's own code)."""
         key = self.file(path)
         if key not in self.references:
-            self.references[key] = self.known[key] if key in self.known else _referenced(path)
+            unreadable = key == "unreadable"  # refused by the inputs module: anything may be loaded
+            self.references[key] = [None] if unreadable else self.known[key] if key in self.known else _referenced(path)
         return self.references[key]
 
     def _name(self, path: Path) -> str:

@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .build import output_path
 from .document import BlockQuote, Document, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Table, Text
-from .errors import Location, ProblemsError, WreportError
+from .errors import Location, ProblemsError, TemplateError, WreportError
 from .facts import FactSet, load_facts
 from .formatting import Style
 from .glossary import COUNTED_NOUN, Glossary, project_glossary
@@ -239,9 +239,10 @@ class TemplateScan:
 _PARSER = ImmutableSandboxedEnvironment()
 
 
-def scan_template(path: Path, shown: str) -> tuple[TemplateScan, TemplateSyntaxError | None]:
-    """Read and parse a template; a syntax error is returned (the prose is still scanned)."""
-    source = path.read_text(encoding="utf-8")
+def scan_template(path: Path, shown: str, project: Project | None = None) -> tuple[TemplateScan, TemplateSyntaxError | None]:
+    """Read (through the inputs module, when the project is given) and parse a template; a syntax
+    error is returned (the prose is still scanned). An unreadable file raises a TemplateError."""
+    source = project.read_text(path, TemplateError) if project else path.read_text(encoding="utf-8")
     lang = next((part for part in path.name.split(".") if part in LANGUAGES), None)
     scan = TemplateScan(path, shown, lang, source, template_prose(source))
     try:
@@ -415,7 +416,11 @@ class _Run:
         return self.scans[path]
 
     def _scan(self, path: Path) -> TemplateScan:
-        scan, error = scan_template(path, self.project.relative(path))
+        try:
+            scan, error = scan_template(path, self.project.relative(path), self.project)
+        except WreportError as exc:  # refused or not UTF-8: reported, and the template read as empty
+            self.found.error(exc, "TemplateError")
+            return TemplateScan(path, self.project.relative(path), None, "", "")
         if error is not None:
             self.found.add("TemplateError", Location(scan.shown, error.lineno), f"syntax error: {error.message}")
         _check_hand_typed(scan, self.found)
@@ -623,7 +628,7 @@ class _Run:
                 Location(sources_file, source.line)
         toml = edition.audience.folder / AUDIENCE_FILE
         table = None
-        for number, line in enumerate(toml.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(self.project.read_text(toml).splitlines(), start=1):
             header = re.match(r"\s*\[\s*([^\]\s]+)\s*\]", line)
             table = header.group(1) if header else table
             if table == edition.lang:  # the edition's own [ko] or [en] table: title, subtitle...

@@ -21,40 +21,29 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar
 
-import yaml
+from pydantic import BaseModel
 
-from . import formatting
+from . import formatting, schemas
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .glossary import Glossary
+from .schemas import ConflictEntry, FactEntry, Parsed, SourceEntry, Wording, parse_yaml, validate
 from .outputs import spreadsheet_safe
 
 if TYPE_CHECKING:
     from .project import Project
 
 UNITS = formatting.UNITS
-APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
-STATUSES = ("actual", "estimate", "forecast", "target")
+APPROX = schemas.APPROX
+STATUSES = schemas.STATUSES
 #: Derived-fact operations: sums and differences keep the inputs' unit and must match exactly;
 #: ratio (a / b × 100) and growth ((b − a) / a × 100) give percent, compared at the declared
 #: value's decimal places.
-DERIVED_OPS = ("sum", "difference", "ratio", "growth")
+DERIVED_OPS = schemas.DERIVED_OPS
 _EXACT_OPS = ("sum", "difference")
 _NEGATIVE_ALLOWED = ("percent",)  # a growth rate may be a decline; nothing else may be negative
 
-_SOURCE_FIELDS = {"id", "title", "title_en", "publisher", "publisher_en", "author", "date",
-                  "date_basis", "language", "file", "url", "note"}
-_SOURCE_REQUIRED = ("id", "title", "title_en", "publisher", "date", "date_basis", "language", "file")
-_FACT_FIELDS = {"id", "value", "unit", "counted", "period", "as_of", "approx", "status", "label",
-                "source", "quote", "derived", "note"}
-_FACT_REQUIRED = ("id", "value", "unit", "approx", "status", "label")
-_CONFLICT_FIELDS = {"id", "facts", "note"}
-
-_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DECIMAL = re.compile(r"^-?[0-9]+(_[0-9]+)*(\.[0-9]+)?$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 _Item = TypeVar("_Item", "Source", "Fact", "Conflict")
+_Entry = TypeVar("_Entry", bound=BaseModel)
 
 
 # ---------------------------------------------------------------- the model
@@ -229,262 +218,128 @@ class FactSet:
         return fact_id in self.facts
 
 
-# ---------------------------------------------------------------- YAML with line numbers
-class _Mapping(dict):
-    """A YAML mapping that remembers its own line and each key's line (1-based)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that records lines and keeps every plain scalar but null as text.
-
-    YAML 1.1 would turn ``as_of: 2007-06-30`` into a date, ``value: 10.9`` into a binary float,
-    ``value: 010`` into 8 and ``approx: no`` into False; each loses what the curator wrote, and
-    no field of these files is a number, date or boolean until this module parses it.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Mapping]:
-    """Build a _Mapping; a key given twice is recorded (PyYAML would silently keep the last)."""
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    yield mapping
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = str(loader.construct_object(key_node, deep=True))
-        line = key_node.start_mark.line + 1
-        if key in mapping:
-            loader.duplicate_keys.append((key, line))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = line
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
+# ---------------------------------------------------------------- reading the files
 class _Problems:
     """Collects the problems of one file, each with the file's user-facing name and a line."""
 
-    def __init__(self, shown: str, problems: list[WreportError]):
+    def __init__(self, shown: str, problems: list[WreportError], parsed: Parsed | None = None):
         self.shown = shown
         self.problems = problems
+        self.parsed = parsed or Parsed(None)
 
     def add(self, message: str, line: int | None = None, hint: str | None = None, check: str | None = None) -> None:
         self.problems.append(DataError(message, Location.of(self.shown, line), hint=hint, check=check))
 
+    def line(self, *loc: str | int) -> int | None:
+        return self.parsed.line_of(loc)
 
-def _read_yaml(path: Path, shown: str, problems: list[WreportError]) -> Any:
-    """The parsed YAML document, or None after recording why it cannot be read."""
-    report = _Problems(shown, problems)
+
+def _read_yaml(project: "Project", path: Path, report: _Problems) -> Parsed | None:
+    """The parsed YAML document (read through the inputs module), or None after recording why it
+    cannot be read; problems that leave the document usable (a repeated key) are recorded too."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        report.add("file not found", hint="create it, or set its path in wreport.toml [paths]")
+        text = project.read_text(path, DataError)
+    except WreportError as exc:
+        if exc.message == "file not found":
+            exc.hint = "create it, or set its path in wreport.toml [paths]"
+        report.problems.append(exc)
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        report.add(f"cannot read the file: {exc}", hint="save it as UTF-8 text")
-        return None
-    loader = _Loader(text)
-    loader.duplicate_keys = []
-    try:
-        document = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "syntax error"
-        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            what += f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        report.add(f"invalid YAML: {what}", line, hint="check indentation, colons, brackets and quotes")
-        return None
-    finally:
-        loader.dispose()
-    for key, line in loader.duplicate_keys:
-        report.add(f"key '{key}' given twice in one entry", line, hint="keep one of them")
-    return document
+    parsed, problems = parse_yaml(text, report.shown)
+    report.problems.extend(problems)
+    if parsed is not None:
+        report.parsed = parsed
+    return parsed
 
 
-def _entries(document: Any, key: str, report: _Problems) -> list[_Mapping]:
-    """The list of mappings under a top-level key, recording what is malformed."""
-    if document is None:
+def _entries(parsed: Parsed | None, key: str, report: _Problems) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings under a top-level key, with their index, recording what is malformed."""
+    if parsed is None or parsed.data is None:
         return []
+    document = parsed.data
     if not isinstance(document, dict) or key not in document:
-        report.add(f"expected a top-level '{key}:' list", getattr(document, "line", None))
+        report.add(f"expected a top-level '{key}:' list", report.line())
         return []
     entries = document[key] or []
     if not isinstance(entries, list):
-        report.add(f"'{key}' must be a list of entries", document.line_of(key))
+        report.add(f"'{key}' must be a list of entries", report.line(key))
         return []
-    good = [entry for entry in entries if isinstance(entry, _Mapping)]
+    good = [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
     if len(good) != len(entries):
-        report.add(f"every item under '{key}' must be a mapping (id: ..., ...)", document.line_of(key))
+        report.add(f"every item under '{key}' must be a mapping (id: ..., ...)", report.line(key))
     return good
 
 
-# ---------------------------------------------------------------- field checks
-def _check_fields(entry: _Mapping, what: str, allowed: set[str], required: tuple[str, ...],
-                  report: _Problems) -> bool:
-    """Record unknown and missing fields; True when every required field is present."""
-    for key in entry:
-        if key not in allowed:
-            report.add(f"{what}: unknown field '{key}'", entry.line_of(key),
-                       hint=did_you_mean(key, allowed) or f"known fields: {', '.join(sorted(allowed))}")
-    missing = [key for key in required if entry.get(key) in (None, "")]
-    for key in missing:
-        report.add(f"{what}: missing field '{key}'", entry.line)
-    return not missing
+def _check_top(parsed: Parsed | None, allowed: tuple[str, ...], report: _Problems) -> None:
+    """An unknown top-level key (a misspelt ``conflicts:``) is an error, not silently ignored."""
+    if parsed is None or not isinstance(parsed.data, dict):
+        return
+    for name in parsed.data:
+        if name not in allowed:
+            report.add(f"unknown top-level key '{name}'", report.line(name),
+                       hint=did_you_mean(name, allowed) or f"known: {', '.join(allowed)}")
 
 
-def _text(entry: _Mapping, key: str, what: str, report: _Problems) -> str | None:
-    """An optional text field (plain scalars all load as text, see _Loader)."""
-    value = entry.get(key)
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        report.add(f"{what}: '{key}' must be text", entry.line_of(key))
-        return None
-    return str(value).strip() or None
+def _validated(model: type[_Entry], key: str, index: int, raw: dict[str, Any], what: str,
+               report: _Problems) -> _Entry | None:
+    """One entry checked against its schema; every problem in it recorded with its line."""
+    entry, problems = validate(model, raw, report.parsed, report.shown, (key, index), DataError,
+                               Wording("field", lambda loc: f"{what}: "))
+    report.problems.extend(problems)
+    return entry
 
 
-def _choice(entry: _Mapping, key: str, allowed: tuple[str, ...], what: str, report: _Problems) -> str | None:
-    value = _text(entry, key, what, report)
-    if value is not None and value not in allowed:
-        report.add(f"{what}: unknown {key} '{value}'", entry.line_of(key),
-                   hint=f"use one of: {', '.join(allowed)}")
-        return None
-    return value
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    """A field's text for a consistency check, when it is text (the schema reports when not)."""
+    value = raw.get(key)
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def parse_partial_date(text: str) -> PartialDate:
     """'2007-06-30', '2007-06' or '2006' as a PartialDate; ValueError if it is not a real date."""
-    found = _DATE.match(text)
-    if not found:
+    parts = schemas.date_parts(text)
+    if parts is None:
         raise ValueError(text)
-    year, month, day = found.groups()
-    date = datetime.date(int(year), int(month or 1), int(day or 1))
-    precision = "day" if day else "month" if month else "year"
-    return PartialDate(date, precision, text)
-
-
-def _partial_date(entry: _Mapping, key: str, what: str, report: _Problems) -> PartialDate | None:
-    text = _text(entry, key, what, report)
-    if text is None:
-        return None
-    try:
-        return parse_partial_date(text)
-    except ValueError:
-        report.add(f"{what}: {key} '{text}' is not a date", entry.line_of(key),
-                   hint="write YYYY-MM-DD, YYYY-MM or YYYY")
-        return None
-
-
-def _period(entry: _Mapping, what: str, report: _Problems) -> tuple[int, int] | None:
-    text = _text(entry, "period", what, report)
-    if text is None:
-        return None
-    found = _PERIOD.match(text)
-    if not found or int(found.group(2) or found.group(1)) < int(found.group(1)):
-        report.add(f"{what}: period '{text}' is not a year or a year range", entry.line_of("period"),
-                   hint="write 2016 or 2005-2008")
-        return None
-    return int(found.group(1)), int(found.group(2) or found.group(1))
-
-
-def _value(entry: _Mapping, unit: str | None, what: str, report: _Problems) -> Decimal | None:
-    """The exact decimal value, checked against its unit (whole, non-negative counts...)."""
-    raw = entry.get("value")
-    line = entry.line_of("value")
-    text = raw.strip() if isinstance(raw, str) else None
-    if text is None or not _DECIMAL.match(text):
-        report.add(f"{what}: value {raw!r} is not an exact decimal", line,
-                   hint='write digits with an optional point, as a quoted string: "609_800_000_000", "10.9"')
-        return None
-    value = Decimal(text)
-    if value < 0 and unit not in _NEGATIVE_ALLOWED:
-        report.add(f"{what}: value {text} is negative; a {unit} value cannot be", line)
-    elif unit in ("count", "KRW") and value != value.to_integral_value():
-        report.add(f"{what}: value {text} must be a whole number for unit {unit}", line)
-    elif unit == "USD" and value != value.quantize(Decimal("0.01")):
-        report.add(f"{what}: value {text} has more than two decimals (cents) for unit USD", line)
-    return value
-
-
-def _derived(entry: _Mapping, what: str, report: _Problems) -> Derived | None:
-    raw = entry.get("derived")
-    if raw is None:
-        return None
-    line = entry.line_of("derived")
-    if not isinstance(raw, dict) or len(raw) != 1:
-        report.add(f"{what}: derived must be one operation, e.g. {{sum: [a, b]}}", line,
-                   hint=f"operations: {', '.join(DERIVED_OPS)}")
-        return None
-    op, inputs = next(iter(raw.items()))
-    if op not in DERIVED_OPS:
-        report.add(f"{what}: unknown derived operation '{op}'", line, hint=f"use one of: {', '.join(DERIVED_OPS)}")
-        return None
-    ids_ok = isinstance(inputs, list) and all(isinstance(i, str) for i in inputs)
-    if not ids_ok or (len(inputs) < 2 if op == "sum" else len(inputs) != 2):
-        count = "two or more" if op == "sum" else "exactly two"
-        report.add(f"{what}: derived {op} takes a list of {count} fact ids", line)
-        return None
-    return Derived(op, tuple(inputs))
-
-
-def _label(entry: _Mapping, what: str, report: _Problems) -> tuple[str, str] | None:
-    label = entry.get("label")
-    if not isinstance(label, dict) or not all(isinstance(label.get(k), str) and label[k].strip()
-                                              for k in ("ko", "en")):
-        report.add(f"{what}: label needs both ko: and en: text", entry.line_of("label"))
-        return None
-    return label["ko"].strip(), label["en"].strip()
+    return PartialDate(parts[0], parts[1], text)
 
 
 # ---------------------------------------------------------------- sources
-def _parse_source(entry: _Mapping, folder: Path, shown_folder: str, report: _Problems) -> Source | None:
-    """One source entry, with its text read from ``folder`` (named ``shown_folder`` in messages)."""
-    what = f"source '{entry.get('id', '?')}'"
-    if not _check_fields(entry, what, _SOURCE_FIELDS, _SOURCE_REQUIRED, report):
+def _parse_source(index: int, raw: dict[str, Any], project: "Project", folder: Path,
+                  report: _Problems) -> Source | None:
+    """One source entry, with its text read from ``folder`` (inside the project, capped)."""
+    what = f"source '{raw.get('id', '?')}'"
+    entry = _validated(SourceEntry, "sources", index, raw, what, report)
+    if entry is None:
         return None
-    texts = {key: _text(entry, key, what, report) for key in _SOURCE_FIELDS if key != "date"}
-    if not _SOURCE_ID.match(texts["id"] or ""):
-        report.add(f"{what}: id must be lower-case letters, digits and hyphens", entry.line_of("id"))
-    date = _partial_date(entry, "date", what, report)
-    path = folder / (texts["file"] or "")
+    path = folder / entry.file
+    line = report.line("sources", index, "file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        report.add(f"{what}: source file '{texts['file']}' not found or unreadable in {shown_folder}/",
-                   entry.line_of("file"), hint="`file` is relative to the sources/ folder beside sources.yaml")
+        text = project.read_text(path, DataError, project.limits.source_bytes)
+    except WreportError as exc:
+        if exc.message == "file not found":
+            report.add(f"{what}: source file '{entry.file}' not found or unreadable in {project.relative(folder)}/",
+                       line, hint="`file` is relative to the sources/ folder beside sources.yaml")
+        else:
+            report.add(f"{what}: source file '{entry.file}': {exc.message}"
+                       + (f" (at line {exc.location.line}, column {exc.location.column})"
+                          if exc.location and exc.location.line else ""), line, hint=exc.hint)
         return None
-    if date is None:
-        return None
-    return Source(id=texts["id"], title=texts["title"], title_en=texts["title_en"],
-                  publisher=texts["publisher"], date=date, date_basis=texts["date_basis"],
-                  language=texts["language"], file=path, text=text, publisher_en=texts["publisher_en"],
-                  author=texts["author"], url=texts["url"], note=texts["note"], line=entry.line)
+    return Source(id=entry.id, title=entry.title, title_en=entry.title_en, publisher=entry.publisher,
+                  date=parse_partial_date(entry.date), date_basis=entry.date_basis, language=entry.language,
+                  file=path, text=text, publisher_en=entry.publisher_en, author=entry.author, url=entry.url,
+                  note=entry.note, line=report.line("sources", index))
 
 
 def _load_sources(project: "Project", problems: list[WreportError]) -> dict[str, Source] | None:
     """Every source in sources.yaml with its text (the texts live in a ``sources/`` folder beside
     it), or None when the file itself cannot be read, so facts are not all blamed for it."""
     report = _Problems(project.relative(project.sources_file), problems)
-    document = _read_yaml(project.sources_file, report.shown, problems)
-    if document is None:
+    parsed = _read_yaml(project, project.sources_file, report)
+    if parsed is None:
         return None
     folder = project.sources_file.parent / "sources"
-    entries = _entries(document, "sources", report)
-    return _by_id((_parse_source(e, folder, project.relative(folder), report) for e in entries), "source", report)
+    _check_top(parsed, ("sources",), report)
+    entries = _entries(parsed, "sources", report)
+    return _by_id((_parse_source(i, e, project, folder, report) for i, e in entries), "source", report)
 
 
 def _by_id(items: Iterable[_Item | None], what: str, report: _Problems) -> dict[str, _Item]:
@@ -502,47 +357,67 @@ def _by_id(items: Iterable[_Item | None], what: str, report: _Problems) -> dict[
 
 
 # ---------------------------------------------------------------- facts
-def _parse_fact(entry: _Mapping, sources: dict[str, Source] | None, glossary: Glossary | None,
+def _parse_fact(index: int, raw: dict[str, Any], sources: dict[str, Source] | None, glossary: Glossary | None,
                 report: _Problems) -> Fact | None:
-    """One fact's fields, its quote and its counted noun, each checked even when others are bad.
+    """One fact: its schema (fields, types, choices), then how its fields fit together, its quote
+    and its counted noun, each checked even when others are bad.
 
     ``sources`` is None when sources.yaml could not be read, so quotes cannot be checked; only
     derived facts are checked later, once every fact is known.
     """
-    what = f"fact '{entry.get('id', '?')}'"
-    complete = _check_fields(entry, what, _FACT_FIELDS, _FACT_REQUIRED, report)
-    fact_id = _text(entry, "id", what, report)
-    if fact_id and not _ID.match(fact_id):
-        report.add(f"{what}: id must be snake_case (a-z, 0-9, _)", entry.line_of("id"))
-    unit = _choice(entry, "unit", UNITS, what, report)
-    approx = _choice(entry, "approx", APPROX, what, report)
-    status = _choice(entry, "status", STATUSES, what, report)
-    value = _value(entry, unit, what, report) if "value" in entry else None
-    label = _label(entry, what, report) if "label" in entry else None
-    counted = _text(entry, "counted", what, report)
-    if unit == "count" and not counted:
-        report.add(f"{what}: a count needs 'counted' (a glossary noun id such as companies)", entry.line)
-    elif counted and unit and unit != "count":
-        report.add(f"{what}: 'counted' applies to unit count only, not {unit}", entry.line_of("counted"))
-    if counted and glossary is not None:
-        _check_counted(what, counted, glossary, entry.line_of("counted"), report)
-    period = _period(entry, what, report)
-    as_of = _partial_date(entry, "as_of", what, report)
-    if ("period" in entry) == ("as_of" in entry):
-        report.add(f"{what}: give exactly one of 'period' or 'as_of'", entry.line)
-    derived = _derived(entry, what, report)
-    source, quote = _text(entry, "source", what, report), _text(entry, "quote", what, report)
-    if derived is None and not (source and quote):
-        report.add(f"{what}: a fact needs 'source' and 'quote' unless it is derived", entry.line)
-    elif bool(source) != bool(quote):
-        report.add(f"{what}: 'source' and 'quote' go together", entry.line)
-    elif source and sources is not None:
-        _check_provenance(what, source, quote, sources, entry.line, report)
-    if not complete or None in (fact_id, unit, approx, status, value, label):
+    what = f"fact '{raw.get('id', '?')}'"
+    entry = _validated(FactEntry, "facts", index, raw, what, report)
+    _check_fit(index, raw, what, sources, glossary, report)
+    if entry is None:
         return None
-    return Fact(id=fact_id, value=value, unit=unit, label_ko=label[0], label_en=label[1], status=status,
-                approx=approx, counted=counted, period=period, as_of=as_of, source=source, quote=quote,
-                derived=derived, note=_text(entry, "note", what, report), line=entry.line)
+    derived = None
+    if entry.derived:
+        ((op, inputs),) = entry.derived.items()
+        derived = Derived(op, tuple(inputs))
+    return Fact(id=entry.id, value=entry.value, unit=entry.unit, label_ko=entry.label.ko, label_en=entry.label.en,
+                status=entry.status, approx=entry.approx, counted=entry.counted,
+                period=schemas.period_parts(entry.period) if entry.period else None,
+                as_of=parse_partial_date(entry.as_of) if entry.as_of else None, source=entry.source,
+                quote=entry.quote, derived=derived, note=entry.note, line=report.line("facts", index))
+
+
+def _check_fit(index: int, raw: dict[str, Any], what: str, sources: dict[str, Source] | None,
+               glossary: Glossary | None, report: _Problems) -> None:
+    """How a fact's fields fit together (what one field's schema cannot say), from the raw entry
+    so these are reported alongside the schema's problems."""
+    line = report.line("facts", index)
+    unit, counted = _text(raw, "unit"), _text(raw, "counted")
+    _check_value(raw, unit, what, report.line("facts", index, "value"), report)
+    if unit == "count" and not counted:
+        report.add(f"{what}: a count needs 'counted' (a glossary noun id such as companies)", line)
+    elif counted and unit in UNITS and unit != "count":
+        report.add(f"{what}: 'counted' applies to unit count only, not {unit}", report.line("facts", index, "counted"))
+    if counted and glossary is not None:
+        _check_counted(what, counted, glossary, report.line("facts", index, "counted"), report)
+    if ("period" in raw) == ("as_of" in raw):
+        report.add(f"{what}: give exactly one of 'period' or 'as_of'", line)
+    source, quote = _text(raw, "source"), _text(raw, "quote")
+    if raw.get("derived") is None and not (source and quote):
+        report.add(f"{what}: a fact needs 'source' and 'quote' unless it is derived", line)
+    elif bool(source) != bool(quote):
+        report.add(f"{what}: 'source' and 'quote' go together", line)
+    elif source and quote and sources is not None:
+        _check_provenance(what, source, quote, sources, line, report)
+
+
+def _check_value(raw: dict[str, Any], unit: str | None, what: str, line: int | None, report: _Problems) -> None:
+    """The value fits its unit: non-negative (but percent), whole counts and won, cents for USD."""
+    try:
+        value = schemas.exact_decimal(raw.get("value"))
+    except ValueError:
+        return  # the schema reports it
+    text = f"{value:f}"
+    if value < 0 and unit not in _NEGATIVE_ALLOWED:
+        report.add(f"{what}: value {text} is negative; a {unit} value cannot be", line)
+    elif unit in ("count", "KRW") and value != value.to_integral_value():
+        report.add(f"{what}: value {text} must be a whole number for unit {unit}", line)
+    elif unit == "USD" and value != value.quantize(Decimal("0.01")):
+        report.add(f"{what}: value {text} has more than two decimals (cents) for unit USD", line)
 
 
 def _normalised(text: str) -> str:
@@ -550,7 +425,7 @@ def _normalised(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
-def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, Source], line: int,
+def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, Source], line: int | None,
                       report: _Problems) -> None:
     """The source exists and its text holds the quote (whitespace aside)."""
     source = sources.get(source_id)
@@ -562,7 +437,7 @@ def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, 
                    hint="copy the words exactly from the source text (spacing may differ)", check="QuoteNotFound")
 
 
-def _check_counted(what: str, counted: str, glossary: Glossary, line: int, report: _Problems) -> None:
+def _check_counted(what: str, counted: str, glossary: Glossary, line: int | None, report: _Problems) -> None:
     try:
         glossary.counted_noun(counted)
     except WreportError as exc:
@@ -605,38 +480,38 @@ def _check_derived(fact: Fact, facts: dict[str, Fact], report: _Problems) -> Non
                    fact.line, hint="fix the declared value or the inputs", check="DerivedMismatch")
 
 
-def _parse_conflict(entry: _Mapping, facts: dict[str, Fact], report: _Problems) -> Conflict | None:
-    what = f"conflict '{entry.get('id', '?')}'"
-    if not _check_fields(entry, what, _CONFLICT_FIELDS, ("id", "facts", "note"), report):
+def _parse_conflict(index: int, raw: dict[str, Any], facts: dict[str, Fact], report: _Problems) -> Conflict | None:
+    what = f"conflict '{raw.get('id', '?')}'"
+    entry = _validated(ConflictEntry, "conflicts", index, raw, what, report)
+    if entry is None:
         return None
-    ids = entry["facts"]
-    if not isinstance(ids, list) or len(ids) < 2 or not all(isinstance(i, str) for i in ids):
-        report.add(f"{what}: 'facts' must list two or more fact ids", entry.line_of("facts"))
-        return None
-    for fact_id in ids:
+    for fact_id in entry.facts:
         if fact_id not in facts:
-            report.add(f"{what}: unknown fact '{fact_id}'", entry.line_of("facts"), hint=did_you_mean(fact_id, facts),
-                       check="UnknownFact")
-    return Conflict(str(entry["id"]), tuple(ids), str(entry["note"]).strip(), entry.line)
+            report.add(f"{what}: unknown fact '{fact_id}'", report.line("conflicts", index, "facts"),
+                       hint=did_you_mean(fact_id, facts), check="UnknownFact")
+    return Conflict(entry.id, tuple(entry.facts), entry.note, report.line("conflicts", index))
 
 
 def load_facts(project: "Project", glossary: Glossary | None = None) -> FactSet:
     """Load and check the project's sources and facts; raise every problem found at once.
 
-    With a glossary, counted nouns are checked against it too. Raises ProblemsError (or a single
-    DataError) whose entries each name the file and line of the offending entry.
+    Each file is read through the inputs module and each entry checked against its schema
+    (schemas.SourceEntry, FactEntry, ConflictEntry); then quotes, counted nouns (with a
+    glossary), derivations and conflicts are checked across entries. Raises ProblemsError (or a
+    single DataError) whose entries each name the file and line of the offending entry.
     """
     problems: list[WreportError] = []
     sources = _load_sources(project, problems)
     report = _Problems(project.relative(project.facts_file), problems)
-    document = _read_yaml(project.facts_file, report.shown, problems)
-    entries = _entries(document, "facts", report)
-    facts = _by_id((_parse_fact(entry, sources, glossary, report) for entry in entries), "fact", report)
+    parsed = _read_yaml(project, project.facts_file, report)
+    _check_top(parsed, ("facts", "conflicts"), report)
+    entries = _entries(parsed, "facts", report)
+    facts = _by_id((_parse_fact(i, e, sources, glossary, report) for i, e in entries), "fact", report)
     for fact in facts.values():
         _check_derived(fact, facts, report)
-    has_conflicts = isinstance(document, dict) and "conflicts" in document
-    entries = _entries(document, "conflicts", report) if has_conflicts else []
-    conflicts = _by_id((_parse_conflict(entry, facts, report) for entry in entries), "conflict", report)
+    has_conflicts = parsed is not None and isinstance(parsed.data, dict) and "conflicts" in parsed.data
+    conflict_entries = _entries(parsed, "conflicts", report) if has_conflicts else []
+    conflicts = _by_id((_parse_conflict(i, e, facts, report) for i, e in conflict_entries), "conflict", report)
     raise_if_any(problems, f"{len(problems)} problems in the fact set")
     return FactSet(facts=facts, sources=sources or {}, conflicts=list(conflicts.values()), facts_file=report.shown)
 

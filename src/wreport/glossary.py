@@ -19,31 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from . import inputs
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from .formatting import CountedNoun
 from .outputs import spreadsheet_safe
 from .text import NOT_IN_DOCUMENTS, search_key
 from .project import Project
+from .schemas import KINDS, Parsed, TermRow, Wording, validate
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
-REQUIRED = ("id", "ko", "en", "kind")
 
-# What a term names; documented in docs/glossary.md.
-KINDS = (
-    "organisation",  # ministries, agencies, universities, companies, newspapers
-    "place",  # provinces, cities, districts, industrial complexes, science parks abroad
-    "programme",  # government or WMIT programmes, projects and schemes
-    "policy-term",  # policy and economic vocabulary (mini-cluster, 산학연관, OEM)
-    "product-category",  # kinds of device and industry (Korean medicine device)
-    "counted-noun",  # what a count counts (companies: 75개 / 75 companies)
-    "event",  # trade fairs, ceremonies, named days
-    "facility",  # buildings and sites run as one facility (Techno Tower, incubation center)
-    "person-title",  # titles and positions (원장, 교수)
-)
+# What a term names (schemas.KINDS; documented in docs/glossary.md): organisation (ministries,
+# agencies, universities, companies, newspapers), place (provinces, cities, districts, industrial
+# complexes, science parks abroad), programme (government or WMIT programmes, projects and
+# schemes), policy-term (mini-cluster, 산학연관, OEM), product-category (kinds of device and
+# industry), counted-noun (what a count counts: 75개 / 75 companies), event (trade fairs,
+# ceremonies, named days), facility (buildings and sites run as one facility), person-title.
 COUNTED_NOUN = "counted-noun"
 VARIANT_SEPARATOR = "|"
 
-_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,21 +155,18 @@ class _Problems:
         raise_if_any(self.items, summary=f"{len(self.items)} problems in {self.path}")
 
 
-def _read_text(path: Path, shown: str) -> str:
-    """The file as text; a BOM (as spreadsheets write it) is dropped."""
+def _read_text(path: Path, shown: str, root: Path | None, limit: int) -> str:
+    """The file's text through the inputs module (inside ``root``, default: its own folder;
+    regular, capped, strict UTF-8, NFC); a BOM, as spreadsheets write it, is dropped there."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("glossary file not found", Location.of(shown),
-                        hint="create it or set [paths] glossary in wreport.toml") from None
-    except OSError as exc:
-        raise DataError(f"cannot read glossary: {exc.strerror}", Location.of(shown)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DataError("not UTF-8 text", Location.of(shown, line),
-                        hint="save the spreadsheet as CSV UTF-8") from None
+        return inputs.read_text(path, root or path.parent, shown, limit, DataError)
+    except DataError as exc:
+        if exc.message == "file not found":
+            raise DataError("glossary file not found", exc.location,
+                            hint="create it or set [paths] glossary in wreport.toml") from None
+        if exc.message.startswith("not UTF-8"):
+            exc.hint = "save the spreadsheet as CSV UTF-8"
+        raise
 
 
 def _records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
@@ -226,28 +217,21 @@ def _header(row: list[str], line: int, problems: _Problems) -> list[str] | None:
 
 
 def _term(values: dict[str, str], path: Path | str, line: int, problems: _Problems) -> Term | None:
-    """One row as a Term, reporting its own problems (empty fields, bad id or kind, counted nouns)."""
-    for name in REQUIRED:
-        if not values[name]:
-            problems.add(f"empty {name}", line)
-    term_id, kind = values["id"], values["kind"]
-    if term_id and not _ID.match(term_id):
-        problems.add(f"id {term_id!r} is not snake_case", line,
-                     hint="use lower-case letters, digits and _ , starting with a letter")
-    if kind and kind not in KINDS:
-        problems.add(f"unknown kind {kind!r}", line,
-                     hint=did_you_mean(kind, KINDS) or f"kinds: {', '.join(KINDS)}")
-    if kind == COUNTED_NOUN:
+    """One row as a Term: its cells checked by the row schema (schemas.TermRow), then the forms a
+    counted noun needs."""
+    row, errors = validate(TermRow, values, Parsed(values, {(): line}), str(path), error=DataError,
+                           wording=Wording("column"))
+    problems.items.extend(errors)
+    if values["kind"] == COUNTED_NOUN:
         for name in ("en_plural", "ko_counter"):
             if not values[name]:
-                problems.add(f"counted noun {term_id!r} has no {name}", line,
+                problems.add(f"counted noun {values['id']!r} has no {name}", line,
                              hint="counts need the Korean counter (개, 명, 건) and the English plural")
-    if not all(values[name] for name in REQUIRED):
+    if row is None:
         return None
-    forbidden = tuple(v.strip() for v in values["forbidden"].split(VARIANT_SEPARATOR) if v.strip())
-    return Term(id=term_id, ko=values["ko"], en=values["en"], kind=kind, abbr=values["abbr"],
-                en_plural=values["en_plural"], ko_counter=values["ko_counter"], notes=values["notes"],
-                forbidden=forbidden, location=Location.of(path, line))
+    forbidden = tuple(v.strip() for v in row.forbidden.split(VARIANT_SEPARATOR) if v.strip())
+    return Term(id=row.id, ko=row.ko, en=row.en, kind=row.kind, abbr=row.abbr, en_plural=row.en_plural,
+                ko_counter=row.ko_counter, notes=row.notes, forbidden=forbidden, location=Location.of(path, line))
 
 
 def _check_consistency(terms: list[Term], problems: _Problems) -> None:
@@ -312,20 +296,23 @@ def parse_glossary(text: str, path: Path | str) -> Glossary:
     return Glossary(terms, path)
 
 
-def load_glossary(path: Path | str, shown: str | None = None) -> Glossary:
+def load_glossary(path: Path | str, shown: str | None = None, root: Path | None = None,
+                  limit: int = inputs.FILE_BYTES) -> Glossary:
     """Read and check the glossary CSV; every problem is reported at once (ProblemsError).
 
     ``shown`` names the file in messages; :func:`project_glossary` passes the project-relative
-    path, so glossary messages read like the facts' and templates' (glossary/terms.csv:4).
+    path, so glossary messages read like the facts' and templates' (glossary/terms.csv:4), and the
+    project root, outside which nothing is read.
     """
     path = Path(path)
     shown = shown or str(path)
-    return parse_glossary(_read_text(path, shown), shown)
+    return parse_glossary(_read_text(path, shown, root, limit), shown)
 
 
 def project_glossary(project: Project) -> Glossary:
     """The project's glossary, with messages naming it relative to the project root."""
-    return load_glossary(project.glossary_file, project.relative(project.glossary_file))
+    return load_glossary(project.glossary_file, project.relative(project.glossary_file), project.root,
+                         project.limits.file_bytes)
 
 
 # ---------------------------------------------------------------- exports

@@ -7,23 +7,18 @@ build them with the installed tool.
 
 from __future__ import annotations
 
-import re
-import tomllib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Location
+from . import inputs
+from .errors import ConfigError, Location, WreportError, raise_if_any
+from .schemas import Limits, Parsed, PathsTable, ProjectConfig, parse_toml, validate
 
 CONFIG_NAME = "wreport.toml"
 
-_DEFAULT_PATHS = {
-    "sources": "seeds/sources.yaml",
-    "facts": "seeds/facts.yaml",
-    "glossary": "glossary/terms.csv",
-    "templates": "templates",
-    "out": "out",
-}
+_INPUT_PATHS = ("sources", "facts", "glossary", "templates")  # ``out`` is an output: bounds checks it
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,7 @@ class Project:
     paths: dict[str, Path]
     myriad_group_commas: bool = True
     config: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def sources_file(self) -> Path:
@@ -56,13 +52,20 @@ class Project:
     def out_dir(self) -> Path:
         return self.paths["out"]
 
+    def read_text(self, path: Path, error: inputs.ErrorClass = ConfigError, limit: int | None = None) -> str:
+        """An input file's text through :mod:`wreport.inputs`, confined to this project and
+        capped at ``[limits] file_bytes`` unless another ``limit`` is given."""
+        return inputs.read_text(path, self.root, self.relative(path), limit or self.limits.file_bytes, error)
+
     def relative(self, path: Path | str) -> str:
         """A path as users see it in messages: relative to the project root when inside it."""
         path = Path(path)
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+        for candidate in (path, path.resolve()):  # a link is named as written, not where it leads
+            try:
+                return str(candidate.relative_to(self.root))
+            except ValueError:
+                pass
+        return str(path)
 
 
 def find_root(start: Path) -> Path | None:
@@ -74,24 +77,21 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def read_toml(path: Path, shown: str | None = None) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error becomes a ConfigError naming the file (as ``shown``, the
-    project-relative path, when given) and line."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.11's TOMLDecodeError has no lineno; the message ends "(at line N, column M)".
-        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(found.group(1)) if found else None
-        message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
-        raise ConfigError(f"invalid TOML: {message}", Location.of(shown or path, line)) from None
+def read_toml(path: Path, shown: str | None = None, root: Path | None = None,
+              limit: int = inputs.FILE_BYTES) -> Parsed:
+    """A TOML file read through :mod:`wreport.inputs` (inside ``root``, default: its own folder)
+    and parsed with each key's line; a syntax error is a ConfigError at its line."""
+    shown = shown or str(path)
+    text = inputs.read_text(path, root or path.parent, shown, limit, ConfigError)
+    return parse_toml(text, shown)
 
 
 def load_project(explicit: Path | None = None, start: Path | None = None) -> Project:
     """Find and read the project's configuration.
 
     ``explicit`` (from ``--project``) must itself hold wreport.toml; otherwise the search starts at
-    ``start`` (default: the working directory) and walks upward.
+    ``start`` (default: the working directory) and walks upward. Every problem in wreport.toml
+    (unknown tables and keys, wrong types, input paths outside the project) is reported at once.
     """
     if explicit is not None:
         root = explicit.resolve()
@@ -101,40 +101,44 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
                 hint="pass the folder that holds the project's wreport.toml",
             )
     else:
-        root = find_root(start or Path.cwd())
-        if root is None:
+        found = find_root(start or Path.cwd())
+        if found is None:
             raise ConfigError(
                 f"no {CONFIG_NAME} found in {start or Path.cwd()} or any folder above it",
                 hint="run inside a wreport project or pass --project DIR",
             )
-    config_file = root / CONFIG_NAME
-    config = read_toml(config_file, CONFIG_NAME)  # messages name it as the other files: from the root
-    paths_cfg = config.get("paths", {})
-    unknown = set(paths_cfg) - set(_DEFAULT_PATHS)
-    if unknown:
-        raise ConfigError(f"unknown key(s) in [paths]: {', '.join(sorted(unknown))}",
-                          Location.of(CONFIG_NAME),
-                          hint=f"known keys: {', '.join(_DEFAULT_PATHS)}")
-    paths = {key: (root / paths_cfg.get(key, default)) for key, default in _DEFAULT_PATHS.items()}
-    style = config.get("style", {})
-    commas = style.get("myriad_group_commas", True)
-    if not isinstance(commas, bool):
-        raise ConfigError("[style] myriad_group_commas must be true or false", Location.of(CONFIG_NAME))
-    name = config.get("project", {}).get("name", root.name)
-    return Project(root=root, name=name, paths=paths, myriad_group_commas=commas, config=config)
+        root = found
+    # messages name wreport.toml as the other files: from the root
+    parsed = read_toml(root / CONFIG_NAME, CONFIG_NAME, root)
+    config, problems = validate(ProjectConfig, parsed.data, parsed, CONFIG_NAME)
+    problems += _outside_paths(root, parsed)
+    raise_if_any(problems, f"{len(problems)} problems in {CONFIG_NAME}")
+    assert config is not None
+    paths = {key: root / getattr(config.paths, key) for key in PathsTable.model_fields}
+    return Project(root=root, name=config.project.name or root.name, paths=paths,
+                   myriad_group_commas=config.style.myriad_group_commas, config=parsed.data, limits=config.limits)
+
+
+def _outside_paths(root: Path, parsed: Parsed) -> list[WreportError]:
+    """An input path in [paths] that leads outside the project folder (``..``, absolute), checked
+    on the file as written so it is reported with the schema's problems."""
+    table = parsed.data.get("paths")
+    written = {key: value for key, value in table.items() if key in _INPUT_PATHS and isinstance(value, str)} \
+        if isinstance(table, dict) else {}
+    return [ConfigError(f"[paths] {key} = {value!r} leads outside the project folder",
+                        Location.of(CONFIG_NAME, parsed.line_of(("paths", key))),
+                        hint="inputs are read from inside the project only; copy them in")
+            for key, value in written.items() if not _written_inside(root, value)]
+
+
+def _written_inside(root: Path, written: str) -> bool:
+    """Whether a path as written (``..`` and absolute paths, not symlinks: the reads check those,
+    naming the file) stays in the project folder."""
+    return Path(os.path.normpath(root / written)).is_relative_to(root)
 
 
 # ---------------------------------------------------------------- [limits]
-# TEMPORARY accessor (engineer `bounds`): reads [limits] from the raw config until the wreport.toml
-# schema (engineer `inputs`) exposes it as a typed attribute; then replace the body of this one
-# function with that attribute and keep the name, so the build, check and preview need no change.
-DEFAULT_RENDER_SECONDS = 60.0
-
-
 def render_seconds(project: Project) -> float:
-    """``[limits] render_seconds``: the wall-clock seconds one edition may take to render."""
-    value = project.config.get("limits", {}).get("render_seconds", DEFAULT_RENDER_SECONDS)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 86_400:
-        raise ConfigError(f"[limits] render_seconds must be a number of seconds above 0 (at most 86400), "
-                          f"not {value!r}", Location.of(CONFIG_NAME), hint="the default is 60: render_seconds = 60")
-    return float(value)
+    """``[limits] render_seconds``: the wall-clock seconds one edition may take to render (the
+    schema, schemas.Limits, has checked it: a whole number from 1 to 86400)."""
+    return float(project.limits.render_seconds)

@@ -14,7 +14,7 @@ from the template frames Jinja writes into the traceback. docs/templates.md is t
 from __future__ import annotations
 
 import datetime
-import json
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,23 +30,23 @@ from .errors import ConfigError, Location, TemplateError, WreportError, raise_if
 from .facts import Fact, FactSet, PartialDate, parse_partial_date
 from .glossary import Glossary, Term
 from .markdown import PAGE_BREAK, parse_markdown
+from . import inputs, schemas
 from .marks import FACT, TERM, MarkOverflow, MarkTable, strip_marks
-from .project import Project, read_toml
+from .project import Project
 from .sandbox import MAX_EDITION, Sandbox, compiled_templates
+from .schemas import AudienceConfig, Parsed, Wording, parse_toml, validate
 from .text import NOT_IN_DOCUMENTS
 
 AUDIENCE_FILE = "audience.toml"
 SHARED_FOLDER = "_shared"
 TEMPLATE_SUFFIX = ".md.j2"
 LANGUAGES = tuple(UI_LABELS)
-FORMATS = ("html", "pdf", "docx")
+FORMATS = schemas.FORMATS
 TERM_FORMS = (None, "full", "abbr", "plural")
 CHART_KINDS = ("bar", "line")
 HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
 FILTERS = ("date", "period", "josa")  # the filters of _Edition.filters(), which compiling needs to know
 
-_TOP_KEYS = ("languages", "formats", "date", "contents")
-_EDITION_KEYS = ("title", "subtitle", "author", "subject", "keywords")
 
 
 # ---------------------------------------------------------------- audiences
@@ -82,117 +82,61 @@ def list_audiences(project: Project) -> list[str]:
     folder = project.templates_dir
     if not folder.is_dir():
         return []
+    # lexists: an audience.toml that is there but is not a readable file (a FIFO, a link out) is
+    # listed, so loading it says why rather than the audience silently dropping out of the build
     return sorted(p.name for p in folder.iterdir()
-                  if p.is_dir() and not p.name.startswith("_") and (p / AUDIENCE_FILE).is_file())
+                  if p.is_dir() and not p.name.startswith("_") and os.path.lexists(p / AUDIENCE_FILE))
 
 
 def load_audience(project: Project, name: str) -> Audience:
-    """Read and check an audience's audience.toml; every problem in it is reported at once."""
+    """Read and check an audience's audience.toml against its schema (schemas.AudienceConfig);
+    every problem in it is reported at once, each at its line."""
     folder = project.templates_dir / name
     config_file = folder / AUDIENCE_FILE
-    if not re.fullmatch(r"[^/\\._][^/\\]*", name) or not config_file.is_file():
+    if not re.fullmatch(r"[^/\\._][^/\\]*", name) or not os.path.lexists(config_file):
         known = ", ".join(list_audiences(project)) or "none"
         raise ConfigError(f"no audience {name!r}: {project.relative(config_file)} not found",
                           hint=f"audiences: {known}")
     shown = project.relative(config_file)
-    text = config_file.read_text(encoding="utf-8")
-    config = read_toml(config_file, shown)
-    checker = _AudienceChecker(shown, text)
-    languages = checker.choices(config, "languages", LANGUAGES)
-    formats = checker.choices(config, "formats", FORMATS)
-    date = checker.date(config)
-    contents = config.get("contents", True)
-    if not isinstance(contents, bool):
-        checker.add(f"'contents' must be true or false, not {contents!r}", "contents",
-                    hint="contents = false leaves out the table of contents")
-    editions = {lang: info for lang in languages if (info := checker.edition(config, lang)) is not None}
-    for key in config:
-        if key not in (*_TOP_KEYS, *LANGUAGES):
-            checker.add(f"unknown key {key!r}", key, hint=f"known keys: {', '.join(_TOP_KEYS + LANGUAGES)}")
-        elif key in LANGUAGES and key not in languages:
-            checker.add(f"[{key}] is given but {key!r} is not in languages", key)
-    for lang in languages:
-        if not (folder / f"{lang}{TEMPLATE_SUFFIX}").is_file():
-            checker.add(f"no template for {lang!r}: {project.relative(folder / (lang + TEMPLATE_SUFFIX))} "
-                        "is missing", "languages")
-    raise_if_any(checker.problems, f"{len(checker.problems)} problems in {shown}")
-    return Audience(name=name, folder=folder, languages=languages, formats=formats, date=date,
-                    editions=editions, contents=contents)
+    inputs.confine(folder, project.root, project.relative(folder), ConfigError)
+    parsed = parse_toml(project.read_text(config_file, ConfigError), shown)
+    config, problems = validate(AudienceConfig, parsed.data, parsed, shown, wording=_EDITION_WORDING)
+    problems += _audience_consistency(project, folder, parsed, shown)
+    raise_if_any(problems, f"{len(problems)} problems in {shown}")
+    assert config is not None
+    editions = {lang: table for lang in LANGUAGES if (table := getattr(config, lang)) is not None}
+    return Audience(name=name, folder=folder, languages=tuple(config.languages), formats=tuple(config.formats),
+                    date=config.date, contents=config.contents,
+                    editions={lang: EditionInfo(title=t.title, subtitle=t.subtitle, author=t.author,
+                                                subject=t.subject, keywords=tuple(t.keywords))
+                              for lang, t in editions.items()})
 
 
-class _AudienceChecker:
-    """Collects audience.toml problems, each with the line its key is on (tomllib gives none)."""
+_EDITION_WORDING = Wording(prefix=lambda loc: f"[{loc[0]}]: " if len(loc) > 1 and loc[0] in LANGUAGES else "",
+                           name_parent=False)
 
-    def __init__(self, shown: str, text: str):
-        self.shown = shown
-        self.lines = text.splitlines()
-        self.problems: list[WreportError] = []
 
-    def line_of(self, key: str, table: str | None = None) -> int | None:
-        """The line defining ``key`` (in ``[table]`` if given), or of ``[key]`` as a table."""
-        current = None
-        for number, line in enumerate(self.lines, start=1):
-            header = re.match(r"\s*\[\s*([^\]\s]+)\s*\]", line)
-            if header:
-                current = header.group(1)
-                if table is None and current == key:
-                    return number
-            elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
-                return number
-        return self.line_of(table) if table else None
+def _audience_consistency(project: Project, folder: Path, parsed: Parsed, shown: str) -> list[WreportError]:
+    """What the schema cannot say alone: each language has its table and its template, and no
+    table is given for a language the audience does not build (checked even when the schema
+    found problems, from the languages that are valid, so every problem is reported at once)."""
+    raw = parsed.data.get("languages")
+    languages = [lang for lang in raw if lang in LANGUAGES] if isinstance(raw, list) else []
+    problems: list[WreportError] = []
 
-    def add(self, message: str, key: str, table: str | None = None, hint: str | None = None) -> None:
-        self.problems.append(ConfigError(message, Location.of(self.shown, self.line_of(key, table)), hint))
+    def add(message: str, key: str, hint: str | None = None) -> None:
+        problems.append(ConfigError(message, Location.of(shown, parsed.line_of((key,))), hint))
 
-    def choices(self, config: dict[str, Any], key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        """A non-empty list drawn from ``allowed`` (languages, formats), without repeats."""
-        value = config.get(key)
-        hint = f"e.g. {key} = {json.dumps(list(allowed))}"
-        if value is None:
-            self.add(f"missing key {key!r}", key, hint=hint)
-            return ()
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.add(f"{key!r} must be a non-empty list of names", key, hint=hint)
-            return ()
-        unknown = [v for v in value if v not in allowed]
-        if unknown:
-            self.add(f"unknown {key}: {', '.join(unknown)}", key, hint=f"use some of: {', '.join(allowed)}")
-        if len(set(value)) != len(value):
-            self.add(f"{key!r} lists a name twice", key)
-        return tuple(dict.fromkeys(v for v in value if v in allowed))
-
-    def date(self, config: dict[str, Any]) -> datetime.date:
-        """The content date: a TOML date (not a date-time), used so builds are repeatable."""
-        value = config.get("date")
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            return value
-        self.add("missing key 'date'" if value is None else f"'date' must be a date, not {value!r}", "date",
-                 hint="the date the content is current to, unquoted: date = 2017-06-30")
-        return datetime.date(1970, 1, 1)
-
-    def edition(self, config: dict[str, Any], lang: str) -> EditionInfo | None:
-        """The ``[<lang>]`` table: title required; subtitle, author, subject and keywords optional."""
-        table = config.get(lang)
-        if not isinstance(table, dict):
-            self.add(f"missing table [{lang}] with this edition's title", "languages",
-                     hint=f'add [{lang}] with title = "..."')
-            return None
-        for key in table:
-            if key not in _EDITION_KEYS:
-                self.add(f"[{lang}]: unknown key {key!r}", key, lang, hint=f"known keys: {', '.join(_EDITION_KEYS)}")
-        texts = {}
-        for key in _EDITION_KEYS[:-1]:
-            value = table.get(key, "")
-            if not isinstance(value, str):
-                self.add(f"[{lang}]: {key!r} must be text", key, lang)
-            texts[key] = value if isinstance(value, str) else ""
-        if not texts["title"].strip():
-            self.add(f"[{lang}]: missing key 'title'", lang)
-        keywords = table.get("keywords", [])
-        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-            self.add(f"[{lang}]: 'keywords' must be a list of text", "keywords", lang)
-            keywords = []
-        return EditionInfo(keywords=tuple(keywords), **texts)
+    for lang in dict.fromkeys(languages):
+        if not isinstance(parsed.data.get(lang), dict):
+            add(f"missing table [{lang}] with this edition's title", "languages", f'add [{lang}] with title = "..."')
+        if not os.path.lexists(folder / f"{lang}{TEMPLATE_SUFFIX}"):  # one that is there but unreadable: its read says why
+            add(f"no template for {lang!r}: {project.relative(folder / (lang + TEMPLATE_SUFFIX))} is missing",
+                "languages")
+    for lang in LANGUAGES:
+        if lang in parsed.data and lang not in languages:
+            add(f"[{lang}] is given but {lang!r} is not in languages", lang)
+    return problems
 
 
 # ---------------------------------------------------------------- Markdown escaping
@@ -335,10 +279,10 @@ class _Edition:
     def period(self, value: Any) -> str:
         """Filter: a period, from a pair (2005, 2008) or text "2005-2008", in the edition's style."""
         if isinstance(value, str):
-            found = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value.strip())
-            if not found:
+            parts = schemas.period_parts(value)
+            if parts is None:
                 raise TemplateError(f"{value!r} is not a period", hint="write 2016 or 2005-2008")
-            value = (int(found.group(1)), int(found.group(2) or found.group(1)))
+            value = parts
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             raise TemplateError(f"{value!r} is not a period", hint="give (start, end) or text like 2005-2008")
         return escape_markdown(formatting.format_period(value[0], value[1], self.lang))
@@ -476,7 +420,8 @@ def environment(project: Project, audience: Audience, line_marks: bool = False) 
     ``line_marks`` adds :class:`_LineMarks`, for tracing a line of output back to the template;
     those templates are compiled afresh (the marks are made while compiling, and differ).
     """
-    loader = jinja2.FileSystemLoader([str(audience.folder), str(project.templates_dir)], encoding="utf-8")
+    loader = inputs.ProjectLoader([audience.folder, project.templates_dir], project.root, project.relative,
+                                  project.limits.file_bytes)
     return Sandbox(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
                    extensions=[_LineMarks] if line_marks else [], bytecode_cache=None if line_marks else compiled_templates)
 
@@ -628,6 +573,8 @@ def _render(env: Sandbox, name: str, context: dict[str, Any], project: Project) 
     """Render a template; every failure becomes a TemplateError at the template file and line."""
     try:
         return _bounded_join(env.get_template(name).generate(context), project)
+    except inputs.TemplateInputError:
+        raise  # a template that cannot be read: the message already names it (and the bad byte)
     except jinja2.TemplateSyntaxError as exc:
         where = Location.of(project.relative(exc.filename) if exc.filename else name, exc.lineno)
         raise TemplateError(f"syntax error: {exc.message}", where) from exc

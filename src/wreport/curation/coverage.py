@@ -23,6 +23,7 @@ aside nothing is reported, so the file cannot silently go stale.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataError, Location, WreportError, did_you_mean, raise_if_any
-from ..facts import FactSet, _entries, _Problems, _read_yaml
+from ..facts import FactSet, _check_top, _entries, _Problems, _read_yaml, _validated
+from ..schemas import SET_ASIDE_REASONS, SetAsideEntry
 from .mentions import Mention, find_mentions
 
 if TYPE_CHECKING:
@@ -40,8 +42,7 @@ if TYPE_CHECKING:
 SET_ASIDE_FILE = "set-aside.yaml"
 #: Why a mention is not a fact: page furniture, a figure the briefs do not use, a second copy of
 #: a figure a fact already quotes elsewhere, or words that only look like a quantity.
-REASONS = ("navigation", "out-of-scope", "repeat", "not-a-figure")
-_FIELDS = {"source", "text", "context", "reason", "note"}
+REASONS = SET_ASIDE_REASONS
 
 
 @dataclass(frozen=True)
@@ -77,32 +78,23 @@ def set_aside_path(project: Project) -> Path:
 def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
     """The set-aside entries, checked (known source, known reason, text given); none if no file."""
     path = set_aside_path(project)
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
     problems: list[WreportError] = []
     report = _Problems(project.relative(path), problems)
-    document = _read_yaml(path, report.shown, problems)
+    parsed = _read_yaml(project, path, report)  # through the inputs module, as the fact files
+    _check_top(parsed, ("set_aside",), report)
     entries: list[SetAside] = []
-    for entry in _entries(document, "set_aside", report):
-        for key in entry:
-            if key not in _FIELDS:
-                report.add(f"set-aside entry: unknown field '{key}'", entry.line_of(key),
-                           hint=did_you_mean(key, _FIELDS) or f"known fields: {', '.join(sorted(_FIELDS))}")
-        values = {key: (str(entry[key]).strip() if isinstance(entry.get(key), str) else None) for key in _FIELDS}
-        missing = [key for key in ("source", "text", "reason") if not values[key]]
-        if missing:
-            report.add(f"set-aside entry: missing {', '.join(missing)}", entry.line)
+    for index, raw in _entries(parsed, "set_aside", report):
+        entry = _validated(SetAsideEntry, "set_aside", index, raw, "set-aside entry", report)  # schemas.py
+        if entry is None:
             continue
-        if values["source"] not in fact_set.sources:
-            report.add(f"set-aside entry: unknown source '{values['source']}'", entry.line_of("source"),
-                       hint=did_you_mean(str(values["source"]), fact_set.sources), check="UnknownSource")
+        if entry.source not in fact_set.sources:
+            report.add(f"set-aside entry: unknown source '{entry.source}'", report.line("set_aside", index, "source"),
+                       hint=did_you_mean(entry.source, fact_set.sources), check="UnknownSource")
             continue
-        if values["reason"] not in REASONS:
-            report.add(f"set-aside entry: unknown reason '{values['reason']}'", entry.line_of("reason"),
-                       hint=f"use one of: {', '.join(REASONS)}")
-            continue
-        entries.append(SetAside(str(values["source"]), str(values["text"]), str(values["reason"]),
-                                values["context"], values["note"], entry.line))
+        entries.append(SetAside(entry.source, entry.text, entry.reason, entry.context, entry.note,
+                                report.line("set_aside", index) or 0))
     raise_if_any(problems, f"{len(problems)} problems in {report.shown}")
     return entries
 
