@@ -204,7 +204,7 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path):
     assert [o.path.relative_to(tmp_path / "parallel") for o in parallel] == \
         [o.path.relative_to(tmp_path / "serial") for o in serial]
     assert {o.format for o in parallel} == {"html", "pdf", "docx"}
-    for one, other in zip(serial, parallel):
+    for one, other in zip(serial, parallel, strict=True):
         assert one.path.read_bytes() == other.path.read_bytes(), one.path.name
         assert (one.size, one.pages) == (other.size, other.pages)
 

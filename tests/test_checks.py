@@ -371,8 +371,8 @@ def test_text_report_groups_by_file_and_sorts_by_line(mini):
         + only(check(mini), "HandTypedNumber")[0].hint + ")\n"
         f"  {KO}:25:1: [HandTypedNumber] hand-typed number '3.5' in template prose ("
         + only(check(mini), "HandTypedNumber")[0].hint + ")\n\n"
-        f"templates/brief/audience.toml\n"
-        f"  templates/brief/audience.toml: [Skipped] warning: the editions of 'brief' were not rendered or "
+        "templates/brief/audience.toml\n"
+        "  templates/brief/audience.toml: [Skipped] warning: the editions of 'brief' were not rendered or "
         "compared: the fact set did not load (fix the data errors and run the check again)\n\n"
         "3 errors, 1 warning in 3 files\n")
 

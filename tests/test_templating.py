@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mini_project import add_audience, copy_mini, load_mini, write_template
-from wreport.document import Figure, ListBlock, Paragraph, Table, plain_text
+from wreport.document import Figure, Paragraph, Table, plain_text
 from wreport.errors import ConfigError, ProblemsError, TemplateError
 from wreport import templating
 from wreport.markdown import parse_markdown

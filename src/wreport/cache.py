@@ -80,7 +80,7 @@ def template_files(project: Project, audience_folder: Path, lang: str, hasher: "
         names = hasher.referenced(path)
         if None in names:
             return _all_files(project.templates_dir)
-        pending += [_resolve(name, roots) for name in names]
+        pending += [_resolve(name, roots) for name in names if name is not None]
     return sorted(found)
 
 

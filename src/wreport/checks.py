@@ -26,11 +26,11 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .build import output_path
-from .document import BlockQuote, Document, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Table, Text
+from .document import Block, BlockQuote, Document, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Table, Text
 from .errors import Location, ProblemsError, TemplateError, WreportError
 from .facts import FactSet, load_facts
 from .formatting import Style
-from .glossary import COUNTED_NOUN, Glossary, project_glossary
+from .glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from .project import Project
 from .text import HANGUL_RANGES, reader_text, search_key
 from .templating import (AUDIENCE_FILE, LANGUAGES, SHARED_FOLDER, Audience, RenderedEdition, bare_count,
@@ -283,7 +283,8 @@ _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 def hand_typed_numbers(prose: str) -> Iterator[tuple[int, int, str]]:
     """(line, column, number) for each number typed into template prose outside the allow-list."""
     for number, line in enumerate(prose.splitlines(), start=1):
-        start = _LINE_START.match(line).end()
+        opening = _LINE_START.match(line)
+        start = opening.end() if opening else 0
         text = " " * start + _ALLOWED_SPANS.sub(lambda m: " " * len(m.group()), line[start:])
         for found in _NUMBER.finditer(text):
             yield number, found.start() + 1, found.group()
@@ -311,7 +312,7 @@ def edition_text(doc: Document) -> str:
     """All the text a reader of the edition sees: title, body, tables, chart labels and notes."""
     parts = [doc.title, doc.subtitle]
 
-    def walk(blocks: list) -> None:
+    def walk(blocks: list[Block]) -> None:
         for block in blocks:
             if isinstance(block, (Heading, Paragraph)):
                 parts.append(_inline_text(block.children))
@@ -340,7 +341,7 @@ def _squash(text: str) -> str:
 
 def _has_number(number: str | None, text: str) -> bool:
     """Whether a bare count stands in ``text`` as a whole number (4, not the 4 of 45 or 2,400)."""
-    return bool(number) and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
+    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
 
 
 # ---------------------------------------------------------------- the run
@@ -395,6 +396,18 @@ class _Run:
         except WreportError as exc:
             self.found.error(exc, "DataError", Location(self.project.relative(self.project.facts_file)))
 
+    @property
+    def loaded_facts(self) -> FactSet:
+        """The fact set; the edition checks run only once it has loaded."""
+        assert self.facts is not None, "the edition checks run after the data loaded"
+        return self.facts
+
+    @property
+    def loaded_glossary(self) -> Glossary:
+        """The glossary; the edition checks run only once it has loaded."""
+        assert self.glossary is not None, "the edition checks run after the data loaded"
+        return self.glossary
+
     def audience_names(self, asked: Iterable[str] | None) -> list[str]:
         names = list(dict.fromkeys(asked)) if asked else list_audiences(self.project)
         if not names:
@@ -433,9 +446,9 @@ class _Run:
         where rendering stops at the first)."""
         try:
             if call.helper in _FACT_HELPERS and self.facts is not None:
-                self.facts.get(call.key)
+                self.loaded_facts.get(call.key)
             elif call.helper == "term" and self.glossary is not None:
-                self.glossary.get(call.key)
+                self.loaded_glossary.get(call.key)
         except WreportError as exc:
             check = "UnknownFact" if call.helper in _FACT_HELPERS else "UnknownTerm"
             self.found.add(check, Location(scan.shown, call.line), exc.message, exc.hint)
@@ -457,7 +470,7 @@ class _Run:
                            "fix the data errors and run the check again")
             return
         editions: dict[str, _Edition] = {}
-        for lang, rendered in zip(audience.languages, self.render(audience)):
+        for lang, rendered in zip(audience.languages, self.render(audience), strict=True):
             if isinstance(rendered, WreportError):
                 self.found.error(rendered, "TemplateError")
                 continue
@@ -485,7 +498,7 @@ class _Run:
         except WreportError as exc:
             return [exc for _ in audience.languages]
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
-        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.glossary, style), seconds,
+        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.loaded_glossary, style), seconds,
                              f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
                  for lang in audience.languages]
         return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
@@ -495,9 +508,9 @@ class _Run:
         matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
         forbidden name does not hide it)."""
         seen = edition.seen
-        agreed = [(m.start(), m.end()) for term in self.glossary for name in (term.en, term.en_plural) if name
+        agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
                   for m in _name_pattern(name).finditer(seen)]
-        for variant, term in self.glossary.forbidden_variants().items():
+        for variant, term in self.loaded_glossary.forbidden_variants().items():
             for match in _name_pattern(variant).finditer(seen):
                 if any(start <= match.start() and match.end() <= end for start, end in agreed):
                     continue
@@ -560,9 +573,9 @@ class _Run:
                            _SECTION_HINTS[difference.check])
 
     def compare_figure(self, fact_id: str, both: dict[str, _Edition]) -> None:
-        fact = self.facts.get(fact_id)
+        fact = self.loaded_facts.get(fact_id)
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
-        figures = {lang: _squash(fact.formatted(lang, self.glossary, style)) for lang in both}
+        figures = {lang: _squash(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
         # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
         bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
         present = {lang: figures[lang] in _squash(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
@@ -579,7 +592,7 @@ class _Run:
         """Terms named in the Korean edition (by term(), or written out if three or more
         characters long) whose English name, plural or abbreviation the English edition lacks."""
         english = search_key(en.text)
-        for term in _korean_terms(ko, self.glossary):
+        for term in _korean_terms(ko, self.loaded_glossary):
             names = [name for name in (term.en, term.en_plural, term.abbr) if name]
             if not any(search_key(name) in english for name in names):
                 self.found.add("KeyTermMissing", Location(en.own.shown),
@@ -591,8 +604,8 @@ class _Run:
         curator's preferred side used (the note says which)."""
         if self.facts is None:
             return
-        shown = self.facts.facts_file or self.project.relative(self.project.facts_file)
-        for conflict in self.facts.conflicts:
+        shown = self.loaded_facts.facts_file or self.project.relative(self.project.facts_file)
+        for conflict in self.loaded_facts.conflicts:
             used = [fact_id for fact_id in conflict.facts if fact_id in self.cited_by]
             if not used:
                 continue
@@ -614,16 +627,17 @@ class _Run:
     def _origins(self, edition: _Edition) -> Iterator[tuple[str, Location]]:
         for scan in edition.scans:
             yield from scan.lines()
-        facts_file = self.facts.facts_file or ""
+        facts_file = self.loaded_facts.facts_file or ""
         for fact_id in edition.rendered.facts:
-            fact = self.facts.get(fact_id)
+            fact = self.loaded_facts.get(fact_id)
             yield fact.label(edition.lang), Location(facts_file, fact.line)
         for term_id in edition.rendered.terms:
-            term = self.glossary.get(term_id)
-            yield " | ".join((term.en, term.en_plural, term.abbr)), term.location
+            term = self.loaded_glossary.get(term_id)
+            if term.location is not None:
+                yield " | ".join((term.en, term.en_plural, term.abbr)), term.location
         sources_file = self.project.relative(self.project.sources_file)
         for source_id in edition.rendered.sources:
-            source = self.facts.sources[source_id]
+            source = self.loaded_facts.sources[source_id]
             yield " | ".join(filter(None, (source.publisher_en or source.publisher, source.title_en))), \
                 Location(sources_file, source.line)
         toml = edition.audience.folder / AUDIENCE_FILE
@@ -677,7 +691,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
 
 
-def _korean_terms(ko: _Edition, glossary: Glossary) -> list:
+def _korean_terms(ko: _Edition, glossary: Glossary) -> list[Term]:
     """Glossary terms the Korean edition names: through term(), or written out in full.
 
     Written-out names are matched longest first without overlap (원주의료기기테크노밸리 is WMIT,

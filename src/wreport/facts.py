@@ -474,7 +474,9 @@ def _check_derived(fact: Fact, facts: dict[str, Fact], report: _Problems) -> Non
         return
     computed = derived.compute([i.value for i in inputs])
     if derived.op not in _EXACT_OPS:
-        computed = computed.quantize(Decimal(1).scaleb(fact.value.as_tuple().exponent), rounding=ROUND_HALF_UP)
+        exponent = fact.value.as_tuple().exponent
+        assert isinstance(exponent, int), "a fact's value is finite (the schema refuses NaN and Infinity)"
+        computed = computed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
     if computed != fact.value:
         report.add(f"fact '{fact.id}': declared value {fact.value} does not match {derived} = {computed.normalize():f}",
                    fact.line, hint="fix the declared value or the inputs", check="DerivedMismatch")

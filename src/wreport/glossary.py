@@ -17,7 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from . import inputs
 from .errors import DataError, Location, WreportError, did_you_mean, raise_if_any
@@ -26,6 +26,9 @@ from .outputs import spreadsheet_safe
 from .text import NOT_IN_DOCUMENTS, search_key
 from .project import Project
 from .schemas import KINDS, Parsed, TermRow, Wording, validate
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 COLUMNS = ("id", "ko", "en", "abbr", "kind", "en_plural", "ko_counter", "notes", "forbidden")
 
@@ -243,15 +246,15 @@ def _check_consistency(terms: list[Term], problems: _Problems) -> None:
         line = term.location.line if term.location else None
         first = by_id.setdefault(term.id, term)
         if first is not term:
-            problems.add(f"duplicate id {term.id!r} (first on line {first.location.line})", line,
+            problems.add(f"duplicate id {term.id!r} (first on line {_line_of(first)})", line,
                          check="DuplicateTerm")
         first = by_korean.setdefault(_korean_key(term.ko), term)
         if first is not term and first.en.casefold() == term.en.casefold():
-            problems.add(f"duplicate row: {term.ko} = {term.en} is already on line {first.location.line}",
+            problems.add(f"duplicate row: {term.ko} = {term.en} is already on line {_line_of(first)}",
                          line, hint="delete one of the rows", check="DuplicateTerm")
         elif first is not term:
             problems.add(f"Korean term {term.ko!r} has two English names: {term.en!r} here, "
-                         f"{first.en!r} on line {first.location.line}", line,
+                         f"{first.en!r} on line {_line_of(first)}", line,
                          hint="agree on one English name; list the other under forbidden",
                          check="InconsistentTranslation")
         for name in (term.en, term.abbr):
@@ -266,8 +269,13 @@ def _check_consistency(terms: list[Term], problems: _Problems) -> None:
                              check="ForbiddenVariant")
             elif owner is not None:
                 problems.add(f"forbidden variant {variant!r} is the agreed name of {owner.id!r} "
-                             f"(line {owner.location.line})", line,
+                             f"(line {_line_of(owner)})", line,
                              hint="a name cannot be both agreed and forbidden", check="ForbiddenVariant")
+
+
+def _line_of(term: Term) -> int | None:
+    """The glossary line a term was read from, for messages that point at another row."""
+    return term.location.line if term.location else None
 
 
 def parse_glossary(text: str, path: Path | str) -> Glossary:
@@ -278,6 +286,7 @@ def parse_glossary(text: str, path: Path | str) -> Glossary:
     if first is None:
         problems.add("empty glossary: no header row", 1, hint=f"the header is {','.join(COLUMNS)}")
         problems.raise_if_any()
+        raise AssertionError("unreachable: a problem was just added")
     header = _header(first[1], first[0], problems)
     terms: list[Term] = []
     for line, row in records:
@@ -287,7 +296,7 @@ def parse_glossary(text: str, path: Path | str) -> Glossary:
             problems.add(f"expected {len(header)} fields, found {len(row)}", line,
                          hint="quote a field that contains a comma")
             continue
-        values = {name: cell.strip() for name, cell in zip(header, row)}
+        values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
         term = _term(values, path, line, problems)
         if term is not None:
             terms.append(term)
@@ -353,14 +362,14 @@ def export_tbx(glossary: Glossary, title: str = "wreport Korean-English glossary
     from lxml import etree
 
     _refuse_control_characters(glossary)
-    root = etree.Element(f"{{{TBX_NAMESPACE}}}tbx", nsmap={None: TBX_NAMESPACE},
+    root = etree.Element(f"{{{TBX_NAMESPACE}}}tbx", nsmap={None: TBX_NAMESPACE},  # type: ignore[dict-item]  # lxml-stubs: the default namespace's key is None
                          attrib={"type": "TBX-Basic", "style": "dca", _XML_LANG: "en"})
     tree = etree.ElementTree(root)
     for href, schema_ns in _TBX_BASIC_SCHEMAS:
         root.addprevious(etree.ProcessingInstruction(
             "xml-model", f'href="{href}" type="application/xml" schematypens="{schema_ns}"'))
 
-    def sub(parent, tag: str, text: str | None = None, **attrib: str):
+    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
         element = etree.SubElement(parent, f"{{{TBX_NAMESPACE}}}{tag}", attrib)
         element.text = text
         return element
@@ -389,14 +398,15 @@ def _refuse_control_characters(glossary: Glossary) -> None:
     raise_if_any(problems, "the glossary cannot be exported as TBX")
 
 
-def _concept_entry(term: Term, body, sub) -> None:
+def _concept_entry(term: Term, body: etree._Element, sub: Callable[..., etree._Element]) -> None:
     """One term as a conceptEntry: notes on the concept, a Korean and an English langSec."""
     entry = sub(body, "conceptEntry", id=term.id)
     sub(entry, "note", f"kind: {term.kind}")
     if term.notes:
         sub(entry, "note", term.notes)
 
-    def term_sec(lang_sec, text: str, status: str, term_type: str | None = None, note: str | None = None):
+    def term_sec(lang_sec: etree._Element, text: str, status: str, term_type: str | None = None,
+                 note: str | None = None) -> None:
         sec = sub(lang_sec, "termSec")
         sub(sec, "term", text)
         sub(sec, "termNote", "noun", type="partOfSpeech")

@@ -392,7 +392,7 @@ def _display_unit(fact: Fact, largest: Decimal, lang: str, glossary: Glossary) -
                 return scale, f"{fact.unit} {word}"
         return Decimal(1), fact.unit
     if fact.unit == "count":
-        noun = glossary.counted_noun(fact.counted)
+        noun = glossary.counted_noun(fact.counted or "")  # the schema gives every count its noun
         return Decimal(1), noun.ko_counter if lang == "ko" else noun.en_plural
     return Decimal(1), _SIMPLE_UNITS[fact.unit][0 if lang == "ko" else 1]
 
@@ -451,7 +451,7 @@ class _LineMarks(jinja2.ext.Extension):
 
     def _marked(self, text: str, first_line: int, stream: jinja2.lexer.TokenStream) -> str:
         lines = text.split("\n")
-        marks = self.environment.line_marks
+        marks: list[tuple[str, int]] = self.environment.line_marks  # type: ignore[attr-defined]  # set by __init__
         for offset in range(len(lines) - 1):
             marks.append((stream.filename or stream.name or "", first_line + offset))
             lines[offset] += f"\ue000{len(marks) - 1}\ue001"
@@ -604,7 +604,7 @@ def _printing_line(generator: Any, project: Project) -> Location | None:
         generator = generator.gi_yieldfrom
     frame = getattr(generator, "gi_frame", None)
     template = frame.f_globals.get("__jinja_template__") if frame is not None else None
-    if template is None or template.filename is None:
+    if frame is None or template is None or template.filename is None:
         return None
     return Location.of(project.relative(template.filename), template.get_corresponding_lineno(frame.f_lineno))
 
