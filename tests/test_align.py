@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from wreport.align import align, compare, segments
+import pytest
+
+from wreport.align import STATUS_WORDS, align, compare, segments
 from wreport.document import Document
 from wreport.markdown import parse_markdown
 from wreport.marks import FACT, MarkTable
@@ -53,3 +55,18 @@ def test_an_approximation_beside_a_figure_in_one_edition_only_is_a_difference():
     assert [d.check for d in compare(align(segments(ko), segments(en)))] == ["ApproxMismatch"]
     en = doc(f"# A\n\nAt least {fig(t, 'a', '75 companies')} gathered.\n", "en", t)
     assert compare(align(segments(ko), segments(en))) == []
+
+
+@pytest.mark.parametrize("sentence, says_status", [
+    ("사업비 194억 원을 들일 계획이다", True),            # 계획: planned
+    ("국비를 포함해 총 194억 원이 투입될 예정이다", True),  # 예정: scheduled
+    ("2013년까지 1,940억 달러를 달성할 것으로 전망된다", True),
+    ("48만 명까지 늘어날 것으로 내다봤다", True),
+    ("센터를 구축하고 프로그램을 운영하게 된다", True),     # -게 되다: what is to happen
+    ("보건의료 국책기관 5개가 입주할 오송", True),          # the prospective modifier -ㄹ
+    ("의료 서비스를 접목하는 것으로, 194억 원", False),      # 것으로 as a nominaliser ("is to connect")
+    ("2016년 수출 4억 3,500만 달러를 기록했다", False),
+    ("업체 75개가 입주해 있었다", False),
+])
+def test_korean_status_words_are_those_that_say_planned_or_expected(sentence: str, says_status: bool) -> None:
+    assert bool(STATUS_WORDS["ko"].search(sentence)) is says_status

@@ -290,7 +290,10 @@ APPROX_WORDS = {
                      r"fewer than|less than|close to|a little over)\b", re.IGNORECASE),
 }
 STATUS_WORDS = {
-    "ko": re.compile(r"계획|목표|예정|예상|전망|추정|기대(?=\s|되|된|하)|것으로|내다보|하겠다|추진 중"),
+    # 것으로 only before a verb of expecting (접목하는 것으로 is a nominaliser); -게 되다 says what is to
+    # happen (운영하게 된다); a verb's prospective form before its noun (입주할 오송, 들일 사업비).
+    "ko": re.compile(r"계획|목표|예정|예상|전망|추정|기대(?=\s|되|된|하)|것으로\s*(?:전망|예상|기대|보|내다|추정|관측)|"
+                     r"내다보|하겠다|추진 중|(?<=[가-힣])게 (?:된다|될|되었)|(?<=[가-힣])(?:할|될|일)(?=\s)"),
     "en": re.compile(r"\b(?:plan(?:s|ned)?|target(?:s|ed)?|expect(?:s|ed)?|forecast|projected|estimated?|"
                      r"was to|were to|would|will|aim(?:s|ed)?)\b", re.IGNORECASE),
 }
