@@ -26,7 +26,20 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .build import output_path
-from .document import Block, BlockQuote, Document, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Table, Text
+from .document import (
+    Block,
+    BlockQuote,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Table,
+    Text,
+)
 from .errors import Location, ProblemsError, TemplateError, WreportError
 from .facts import FactSet, load_facts
 from .formatting import Style
@@ -328,6 +341,10 @@ def edition_text(doc: Document) -> str:
                 chart = block.chart
                 parts.extend([_inline_text(block.caption), chart.title, *chart.categories,
                               *(label for label, _ in chart.series), chart.unit_label])
+            elif isinstance(block, PageBreak):
+                continue  # nothing a reader sees
+            else:  # a new node type must be read here too, not skipped
+                raise TypeError(f"edition_text has no rule for a {type(block).__name__} block")
 
     walk(doc.blocks)
     parts.extend(_inline_text(note.children) for note in doc.footnotes)
