@@ -171,7 +171,7 @@ def styles_xml() -> str:
     furniture = rpr(colour=GREY, half_points=17)
     styles = [
         f"<w:docDefaults><w:rPrDefault><w:rPr>{body}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:spacing w:after="120" w:line="312" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>',
+        '<w:spacing w:after="120" w:line="288" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>',
         paragraph_style("Normal", "Normal", "", rpr(font=LATIN, half_points=21),
                         based_on="", default=True),
         BASE_STYLES,
