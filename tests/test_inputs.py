@@ -253,7 +253,7 @@ CASES: list[tuple[str, Breakage, Where, str]] = [
     ("YAML alias bomb",
      lambda r, o: replace(r, FACTS, "facts:\n", "bomb: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
                           "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nfacts:\n"),
-     (FACTS, "bomb:"), "refused YAML: anchor &a on a list or mapping refused"),
+     (FACTS, "bomb:"), "refused YAML: anchor &a refused"),
     ("YAML python tag",
      lambda r, o: replace(r, FACTS, "    status: actual\n", "    status: actual\n    note: !!python/object/apply:os.system [ls]\n"),
      (FACTS, "!!python"), "YAML tag tag:yaml.org,2002:python/object/apply:os.system refused"),
@@ -318,12 +318,16 @@ def test_nfd_hangul_in_the_glossary_is_read_as_nfc(case):
     assert nfc in html and unicodedata.normalize("NFD", nfc) not in html
 
 
-def test_scalar_aliases_still_repeat_a_note(case):
-    """The real fact set repeats long notes with an alias; only aliased lists/mappings are refused."""
+def test_an_alias_of_a_text_is_refused_too(case):
+    """Aliases are refused in data even when they only repeat a note: the first anchor is named at its line."""
     root, _ = case
     replace(root, FACTS, "    status: actual\n", "    status: actual\n    note: &n a shared note\n")
     replace(root, FACTS, "  - id: sales_2006\n", "  - id: sales_2006\n    note: *n\n")
-    assert run(root, "check").returncode == 0
+    result = run(root, "check")
+    line = next(number for number, text in enumerate((root / FACTS).read_text(encoding="utf-8").splitlines(), 1)
+                if "&n" in text)
+    assert result.returncode == 1
+    assert f"{FACTS}:{line}" in result.stderr + result.stdout and "anchor &n refused" in result.stderr + result.stdout
 
 
 def test_limits_are_typed_attributes_of_the_project(case):

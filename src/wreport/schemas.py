@@ -12,10 +12,8 @@ Pydantic knows paths (``facts → 3 → unit``), not lines, so the parsers here 
 every key and item as they read: YAML through PyYAML's composed nodes (whose marks carry lines),
 TOML through a small scanner of keys and table headers (tomllib gives values only). An error's
 path is mapped to the line of the longest recorded prefix, so a missing key is reported at its
-table or entry. The YAML composer refuses tags, and anchors and aliases of lists and mappings (an
-alias may repeat a text, such as a shared note, which costs one value; an alias bomb needs
-aliased collections), and bounds nesting depth and node count, so an alias bomb or 300-deep
-nesting is a message, at once.
+table or entry. The YAML composer refuses tags, anchors and aliases (a data file writes every value out), and
+bounds nesting depth and node count, so an alias bomb or 300-deep nesting is a message, at once.
 """
 
 from __future__ import annotations
@@ -85,12 +83,11 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         mark: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
-            if not isinstance(self.anchors.get(event.anchor), yaml.ScalarNode):
-                raise _Refused(problem=f"alias *{event.anchor} refused: only a text (a note, a quote) may be "
-                               "repeated with an alias", problem_mark=mark)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) and event.anchor:
-            raise _Refused(problem=f"anchor &{event.anchor} on a list or mapping refused: only a text may be "
-                           "repeated with an alias", problem_mark=mark)
+            raise _Refused(problem=f"alias *{event.anchor} refused: write the value out in full "
+                           "(an alias can make a small file expand without bound)", problem_mark=mark)
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)) and event.anchor:
+            raise _Refused(problem=f"anchor &{event.anchor} refused: write the value out in full wherever "
+                           "it is needed (aliases are not read in data files)", problem_mark=mark)
         self.depth += 1
         self.nodes += 1
         if self.depth > YAML_MAX_DEPTH:
