@@ -250,7 +250,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 def test_the_open_page_repaints_the_changed_pane_in_place_keeping_its_scroll(tmp_path):
     """In headless Chromium: a save repaints the English pane (same frame, same scroll
     position) and leaves the Korean one alone; an error shows in the pane and the header."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright (pip install -e '.[bench]')")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright (pip install -e '.[test]')")
     if not CHROMIUM.is_file():
         pytest.skip(f"needs Chromium at {CHROMIUM}")
     root = copy_mini(tmp_path)
