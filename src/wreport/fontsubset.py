@@ -87,7 +87,10 @@ def _subset(font_path: Path, text: str, *, flavor: str | None) -> bytes:
 @lru_cache(maxsize=8)  # the editions of a build share most characters but rarely all
 def _cached_subset(font_path: str, characters: str, flavor: str | None) -> bytes:
     try:
-        font = TTFont(font_path, recalcTimestamp=False, lazy=True)
+        # recalcBBoxes=False: the subset keeps the whole font's bounds (head, hhea, maxp: a superset,
+        # so still true) instead of expanding every glyph to measure it again, which was half the
+        # time of a subset (0.15 s to 0.07 s a face); the glyphs' own data is the same either way.
+        font = TTFont(font_path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
     except (OSError, ValueError, AssertionError) as exc:
         raise RenderError(f"cannot read the font {font_path}: {exc}",
                           hint="reinstall wreport: the bundled fonts are part of the package") from None
@@ -99,6 +102,7 @@ def _cached_subset(font_path: str, characters: str, flavor: str | None) -> bytes
     options.notdef_outline = True
     options.hinting = False  # TrueType instructions are half a subset's size; renderers draw well without
     options.recalc_timestamp = False
+    options.recalc_bounds = False
     options.flavor = flavor
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
