@@ -64,3 +64,18 @@ def without_korean_fonts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     korean = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, env=env, check=True).stdout
     assert korean.strip() == "", f"a Korean font is still visible: {korean.splitlines()[0]}"
     return env
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with its HTML built once by the real CLI, for hostile-input tests to copy."""
+    import sys
+
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path_factory.mktemp("built"))
+    wreport = Path(sys.executable).parent / "wreport"
+    result = subprocess.run([str(wreport), "--project", str(root), "build", "--format", "html"],
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return root

@@ -33,21 +33,12 @@ SECRET = "outside-the-project: must never be read"
 INPUTS = ("wreport.toml", "seeds", "glossary", "templates")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture project, built once (HTML only), for each test to copy."""
-    root = copy_mini(tmp_path_factory.mktemp("built"))
-    result = run(root, "build", "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 @pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
+def project(built_mini: Path, tmp_path: Path) -> Path:
     """A fresh copy of the built project, with a secret file beside it."""
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
     root = tmp_path / "mini"
-    shutil.copytree(built, root, symlinks=True)
+    shutil.copytree(built_mini, root, symlinks=True)
     return root
 
 

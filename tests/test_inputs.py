@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mini_project import copy_mini
 
 WREPORT = Path(sys.executable).parent / "wreport"
 MARKER = f"OUTSIDE-{uuid.uuid4().hex}"
@@ -33,20 +32,11 @@ GLOSSARY = "glossary/terms.csv"
 CONFIG = "wreport.toml"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture project with its HTML built once (copied for each case)."""
-    root = copy_mini(tmp_path_factory.mktemp("built"))
-    result = run(root, "build", "--format", "html")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 @pytest.fixture
-def case(tmp_path: Path, built: Path) -> tuple[Path, Path]:
+def case(tmp_path: Path, built_mini: Path) -> tuple[Path, Path]:
     """A fresh copy of the built project, and beside it a folder ``outside`` holding the marker."""
     root = tmp_path / "mini"
-    shutil.copytree(built, root, symlinks=True)
+    shutil.copytree(built_mini, root, symlinks=True)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(f"{MARKER}\n", encoding="utf-8")

@@ -147,8 +147,7 @@ def test_page_break_list_quote_and_line_break(ko_tree):
 
 def test_foreign_runs_carry_their_language():
     tree = lxml_html.fromstring(render_html(korean_document()).encode())
-    # print: the carrier the PDF post-processor turns into a /Span with /Lang (writers/pdftags.py)
-    span = tree.find(".//article[@class='lang'][@lang='en']")
+    span = tree.find(".//p/span[@lang='en']")  # inline in its paragraph, in print as in the browser
     assert unjoin(span.text) == "Wonju Medical Industry Techno Valley"
     assert span.text.startswith("Wonju Medical Industry Techno V")  # only "Valley이다" is one word
     standalone = lxml_html.fromstring(render_html(korean_document(), embed_assets=True).encode())

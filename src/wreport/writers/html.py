@@ -76,7 +76,6 @@ _LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD})*")
 _HANGUL_WORD = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"
 _HANGUL_RUN = re.compile(rf"{_HANGUL_WORD}(?:\s+{_HANGUL_WORD})*")
 FOREIGN = {"ko": ("en", _LATIN_RUN), "en": ("ko", _HANGUL_RUN)}
-LANG_CARRIER_CLASS = "lang"  # print HTML: <article class="lang" lang="en"> (see _wrap)
 
 
 def split_foreign_runs(node: Text, doc_lang: str) -> list[Text]:
@@ -200,7 +199,7 @@ class _Writer:
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
             # A run too long to break gets break opportunities first (see break_long_runs).
             texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
-        return "".join(_wrap(node, escape(text, quote=False), self.for_print) for node, text in zip(run, texts, strict=True))
+        return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts, strict=True))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
         """A marker: in print, the note itself floated to the page foot at its first citation;
@@ -352,13 +351,13 @@ class _Writer:
                 + "\n".join(items) + "\n</ol>\n</section>")
 
 
-def _wrap(node: Text, html_text: str, for_print: bool = False) -> str:
+def _wrap(node: Text, html_text: str) -> str:
     """A text run's emphasis, code, language and link around its (escaped) text.
 
-    A run in another language is ``<span lang>`` for browsers; for print it is ``<article
-    class="lang" lang>`` (inline): WeasyPrint 70 copies no ``lang`` into the PDF's structure tree
-    and tags a ``<span>`` like every other, but it tags ``<article>`` /Art, which a brief never
-    uses otherwise, so :mod:`wreport.writers.pdftags` can find the run and give it its /Lang.
+    A run in another language is ``<span lang>``, in print too (WeasyPrint hyphenates English only
+    where ``lang="en"`` is set). It is not a block element: an ``<article>`` carrier, tried so the
+    PDF's structure tree could give the run its /Lang, made the HTML parser close the paragraph
+    there, which split the paragraph and broke its line before the run.
     """
     if node.code:
         html_text = f"<code>{html_text}</code>"
@@ -367,8 +366,7 @@ def _wrap(node: Text, html_text: str, for_print: bool = False) -> str:
     if node.bold:
         html_text = f"<strong>{html_text}</strong>"
     if node.lang:
-        tag = f'article class="{LANG_CARRIER_CLASS}"' if for_print else "span"
-        html_text = f'<{tag} lang="{escape(node.lang)}">{html_text}</{tag.split()[0]}>'
+        html_text = f'<span lang="{escape(node.lang)}">{html_text}</span>'
     if node.link:
         html_text = f'<a href="{escape(node.link, quote=True)}">{html_text}</a>'
     return html_text

@@ -238,7 +238,8 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
             with source_date(laid_out.metadata.created):
                 data = laid_out.write_pdf(**options)
             if variant in TAGGED:
-                data = finish_tags(data, lang=laid_out.metadata.lang or "")
+                # Not declared PDF/UA-1: passages in the other language carry no /Lang yet (docs/pdf.md).
+                data = finish_tags(data, lang=laid_out.metadata.lang or "", declare_ua=False)
             pdf = PdfResult(data, len(laid_out.pages), _anchor_pages(laid_out))
         finally:
             LOGGER.removeHandler(collect)

@@ -17,8 +17,9 @@ leaves gaps that the HTML and CSS it reads cannot close (docs/pdf.md lists what 
 * A page's footnote area (a /NonStruct of spans right under /Document) becomes a /Div of /Note
   elements, each with an /ID.
 * A Figure's /BBox is in CSS pixels from the top of the page; it becomes PDF points on the page.
-* The print HTML marks a passage in the other language as ``<article class="lang">`` (see
-  writers/html.py): WeasyPrint tags it /Art; it becomes a /Span with that language's /Lang.
+* Not closed: a passage in the other language gets no /Lang of its own. WeasyPrint copies no
+  ``lang`` into the tree, and the ``<article>`` carrier once used to find such runs split their
+  paragraphs (the HTML parser closes a ``<p>`` at an ``<article>``); the document's /Lang stands.
 * The XMP says ``pdfuaid:part=1`` (with the PDF/A extension schema that declares it).
 
 Deterministic: the same input PDF gives the same bytes (no clock, object order kept, the file
@@ -44,7 +45,6 @@ BLOCK_TAGS = {"/Div", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/LI
 # because parsing and rewriting every operator of a page took 0.7 s a brief; a count check makes a
 # change in that format fail loudly rather than leave content untagged.
 _MARKED = re.compile(rb"/(\w+)\n<</MCID (\d+)>>\nBDC")
-LANG_CARRIER = "/Art"  # what WeasyPrint makes of the print HTML's <article class="lang">
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
@@ -97,7 +97,6 @@ def finish_tags(data: bytes, *, lang: str, declare_ua: bool = True) -> bytes:
         document = kids(tree)[0]
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
-        _languages(elements, other="en" if lang == "ko" else "ko")
         _footnotes(document)
         _name_nonstruct(elements)
         _table_headers(tree, elements)
@@ -239,14 +238,6 @@ def _figure_boxes(elements: list[pikepdf.Dictionary]) -> None:
         height = float(element.Pg.MediaBox[3])
         box = [x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT]
         attributes.BBox = Array([round(v, 3) for v in box])
-
-
-def _languages(elements: list[pikepdf.Dictionary], *, other: str) -> None:
-    """The print HTML's passages in the other language (/Art) become /Span with its /Lang."""
-    for element in elements:
-        if element.S == LANG_CARRIER:
-            element.S = Name.Span
-            element.Lang = String(other)
 
 
 def _declare_ua(pdf: pikepdf.Pdf) -> None:
