@@ -3,10 +3,12 @@ poppler-utils (pdftotext -bbox) on the machine."""
 
 from __future__ import annotations
 
+import ctypes
 import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 
 
@@ -73,3 +75,29 @@ def pdf_fonts(reader: PdfReader) -> set[str]:
         for font in (page["/Resources"].get("/Font") or {}).values():
             names.add(re.sub(r"^[A-Z]{6}\+", "", str(font.get_object()["/BaseFont"])[1:]))
     return names
+
+
+def marked_texts(data: bytes) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence, by (page index, MCID), as pdfium reads it: what
+    a screen reader gets for each leaf of the structure tree."""
+    texts: dict[tuple[int, int], str] = {}
+    document = pdfium.PdfDocument(data)
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            text_page = page.get_textpage()
+            for obj in page.get_objects(max_depth=8):
+                if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
+                if mcid < 0:
+                    continue
+                size = pdfium_c.FPDFTextObj_GetText(obj.raw, text_page.raw, None, 0)  # bytes, with a NUL
+                buffer = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFTextObj_GetText(obj.raw, text_page.raw,
+                                             ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
+                key = (number, mcid)
+                texts[key] = texts.get(key, "") + buffer.raw[:max(size - 2, 0)].decode("utf-16-le")
+    finally:
+        document.close()
+    return texts

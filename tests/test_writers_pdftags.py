@@ -19,9 +19,11 @@ import pypdfium2 as pdfium
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from pdf_layout import marked_texts
 from real_project import ROOT, load
 
 import wreport.writers.pdf as pdf_writer
+from wreport.document import UI_LABELS, Document, Footnote, FootnoteRef, Heading, Paragraph, Text
 from wreport.templating import render_edition
 from wreport.writers.docx import render_docx
 from wreport.writers.html import render_html
@@ -203,18 +205,82 @@ def test_a_foreign_passage_stays_inside_its_paragraph(editions):
     assert any("수출의 상당수가 OEM·ODM" in line for line in lines)  # one line, not broken before OEM
 
 
+def leaf_texts(data: bytes) -> list[tuple[str | None, str]]:
+    """(the /Lang that applies, the text) for each marked-content leaf of the structure tree, in
+    reading order: what a screen reader voices, and in which language."""
+    pdf = opened(data)
+    page_index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    texts = marked_texts(data)
+    leaves: list[tuple[str | None, str]] = []
+    document_lang = str(pdf.Root.Lang) if "/Lang" in pdf.Root else None  # the catalog's: the default
+    stack: list[tuple[object, str | None]] = [(kid, document_lang) for kid in reversed(kids(pdf.Root.StructTreeRoot))]
+    while stack:
+        node, lang = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node or node.get("/Type") == "/OBJR":
+            continue
+        lang = str(node.Lang) if "/Lang" in node else lang
+        for kid in reversed(kids(node)):
+            if isinstance(kid, int):
+                leaves.append((lang, texts.get((page_index[node.Pg.objgen], int(kid)), "")))
+            else:
+                stack.append((kid, lang))
+    leaves.reverse()  # kids were pushed in reverse so that they pop in order; leaves came out reversed
+    return leaves
+
+
+LATIN = re.compile(r"[A-Za-z]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_english_in_the_korean_edition_is_tagged_english(editions):
+    """Every Latin letter of the Korean PDF's text is voiced as English (/Lang en), and nothing
+    tagged English holds Hangul; WeasyPrint alone tags no passage."""
+    _, raw, finished = editions["ko"]
+    assert {lang for lang, _ in leaf_texts(raw)} == {"ko"}
+    leaves = leaf_texts(finished)
+    english = [text for lang, text in leaves if lang == "en"]
+    assert {"KIMES", "CMEF", "OEM", "ODM", "IoT", "WHO"} <= {text.strip() for text in english}
+    assert not [text for text in english if HANGUL.search(text)]
+    assert [text for lang, text in leaves if lang != "en" and LATIN.search(text)] == []
+    assert [text for lang, text in leaves if lang == "ko" and HANGUL.search(text)]
+
+
+def test_korean_in_an_english_edition_is_tagged_korean():
+    """The other way round: Hangul in an English document (in a paragraph, a heading and a
+    footnote) is voiced as Korean, the English around it as English."""
+    doc = Document(lang="en", title="Wonju", labels=dict(UI_LABELS["en"]), blocks=[
+        Heading(2, [Text("The 원주 cluster")], anchor="s1"),
+        Paragraph([Text("Firms call it "), Text("의료기기", bold=True), Text(" in Korean."), FootnoteRef(1)]),
+    ], footnotes=[Footnote(1, [Text("Source: 원주시 (2007).")])])
+    leaves = leaf_texts(pdf_writer.render_pdf(doc))
+    korean = {text.strip() for lang, text in leaves if lang == "ko"}
+    assert {"원주", "의료기기", "원주시"} <= korean
+    assert [text for lang, text in leaves if lang != "ko" and HANGUL.search(text)] == []
+    assert [text for lang, text in leaves if lang == "en" and "Firms call it" in text]
+
+
+def test_every_span_in_the_print_html_is_another_language(editions):
+    """What pdftags relies on to find the passages: the HTML writer makes a <span> for a run in
+    the other language and for nothing else (labels are <b>, notes <small>)."""
+    for lang in LANGS:
+        tree = lxml_html.fromstring(render_html(editions[lang][0]).encode())
+        spans = tree.findall(".//span")
+        assert [span.get("lang") for span in spans] == ["en" if lang == "ko" else "ko"] * len(spans)
+    assert len(lxml_html.fromstring(render_html(editions["ko"][0]).encode()).findall(".//span")) > 5
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_finished_pdf_stays_pdf_a_and_claims_pdf_ua_only_when_asked(editions, lang):
-    """PDF/UA-1 is not claimed while other-language passages have no /Lang; the declaration,
-    when asked for, keeps the file PDF/A."""
+def test_the_finished_pdf_stays_pdf_a_and_declares_pdf_ua(editions, lang):
+    """With every passage's language marked, PDF/UA-1 is declared, and the file stays PDF/A-3A;
+    a PDF from other HTML (whose spans may be anything) is finished but not declared."""
     pdf = opened(editions[lang][2])
     pdf.check_pdf_syntax()
     meta = pdf.open_metadata()
     assert meta.pdfa_status == "3A"
-    assert meta.get("{http://www.aiim.org/pdfua/ns/id/}part") is None
-    declared = opened(finish_tags(editions[lang][1], lang=lang, declare_ua=True)).open_metadata()
-    assert declared.pdfa_status == "3A"
-    assert declared.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+    assert meta.get("{http://www.aiim.org/pdfua/ns/id/}part") == "1"
+    other = opened(pdf_writer.html_to_pdf(render_html(editions[lang][0]))).open_metadata()
+    assert other.pdfa_status == "3A"
+    assert other.get("{http://www.aiim.org/pdfua/ns/id/}part") is None
 
 
 def pixels(data: bytes) -> list[bytes]:
@@ -233,6 +299,6 @@ def test_finishing_the_tags_changes_nothing_a_reader_sees(editions, lang):
 
 def test_finishing_is_deterministic_and_leaves_untagged_pdfs_alone(editions):
     _, raw, finished = editions["ko"]
-    assert finish_tags(raw, lang="ko", declare_ua=False) == finished
+    assert finish_tags(raw, lang="ko", other_lang="en") == finished
     plain = pdf_writer.render_pdf(editions["ko"][0], variant=None)
     assert finish_tags(plain, lang="ko") == plain

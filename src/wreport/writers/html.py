@@ -4,13 +4,14 @@ Two flavours come out of one walk over the tree:
 
 * ``render_html(doc)`` (the default) is what WeasyPrint lays out: Korean words are glued with
   U+2060 WORD JOINER because WeasyPrint 70 ignores ``word-break: keep-all`` and would otherwise
-  break 수|출 between syllables; footnotes are ``float: footnote`` spans at their reference point;
+  break 수|출 between syllables; footnotes are ``float: footnote`` ``<small>`` at their reference point;
   the stylesheet is supplied by :mod:`wreport.writers.pdf` (print.css and the bundled fonts).
 * ``render_html(doc, embed_assets=True)`` is the standalone file a reader opens in a browser:
   print.css and screen.css inlined, the bundled NanumGothic inlined as WOFF2 subsets cut to the
   page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), no joiners (browsers honour ``keep-all``, and joiners would end
   up in text a reader copies or searches for), and notes as a numbered list at the end.
 
+``<span>`` means a run in the other language and nothing else (see :func:`_wrap`).
 Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
 bookmark labels (those read ``data-label``), so the PDF's outline and properties stay clean.
 """
@@ -76,6 +77,11 @@ _LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD})*")
 _HANGUL_WORD = r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+"
 _HANGUL_RUN = re.compile(rf"{_HANGUL_WORD}(?:\s+{_HANGUL_WORD})*")
 FOREIGN = {"ko": ("en", _LATIN_RUN), "en": ("ko", _HANGUL_RUN)}
+
+
+def other_language(doc_lang: str) -> str | None:
+    """The language of the passages :func:`split_foreign_runs` marks in an edition in ``doc_lang``."""
+    return FOREIGN[doc_lang][0] if doc_lang in FOREIGN else None
 
 
 def split_foreign_runs(node: Text, doc_lang: str) -> list[Text]:
@@ -215,8 +221,8 @@ class _Writer:
         self.cited[number] += 1
         gap = " spaced" if spaced else ""
         if self.for_print and first:
-            return (f'<span class="fn{gap}" id="fnref-{number}" data-n="{number}">'
-                    f"{self.inlines(note.children)}</span>")
+            return (f'<small class="fn{gap}" id="fnref-{number}" data-n="{number}">'
+                    f"{self.inlines(note.children)}</small>")
         ref_id = f' id="fnref-{number}"' if first else ""
         return f'<sup class="fn-call{gap}"><a href="#fn-{number}"{ref_id}>{number}</a></sup>'
 
@@ -271,7 +277,7 @@ class _Writer:
         if table.caption:
             self.table_count += 1
             label = f'{self.labels["table"]} {self.table_count}.'
-            parts.append(f'<caption><span class="label">{escape(label)}</span>'
+            parts.append(f'<caption><b class="label">{escape(label)}</b>'
                          f"{self.inlines(table.caption)}</caption>")
         if table.header:
             parts.append("<thead><tr>" + "".join(self.cell(c, "th", ' scope="col"') for c in table.header)
@@ -292,7 +298,7 @@ class _Writer:
         alt = figure_alt(figure, self.doc.lang)
         svg = render_svg(figure.chart, self.doc.lang, title=alt, id_prefix=f"fig{number}-")
         label = f'{self.labels["figure"]} {number}.'
-        caption = (f'<figcaption><span class="label">{escape(label)}</span>'
+        caption = (f'<figcaption><b class="label">{escape(label)}</b>'
                    f"{self.inlines(figure.caption)}</figcaption>")
         return f'<figure id="figure-{number}">\n{svg}\n{caption}\n</figure>'
 
@@ -304,14 +310,15 @@ class _Writer:
                  f'<h1 class="title" data-label="{escape(doc.title)}">{title}</h1>']
         if doc.subtitle:
             parts.append(f'<p class="subtitle">{self.inlines([Text(doc.subtitle)])}</p>')
-        byline = []
-        if doc.author:
-            byline.append(f'<span class="author">{self.inlines([Text(doc.author)])}</span>')
+        # No <span> here: in the print HTML a span is an other-language run (see _wrap); the dot
+        # between author and date is print.css's (.after-author::before).
+        byline = self.inlines([Text(doc.author)]) if doc.author else ""
         if doc.date:
             shown = doc.date_text or doc.date
-            byline.append(f'<time datetime="{escape(doc.date)}">{self.inlines([Text(shown)])}</time>')
+            after = ' class="after-author"' if doc.author else ""
+            byline += f'<time datetime="{escape(doc.date)}"{after}>{self.inlines([Text(shown)])}</time>'
         if byline:
-            parts.append('<p class="byline">' + '<span class="sep">·</span>'.join(byline) + "</p>")
+            parts.append(f'<p class="byline">{byline}</p>')
         parts.append("</header>")
         return "\n".join(parts)
 
@@ -355,9 +362,11 @@ def _wrap(node: Text, html_text: str) -> str:
     """A text run's emphasis, code, language and link around its (escaped) text.
 
     A run in another language is ``<span lang>``, in print too (WeasyPrint hyphenates English only
-    where ``lang="en"`` is set). It is not a block element: an ``<article>`` carrier, tried so the
-    PDF's structure tree could give the run its /Lang, made the HTML parser close the paragraph
-    there, which split the paragraph and broke its line before the run.
+    where ``lang="en"`` is set). It is the only ``<span>`` this writer makes (labels are ``<b>``,
+    notes ``<small>``): WeasyPrint copies no ``lang`` into the PDF's structure tree but tags a span
+    as /Span, so :mod:`wreport.writers.pdftags` gives every element /Span the other language's
+    /Lang. A block carrier would not do: an ``<article>``, tried first, made the HTML parser close
+    the paragraph there, which split it and broke its line before the run.
     """
     if node.code:
         html_text = f"<code>{html_text}</code>"

@@ -39,7 +39,7 @@ from urllib.request import url2pathname
 
 from ..document import Document
 from ..errors import RenderError, WreportError, raise_if_any
-from .html import render_html, stylesheet_text
+from .html import other_language, render_html, stylesheet_text
 from .pdftags import finish_tags
 
 # What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
@@ -208,7 +208,8 @@ def html_to_pdf(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir
 
 
 def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
-                           extra_css: Sequence[str] = (), strict: bool = True) -> PdfResult:
+                           extra_css: Sequence[str] = (), strict: bool = True,
+                           span_lang: str | None = None) -> PdfResult:
     """Lay out ``html`` with print.css and the bundled fonts: the PDF's bytes and page count.
 
     ``project_dir`` (when given) is the base for relative URLs and an allowed folder.
@@ -216,6 +217,10 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
     user stylesheets: the edition rules in the HTML's own ``<style>`` still win). With ``strict``
     (the default) a refused URL or a character no available font has raises :class:`RenderError`
     naming each of them; without it they are only logged by WeasyPrint.
+
+    ``span_lang`` says that ``html`` is the HTML writer's, whose every ``<span>`` is a passage in
+    that language: a tagged PDF then gives each its /Lang and is declared PDF/UA-1. Other HTML
+    is tagged as WeasyPrint tags it, finished, and not declared.
     """
     _check_variant(variant)
     allowed = [FONTS_DIR, STYLES_DIR] + ([project_dir] if project_dir is not None else [])
@@ -238,8 +243,8 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
             with source_date(laid_out.metadata.created):
                 data = laid_out.write_pdf(**options)
             if variant in TAGGED:
-                # Not declared PDF/UA-1: passages in the other language carry no /Lang yet (docs/pdf.md).
-                data = finish_tags(data, lang=laid_out.metadata.lang or "", declare_ua=False)
+                data = finish_tags(data, lang=laid_out.metadata.lang or "", other_lang=span_lang,
+                                   declare_ua=span_lang is not None)
             pdf = PdfResult(data, len(laid_out.pages), _anchor_pages(laid_out))
         finally:
             LOGGER.removeHandler(collect)
@@ -276,4 +281,5 @@ def render_pdf(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_
 def render_pdf_with_pages(doc: Document, *, variant: str | None = DEFAULT_VARIANT, project_dir: Path | None = None,
                           extra_css: Sequence[str] = ()) -> PdfResult:
     """The document as PDF bytes with its page count (see :func:`render_pdf`)."""
-    return html_to_pdf_with_pages(render_html(doc), variant=variant, project_dir=project_dir, extra_css=extra_css)
+    return html_to_pdf_with_pages(render_html(doc), variant=variant, project_dir=project_dir, extra_css=extra_css,
+                                  span_lang=other_language(doc.lang))

@@ -14,12 +14,15 @@ leaves gaps that the HTML and CSS it reads cannot close (docs/pdf.md lists what 
   heading, paragraph, list, table or figure sits inside a NonStruct.
 * TH cells get /Scope (Column in the table head, Row elsewhere), and the StructTreeRoot an
   /IDTree for the IDs that TD /Headers point at.
-* A page's footnote area (a /NonStruct of spans right under /Document) becomes a /Div of /Note
-  elements, each with an /ID.
+* A page's footnote area (a /NonStruct of the ``<small>`` notes, also /NonStruct, right under
+  /Document) becomes a /Div of /Note elements, each with an /ID.
 * A Figure's /BBox is in CSS pixels from the top of the page; it becomes PDF points on the page.
-* Not closed: a passage in the other language gets no /Lang of its own. WeasyPrint copies no
-  ``lang`` into the tree, and the ``<article>`` carrier once used to find such runs split their
-  paragraphs (the HTML parser closes a ``<p>`` at an ``<article>``); the document's /Lang stands.
+* A passage in the other language (English in the Korean edition, Korean in the English one)
+  gets that language's /Lang. WeasyPrint copies no ``lang`` into the tree, but it tags an HTML
+  ``<span>`` /Span, and the HTML writer makes a ``<span>`` for such a passage and for nothing
+  else; so every /Span that an element made (its kids are structure elements, where the /Span
+  WeasyPrint wraps each piece of text in holds marked content) is one. This runs before
+  NonStruct elements are named, some of them /Span.
 * The XMP says ``pdfuaid:part=1`` (with the PDF/A extension schema that declares it).
 
 Deterministic: the same input PDF gives the same bytes (no clock, object order kept, the file
@@ -85,8 +88,9 @@ def struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
             stack.extend(reversed(kids(node)))
 
 
-def finish_tags(data: bytes, *, lang: str, declare_ua: bool = True) -> bytes:
-    """The tagged PDF ``data`` with the gaps above closed; ``lang`` is the edition's language.
+def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declare_ua: bool = True) -> bytes:
+    """The tagged PDF ``data`` with the gaps above closed; ``lang`` is the edition's language,
+    ``other_lang`` that of its ``<span>`` passages (none: they keep the edition's).
 
     An untagged PDF (no /StructTreeRoot) is returned unchanged.
     """
@@ -98,6 +102,8 @@ def finish_tags(data: bytes, *, lang: str, declare_ua: bool = True) -> bytes:
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
         _footnotes(document)
+        if other_lang:
+            _other_language(elements, other_lang)
         _name_nonstruct(elements)
         _table_headers(tree, elements)
         _figure_boxes(elements)
@@ -181,21 +187,41 @@ def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place
 
 
 def _footnotes(document: pikepdf.Object) -> None:
-    """A page's footnote area is a /NonStruct right under /Document holding only spans (the
-    ``float: footnote`` notes); it becomes a /Div and each note a /Note with an /ID, as PDF/UA
-    asks of footnotes."""
+    """A page's footnote area is a /NonStruct right under /Document holding only the
+    ``float: footnote`` notes (``<small>``, /NonStruct too, each holding text); it becomes a /Div
+    and each note a /Note with an /ID, as PDF/UA asks of footnotes."""
     number = 0
     for area in kids(document):
         if not isinstance(area, Dictionary) or area.get("/S") != "/NonStruct":
             continue
         notes = [kid for kid in kids(area) if isinstance(kid, Dictionary) and "/S" in kid]
-        if not notes or any(note.S != "/Span" for note in notes):
+        if not notes or any(note.S != "/NonStruct" or not _holds_text(note) for note in notes):
             continue
         area.S = Name.Div
         for note in notes:
             number += 1
             note.S = Name.Note
             note.ID = String(f"note-{number}")
+
+
+def _holds_text(element: pikepdf.Object) -> bool:
+    """Whether ``element`` holds some /Span WeasyPrint wraps a piece of text in (and no block)."""
+    found = False
+    for kid in kids(element):
+        if not isinstance(kid, Dictionary) or "/S" not in kid:
+            continue
+        if kid.S in BLOCK_TAGS:
+            return False
+        found = found or (kid.S == "/Span" and bool(_mcids(kid))) or _holds_text(kid)
+    return found
+
+
+def _other_language(elements: list[pikepdf.Dictionary], other_lang: str) -> None:
+    """Every /Span an HTML ``<span>`` made, which is a passage in the other language (see the
+    module's docstring), gets that language's /Lang: a screen reader switches voice there."""
+    for element in elements:
+        if element.S == "/Span" and any(isinstance(kid, Dictionary) and "/S" in kid for kid in kids(element)):
+            element.Lang = String(other_lang)
 
 
 def _name_nonstruct(elements: list[pikepdf.Dictionary]) -> None:
