@@ -349,7 +349,9 @@ class _Writer:
             return ""
         items = []
         for note in notes:
-            back = (f' <a class="fn-back" href="#fnref-{note.number}" aria-label="↩">↩</a>'
+            # ↑, not ↩ (U+21A9): the embedded NanumGothic has no ↩, which a machine without a
+            # fallback font shows as an empty box; the label says where the link goes.
+            back = (f' <a class="fn-back" href="#fnref-{note.number}" aria-label="{escape(self.labels["back"])}">↑</a>'
                     if note.number in self.cited and not self.for_print else "")
             items.append(f'<li id="fn-{note.number}" value="{note.number}">'
                          f"{self.inlines(note.children)}{back}</li>")

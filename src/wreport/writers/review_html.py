@@ -56,7 +56,7 @@ span.term { border-bottom: 1px dotted #6b7079; }
 sup.note { color: #5a5f66; font-size: .7em; }
 details.card { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .4rem; padding: .2rem .5rem; }
 details.card[open], details.card:target { background: #fbfcfe; border-color: #3b6fd8; }
-details.card.warning > summary::after { content: " ⚠"; }
+details.card.warning > summary::after { content: " ※"; }  /* not ⚠: NanumGothic has no such glyph */
 summary { cursor: pointer; }
 summary code { font-size: .8rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .6rem; margin: .3rem 0; font-size: .85rem; }
@@ -259,7 +259,7 @@ def render_review_html(review: Review) -> str:
              '<thead><tr><th scope="col">#</th><th scope="col" lang="ko">한국어</th><th scope="col">English</th>'
              f'<th scope="col">Figures and sources</th></tr></thead><tbody>\n{rows}\n</tbody></table>')
     body = f"{header}\n<main>{table}</main>"
-    text = unescape(re.sub(r"<[^>]*>", "", body)) + "".join(titles.values()) + "⚠↩·—"
+    text = unescape(re.sub(r"<[^>]*>", "", body)) + "".join(titles.values()) + "※·—"
     css = _CSS % {"font": FONT_FAMILY, "filters": _filters_css(review)}
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
