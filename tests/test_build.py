@@ -209,6 +209,20 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path):
         assert (one.size, one.pages) == (other.size, other.pages)
 
 
+def test_documents_rendered_ahead_are_those_the_workers_would_render_and_failures_are_left_to_them(tmp_path):
+    from wreport.build import _document, _Job, _render_documents
+
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ term('nope') }}\n")
+    project = load_project(root)
+    jobs = [_Job(project, edition.audience, edition.lang, edition.formats, "data") for edition in plan(project)]
+    reports = []
+    _render_documents(jobs, lambda kind, value: reports.append((kind, value)))
+    ko = next(job for job in jobs if job.lang == "ko")
+    assert [(kind, name, lang) for kind, (name, lang, _) in reports] == [("document", "brief", "ko")]
+    assert reports[0][1][2] == _document(ko)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
     root = copy_mini(tmp_path)

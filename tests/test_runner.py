@@ -92,3 +92,42 @@ def test_every_way_a_worker_fails_is_a_message(fn, words):
     with pytest.raises(WreportError) as raised:
         run_one(task(fn))
     assert words in str(raised.value)
+
+
+def report_then_wait(path, report):
+    report("big", "x" * 1_000_000)  # more than a pipe holds: the parent must read while it works
+    report("small", 1)
+    with open(path, "w") as f:
+        f.write("sent")
+    while True:
+        time.sleep(0.05)
+
+
+def test_run_beside_hands_over_the_reports_sent_while_working_and_stops_the_child(tmp_path):
+    from wreport.runner import run_beside
+
+    flag = tmp_path / "sent"
+    seen = []
+
+    def work():
+        deadline = time.monotonic() + 10
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not seen  # reports are handed over after the work, in this thread
+
+    start = time.monotonic()
+    run_beside(task(report_then_wait, str(flag), seconds=30), work, lambda kind, value: seen.append((kind, value)))
+    assert time.monotonic() - start < 10  # stopped when the work was done, not at its limit
+    assert [kind for kind, _ in seen] == ["big", "small"] and len(seen[0][1]) == 1_000_000
+
+
+def test_run_beside_stops_the_child_when_the_work_fails():
+    from wreport.runner import run_beside
+
+    def work():
+        raise ValueError("import failed")
+
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        run_beside(task(sleep_forever, seconds=30), work, lambda kind, value: None)
+    assert time.monotonic() - start < 10

@@ -254,6 +254,7 @@ class _Job:
     lang: str
     formats: tuple[str, ...]
     data_key: str
+    document: Document | None = None  # rendered ahead by _render_documents, when it got to this edition
 
 
 @dataclass(frozen=True)
@@ -286,19 +287,39 @@ def _make(job: _Job, report: Callable[[str, object], None]) -> None:
     and each stage as it starts, so a stopped worker's message says what it was doing. The
     first format's time includes the template's."""
     from .runner import STAGE, TEMPLATE_STAGE
-    from .templating import render_edition
 
     with _fewer_collections():
         start = time.perf_counter()
         report(STAGE, TEMPLATE_STAGE)
-        facts, glossary, style = _load_inputs(job.project, job.data_key)
-        document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+        document = job.document if job.document is not None else _document(job)
         layout: dict[str, int] = {}
         for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
             report(STAGE, _STAGES[fmt])
             data, pages = WRITERS[fmt](document, layout)
             report("made", (fmt, _Made(data, pages, time.perf_counter() - start)))
             start = time.perf_counter()
+
+
+def _document(job: _Job) -> Document:
+    """The edition's document tree, from its template."""
+    from .templating import render_edition
+
+    facts, glossary, style = _load_inputs(job.project, job.data_key)
+    return render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+
+
+def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -> None:
+    """Render each edition's document tree, in order, reporting each as ``("document", (audience,
+    lang, document))``: a head start, run beside the parent's imports (:func:`runner.run_beside`),
+    which leave the second core idle. An edition whose template fails is skipped: its own worker
+    renders it again and reports the error, with its time limit, as if this had not run."""
+    with _fewer_collections():
+        for job in jobs:
+            try:
+                document = _document(job)
+            except Exception:  # noqa: BLE001 - only a saving; the edition's worker meets the error and reports it
+                continue
+            report("document", (job.audience.name, job.lang, document))
 
 
 _STAGES = {"html": "writing the HTML", "pdf": "laying out the PDF", "docx": "writing the DOCX"}
@@ -411,16 +432,44 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
         if progress is not None:
             progress(_output(task, result))
 
-    if runner.context().get_start_method() == "fork":
-        _preload({fmt for job, _ in groups for fmt in job.formats})
-        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
-    tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
-                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
     # The longest template first, so the workers finish at about the same time; of the editions
     # that fail, the first in plan order is reported.
     order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
+    if runner.context().get_start_method() == "fork":
+        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
+        jobs = _prepared([groups[index][0] for index in order], workers, seconds)
+        groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
+    tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
+                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
     runner.run_tasks(tasks, workers, finished, start_order=order)
     return made
+
+
+def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str, str], _Job]:
+    """Before the workers are forked: import the writers (:func:`_preload`) and, when there are
+    cores to spare, meanwhile render the editions' documents in another process, so the workers
+    inherit those done by then (the imports use one core for about a second). The jobs by
+    (audience, language), each with its document when it was rendered ahead."""
+    from dataclasses import replace
+
+    from . import runner
+
+    formats = {fmt for job in jobs for fmt in job.formats}
+    documents: dict[tuple[str, str], Document] = {}
+    if workers > 1:
+        def rendered(kind: str, value: object) -> None:
+            if kind == "document":
+                name, lang, document = cast("tuple[str, str, Document]", value)
+                documents[name, lang] = document
+
+        first = jobs[0]
+        head_start = runner.Task(_render_documents, (jobs,), seconds, "rendering the documents ahead",
+                                 first.project.relative(first.audience.template_file(first.lang)))
+        runner.run_beside(head_start, lambda: _preload(formats), rendered)
+    else:
+        _preload(formats)
+    return {(job.audience.name, job.lang): replace(job, document=documents.get((job.audience.name, job.lang)))
+            for job in jobs}
 
 
 def _editions_of(built: Plan, pending: list[Task]) -> list[tuple[_Job, dict[str, Task]]]:

@@ -118,6 +118,45 @@ def run_one(task: Task, on_report: Callable[[str, Any], None] | None = None) -> 
     return run_tasks([task], 1, forward)[0]
 
 
+def run_beside(task: Task, work: Callable[[], None], on_report: Callable[[str, Any], None]) -> None:
+    """Run ``task`` in a child while this process does ``work``, then stop the child: for a task
+    that is only a head start (work that later tasks would otherwise do themselves). Each report
+    the child sent before it was stopped goes to ``on_report``, in this process's main thread,
+    after ``work``; what it was still doing, its result and any error are dropped, since the tasks it would have
+    saved work for still do that work, and report its errors, in the usual way.
+
+    The child's reports are read as they come, by a thread, so a report larger than the pipe's
+    buffer (a whole document) does not hold the child up until ``work`` is done.
+    """
+    import threading
+
+    job = _start(context(), 0, task)
+    received: list[tuple[str, Any]] = []
+
+    def read() -> None:
+        try:
+            while True:
+                kind, *payload = job.connection.recv()
+                if kind != "report":
+                    return
+                received.append((payload[0], payload[1]))
+        except (EOFError, OSError):  # the child finished, or was stopped mid-message
+            return
+
+    reader = threading.Thread(target=read, name=f"reports of {task.what}", daemon=True)
+    reader.start()
+    try:
+        work()
+    finally:
+        if job.process.is_alive():
+            job.process.kill()
+        job.process.join()
+        reader.join()
+        job.connection.close()
+    for kind, value in received:
+        on_report(kind, value)
+
+
 def timed_out(task: Task, stage: str) -> WreportError:
     """The message for a task stopped at its limit: which edition, which template, doing what."""
     kind = TemplateError if stage == TEMPLATE_STAGE else RenderError
