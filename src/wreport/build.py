@@ -310,9 +310,11 @@ def _document(job: _Job) -> Document:
 
 def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -> None:
     """Render each edition's document tree, in order, reporting each as ``("document", (audience,
-    lang, document))``: a head start, run beside the parent's imports (:func:`runner.run_beside`),
-    which leave the second core idle. An edition whose template fails is skipped: its own worker
-    renders it again and reports the error, with its time limit, as if this had not run."""
+    lang, document))``, then, when a DOCX or HTML is to be made, the bundled fonts' glyph orders
+    (``("glyph orders", ...)``, :func:`wreport.fontsubset.glyph_order`): a head start, run beside
+    the parent's imports (:func:`runner.run_beside`), which leave the second core idle. An edition
+    whose template fails is skipped: its own worker renders it again and reports the error, with
+    its time limit, as if this had not run."""
     with _fewer_collections():
         for job in jobs:
             try:
@@ -320,6 +322,15 @@ def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -
             except Exception:  # noqa: BLE001 - only a saving; the edition's worker meets the error and reports it
                 continue
             report("document", (job.audience.name, job.lang, document))
+        if any(fmt in _SUBSET_FONTS for job in jobs for fmt in job.formats):
+            from . import fontsubset
+
+            for name in (fontsubset.REGULAR, fontsubset.BOLD):
+                fontsubset.glyph_order(fontsubset.bundled_font(name))
+            report("glyph orders", fontsubset.known_glyph_orders())
+
+
+_SUBSET_FONTS = ("docx", "html")  # the formats that embed font subsets of their own (wreport.fontsubset)
 
 
 _STAGES = {"html": "writing the HTML", "pdf": "laying out the PDF", "docx": "writing the DOCX"}
@@ -447,8 +458,8 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
 
 def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str, str], _Job]:
     """Before the workers are forked: import the writers (:func:`_preload`) and, when there are
-    cores to spare, meanwhile render the editions' documents in another process, so the workers
-    inherit those done by then (the imports use one core for about a second). The jobs by
+    cores to spare, meanwhile render the editions' documents (and the fonts' glyph orders) in
+    another process, so the workers inherit those done by then (the imports use one core for about a second). The jobs by
     (audience, language), each with its document when it was rendered ahead."""
     from dataclasses import replace
 
@@ -461,6 +472,10 @@ def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str,
             if kind == "document":
                 name, lang, document = cast("tuple[str, str, Document]", value)
                 documents[name, lang] = document
+            elif kind == "glyph orders":
+                from . import fontsubset
+
+                fontsubset.add_glyph_orders(cast("dict[str, tuple[str, ...]]", value))
 
         first = jobs[0]
         head_start = runner.Task(_render_documents, (jobs,), seconds, "rendering the documents ahead",
