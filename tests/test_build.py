@@ -223,6 +223,22 @@ def test_documents_rendered_ahead_are_those_the_workers_would_render_and_failure
     assert reports[0][1][:2] == ("brief", "ko") and reports[0][1][2] == _document(ko)
 
 
+def test_an_edition_rendered_ahead_is_split_into_its_pdf_then_its_docx_when_workers_share_them(tmp_path):
+    from dataclasses import replace
+
+    from wreport.build import _document, _Job, _split
+
+    project = load_project(copy_mini(tmp_path))
+    jobs = [_Job(project, edition.audience, edition.lang, edition.formats, "data") for edition in plan(project)]
+    ahead = replace(jobs[0], document=_document(jobs[0]))
+    groups = [(ahead, {}), (jobs[1], {})]
+    units, after = _split(groups, 2)
+    assert [(job.formats, edition) for job, edition in units] == [(("html", "pdf"), 0), (("docx",), 0),
+                                                                 (jobs[1].formats, 1)]
+    assert after == {1: 0} and units[1][0].document is ahead.document
+    assert [(job.formats, edition) for job, edition in _split(groups, 1)[0]] == [(ahead.formats, 0), (jobs[1].formats, 1)]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
     root = copy_mini(tmp_path)

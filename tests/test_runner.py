@@ -131,3 +131,26 @@ def test_run_beside_stops_the_child_when_the_work_fails():
     with pytest.raises(ValueError):
         run_beside(task(sleep_forever, seconds=30), work, lambda kind, value: None)
     assert time.monotonic() - start < 10
+
+
+def read_handed(box, report):
+    return box.get("handed")
+
+
+def hand_over(report):
+    time.sleep(0.2)
+    report("handed", 7)
+    return 1
+
+
+def test_a_task_after_another_starts_once_it_succeeded_with_what_it_reported():
+    box: dict = {}
+    results = run_tasks([task(read_handed, box), task(hand_over), task(answer, 5)], 2,
+                        lambda i, kind, value: box.update({kind: value}) if kind == "handed" else None,
+                        start_order=[0, 1, 2], after={0: 1})
+    assert results == [7, 1, 10]  # task 0 was forked after task 1 had reported, though asked first
+
+
+def test_a_task_after_a_failed_one_does_not_run_and_has_its_error():
+    results = run_tasks([task(fail, "first"), task(answer, 1)], 2, stop_on_error=False, after={1: 0})
+    assert [str(r) for r in results] == ["first", "first"]

@@ -11,7 +11,10 @@ stopped at its limit, leaves every previous output as it was, and a failed write
 file.
 
 On Linux the workers are forked after this process has loaded the facts and glossary and imported
-the writers, so each starts at once with them. A worker's :class:`WreportError` reaches the
+the writers, so each starts at once with them. While this process imports the writers (about a
+second, on one core), another renders the editions' documents, which the workers inherit; an
+edition so rendered ahead is then two tasks, its PDF and then its DOCX, so that the workers stay
+busy to the end (:func:`_prepared`, :func:`_split`). A worker's :class:`WreportError` reaches the
 caller as the same exception, with the same message. Renders are deterministic, so a parallel
 build is byte-identical to a serial one.
 """
@@ -22,7 +25,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
@@ -255,6 +258,9 @@ class _Job:
     formats: tuple[str, ...]
     data_key: str
     document: Document | None = None  # rendered ahead by _render_documents, when it got to this edition
+    # The PDF edition's pages by HTML id, for a DOCX made apart from its PDF: filled in by the parent
+    # from the PDF's task before this one is forked (see _split).
+    layout: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -292,11 +298,13 @@ def _make(job: _Job, report: Callable[[str, object], None]) -> None:
         start = time.perf_counter()
         report(STAGE, TEMPLATE_STAGE)
         document = job.document if job.document is not None else _document(job)
-        layout: dict[str, int] = {}
+        layout = dict(job.layout)
         for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
             report(STAGE, _STAGES[fmt])
             data, pages = WRITERS[fmt](document, layout)
             report("made", (fmt, _Made(data, pages, time.perf_counter() - start)))
+            if fmt == "pdf":
+                report("layout", dict(layout))
             start = time.perf_counter()
 
 
@@ -423,8 +431,9 @@ def _output(task: Task, made: _Made) -> Output:
 
 def _make_all(built: Plan, pending: list[Task], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
-    """Render every pending output, one worker process per edition (at most ``workers`` at
-    once), each stopped at the project's time limit (:mod:`wreport.runner`); keyed by path."""
+    """Render every pending output, one worker process per edition, or per edition's PDF and
+    DOCX (:func:`_split`), at most ``workers`` at once, each stopped at the project's time limit
+    (:mod:`wreport.runner`); keyed by path."""
     from . import runner
     from .project import render_seconds
 
@@ -433,27 +442,50 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
     if not groups:
         return {}
     made: dict[Path, _Made] = {}
+    # The longest template first, so the workers finish at about the same time; of the editions
+    # that fail, the first in plan order is reported.
+    by_weight = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
+    if runner.context().get_start_method() == "fork":
+        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
+        jobs = _prepared([groups[index][0] for index in by_weight], workers, seconds)
+        groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
+    units, after = _split(groups, workers)
+    order = [unit for index in by_weight for unit, (_, edition) in enumerate(units) if edition == index]
+    then = {first: second for second, first in after.items()}
 
     def finished(index: int, kind: str, value: object) -> None:
+        if kind == "layout" and index in then:
+            units[then[index]][0].layout.update(cast("dict[str, int]", value))
         if kind != "made":
             return
         fmt, result = cast("tuple[str, _Made]", value)
-        task = groups[index][1][fmt]
+        task = groups[units[index][1]][1][fmt]
         made[task.path] = result
         if progress is not None:
             progress(_output(task, result))
 
-    # The longest template first, so the workers finish at about the same time; of the editions
-    # that fail, the first in plan order is reported.
-    order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
-    if runner.context().get_start_method() == "fork":
-        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
-        jobs = _prepared([groups[index][0] for index in order], workers, seconds)
-        groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
     tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
-                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
-    runner.run_tasks(tasks, workers, finished, start_order=order)
+                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in units]
+    runner.run_tasks(tasks, workers, finished, start_order=order, after=after)
     return made
+
+
+def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[list[tuple[_Job, int]], dict[int, int]]:
+    """The worker tasks: each a job and the index of its edition in ``groups``, and which task
+    waits for which. An edition whose document was rendered ahead and that has a PDF and a DOCX
+    is two tasks when there are workers to share them: its PDF (and HTML), then its DOCX with the
+    PDF's layout, so a worker freed early takes a DOCX instead of idling while the longest
+    edition finishes; the DOCX is the same bytes either way. Otherwise one task per edition."""
+    units: list[tuple[_Job, int]] = []
+    after: dict[int, int] = {}
+    for index, (job, _) in enumerate(groups):
+        if workers > 1 and job.document is not None and {"pdf", "docx"} <= set(job.formats):
+            units.append((replace(job, formats=tuple(fmt for fmt in job.formats if fmt != "docx")), index))
+            units.append((replace(job, formats=("docx",), layout={}), index))
+            after[len(units) - 1] = len(units) - 2
+        else:
+            units.append((job, index))
+    return units, after
 
 
 def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str, str], _Job]:
