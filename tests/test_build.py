@@ -249,6 +249,19 @@ def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
     assert not (root / "out").exists()
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_data_error_is_raised_once_whoever_loaded_the_data(tmp_path, jobs):
+    from wreport.errors import WreportError
+
+    root = copy_mini(tmp_path)
+    facts = root / "seeds" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\nnot: [closed\n", encoding="utf-8")
+    with pytest.raises(WreportError) as caught:
+        build(load_project(root), formats=["html", "docx"], jobs=jobs)
+    assert "facts.yaml" in str(caught.value)
+    assert not (root / "out").exists()
+
+
 def test_second_build_writes_nothing(tmp_path):
     project = load_project(copy_mini(tmp_path))
     first = build(project, formats=["html", "docx"])

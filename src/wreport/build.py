@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
 from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
-from .errors import ConfigError, Location, RenderError
+from .errors import ConfigError, Location, RenderError, WreportError
 from .fileio import write_atomic
 from .outputs import locked, refuse_inputs, remove_stale_temporaries
 from .project import Project
@@ -318,12 +318,19 @@ def _document(job: _Job) -> Document:
 
 def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -> None:
     """Render each edition's document tree, in order, reporting each as ``("document", (audience,
-    lang, document))``, then, when a DOCX or HTML is to be made, the bundled fonts' glyph orders
+    lang, document))`` (after loading the data: a data error is reported as ``("inputs failed",
+    error)``), then, when a DOCX or HTML is to be made, the bundled fonts' glyph orders
     (``("glyph orders", ...)``, :func:`wreport.fontsubset.glyph_order`): a head start, run beside
     the parent's imports (:func:`runner.run_beside`), which leave the second core idle. An edition
     whose template fails is skipped: its own worker renders it again and reports the error, with
     its time limit, as if this had not run."""
     with _fewer_collections():
+        if jobs:
+            try:
+                _load_inputs(jobs[0].project, jobs[0].data_key)
+            except WreportError as exc:  # the parent raises it: the data is every edition's
+                report("inputs failed", exc)
+                return
         for job in jobs:
             try:
                 document = _document(job)
@@ -446,7 +453,6 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
     # that fail, the first in plan order is reported.
     by_weight = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
     if runner.context().get_start_method() == "fork":
-        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
         jobs = _prepared([groups[index][0] for index in by_weight], workers, seconds)
         groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
     units, after = _split(groups, workers)
@@ -490,18 +496,21 @@ def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[li
 
 def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str, str], _Job]:
     """Before the workers are forked: import the writers (:func:`_preload`) and, when there are
-    cores to spare, meanwhile render the editions' documents (and the fonts' glyph orders) in
-    another process, so the workers inherit those done by then (the imports use one core for about a second). The jobs by
+    cores to spare, meanwhile load the data and render the editions' documents (and the fonts'
+    glyph orders) in another process, so the workers inherit those done by then (the imports use
+    one core for about a second). The data is loaded here too when an edition was not rendered
+    ahead, for its worker to inherit; a data error is raised here, once, either way. The jobs by
     (audience, language), each with its document when it was rendered ahead."""
-    from dataclasses import replace
-
     from . import runner
 
     formats = {fmt for job in jobs for fmt in job.formats}
     documents: dict[tuple[str, str], Document] = {}
+    failed: list[WreportError] = []
     if workers > 1:
         def rendered(kind: str, value: object) -> None:
-            if kind == "document":
+            if kind == "inputs failed":
+                failed.append(cast(WreportError, value))
+            elif kind == "document":
                 name, lang, document = cast("tuple[str, str, Document]", value)
                 documents[name, lang] = document
             elif kind == "glyph orders":
@@ -515,6 +524,10 @@ def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str,
         runner.run_beside(head_start, lambda: _preload(formats), rendered)
     else:
         _preload(formats)
+    if failed:
+        raise failed[0]
+    if any((job.audience.name, job.lang) not in documents for job in jobs):
+        _load_inputs(jobs[0].project, jobs[0].data_key)
     return {(job.audience.name, job.lang): replace(job, document=documents.get((job.audience.name, job.lang)))
             for job in jobs}
 
