@@ -331,18 +331,47 @@ def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -
             except WreportError as exc:  # the parent raises it: the data is every edition's
                 report("inputs failed", exc)
                 return
+        documents: list[tuple[_Job, Document]] = []
         for job in jobs:
             try:
                 document = _document(job)
             except Exception:  # noqa: BLE001 - only a saving; the edition's worker meets the error and reports it
                 continue
             report("document", (job.audience.name, job.lang, document))
+            documents.append((job, document))
         if any(fmt in _SUBSET_FONTS for job in jobs for fmt in job.formats):
             from . import fontsubset
 
             for name in (fontsubset.REGULAR, fontsubset.BOLD):
                 fontsubset.glyph_order(fontsubset.bundled_font(name))
             report("glyph orders", fontsubset.known_glyph_orders())
+        for job, document in documents:
+            if "docx" in job.formats and _docx_stands_alone(document):
+                start = time.perf_counter()
+                data, pages = WRITERS["docx"](document, {})
+                report("made ahead", (job.audience.name, job.lang, _Made(data, pages, time.perf_counter() - start)))
+
+
+def _docx_stands_alone(document: Document) -> bool:
+    """Whether the edition's DOCX needs neither its PDF's layout (for the contents' page numbers)
+    nor matplotlib (for its charts): then the head start can make it whole, with the libraries
+    it already has."""
+    return not document.contents and not _has_figure(document.blocks)
+
+
+def _has_figure(node: object) -> bool:
+    """Whether a block, or a list of them, is or holds a Figure, at any depth (quotes, lists, cells)."""
+    from dataclasses import fields, is_dataclass
+
+    from .document import Figure
+
+    if isinstance(node, Figure):
+        return True
+    if isinstance(node, list):
+        return any(_has_figure(item) for item in node)
+    if is_dataclass(node):
+        return any(_has_figure(getattr(node, each.name)) for each in fields(node))
+    return False
 
 
 _SUBSET_FONTS = ("docx", "html")  # the formats that embed font subsets of their own (wreport.fontsubset)
@@ -453,8 +482,13 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
     # that fail, the first in plan order is reported.
     by_weight = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
     if runner.context().get_start_method() == "fork":
-        jobs = _prepared([groups[index][0] for index in by_weight], workers, seconds)
+        jobs, ahead = _prepared([groups[index][0] for index in by_weight], workers, seconds)
         groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
+        for job, by_format in groups:
+            if (job.audience.name, job.lang) in ahead:
+                made[by_format["docx"].path] = ahead[job.audience.name, job.lang]
+                if progress is not None:
+                    progress(_output(by_format["docx"], made[by_format["docx"].path]))
     units, after = _split(groups, workers)
     order = [unit for index in by_weight for unit, (_, edition) in enumerate(units) if edition == index]
     then = {first: second for second, first in after.items()}
@@ -485,6 +519,8 @@ def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[li
     units: list[tuple[_Job, int]] = []
     after: dict[int, int] = {}
     for index, (job, _) in enumerate(groups):
+        if not job.formats:  # all made ahead
+            continue
         if workers > 1 and job.document is not None and {"pdf", "docx"} <= set(job.formats):
             units.append((replace(job, formats=tuple(fmt for fmt in job.formats if fmt != "docx")), index))
             units.append((replace(job, formats=("docx",), layout={}), index))
@@ -494,18 +530,21 @@ def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[li
     return units, after
 
 
-def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str, str], _Job]:
+def _prepared(jobs: list[_Job], workers: int, seconds: float) -> tuple[dict[tuple[str, str], _Job],
+                                                                     dict[tuple[str, str], _Made]]:
     """Before the workers are forked: import the writers (:func:`_preload`) and, when there are
     cores to spare, meanwhile load the data and render the editions' documents (and the fonts'
     glyph orders) in another process, so the workers inherit those done by then (the imports use
     one core for about a second). The data is loaded here too when an edition was not rendered
     ahead, for its worker to inherit; a data error is raised here, once, either way. The jobs by
-    (audience, language), each with its document when it was rendered ahead."""
+    (audience, language), each with its document when it was rendered ahead and without the DOCX
+    when that was made ahead too (:func:`_docx_stands_alone`); and those DOCX."""
     from . import runner
 
     formats = {fmt for job in jobs for fmt in job.formats}
     documents: dict[tuple[str, str], Document] = {}
     failed: list[WreportError] = []
+    made: dict[tuple[str, str], _Made] = {}
     if workers > 1:
         def rendered(kind: str, value: object) -> None:
             if kind == "inputs failed":
@@ -513,6 +552,9 @@ def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str,
             elif kind == "document":
                 name, lang, document = cast("tuple[str, str, Document]", value)
                 documents[name, lang] = document
+            elif kind == "made ahead":
+                name, lang, result = cast("tuple[str, str, _Made]", value)
+                made[name, lang] = result
             elif kind == "glyph orders":
                 from . import fontsubset
 
@@ -528,8 +570,14 @@ def _prepared(jobs: list[_Job], workers: int, seconds: float) -> dict[tuple[str,
         raise failed[0]
     if any((job.audience.name, job.lang) not in documents for job in jobs):
         _load_inputs(jobs[0].project, jobs[0].data_key)
-    return {(job.audience.name, job.lang): replace(job, document=documents.get((job.audience.name, job.lang)))
-            for job in jobs}
+    return {(job.audience.name, job.lang): _without_made(job, documents.get((job.audience.name, job.lang)), made)
+            for job in jobs}, made
+
+
+def _without_made(job: _Job, document: Document | None, made: dict[tuple[str, str], _Made]) -> _Job:
+    """The job with its document rendered ahead (if it was), less the DOCX if that was made ahead."""
+    formats = tuple(fmt for fmt in job.formats if not (fmt == "docx" and (job.audience.name, job.lang) in made))
+    return replace(job, document=document, formats=formats)
 
 
 def _editions_of(built: Plan, pending: list[Task]) -> list[tuple[_Job, dict[str, Task]]]:
