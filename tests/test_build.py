@@ -209,6 +209,59 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path):
         assert (one.size, one.pages) == (other.size, other.pages)
 
 
+def test_documents_rendered_ahead_are_those_the_workers_would_render_and_failures_are_left_to_them(tmp_path):
+    from wreport.build import _document, _Job, _render_documents
+
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "ok\n{{ term('nope') }}\n")
+    project = load_project(root)
+    jobs = [_Job(project, edition.audience, edition.lang, edition.formats, str(tmp_path)) for edition in plan(project)]
+    reports = []
+    _render_documents(jobs, lambda kind, value: reports.append((kind, value)))
+    ko = next(job for job in jobs if job.lang == "ko")
+    assert [kind for kind, _ in reports] == ["document", "glyph orders"]  # the mini brief makes a DOCX
+    assert reports[0][1][:2] == ("brief", "ko") and reports[0][1][2] == _document(ko)
+
+
+def test_a_docx_made_ahead_is_the_docx_its_worker_makes_and_only_one_needing_no_layout_or_chart_is():
+    from dataclasses import replace
+
+    from wreport.build import _docx_stands_alone, _document, _Job, _render_documents, _render_docx
+    from wreport.document import Figure
+
+    project = load_project(Path(__file__).resolve().parent.parent)  # the real briefs: charts, contents
+    # A data key of its own: this process keeps the data it loaded by key (build._inputs).
+    jobs = [_Job(project, e.audience, e.lang, e.formats, "the real briefs") for e in plan(project, formats=["docx"])]
+    reports = []
+    _render_documents(jobs, lambda kind, value: reports.append((kind, value)))
+    ahead = {(value[0], value[1]): value[2] for kind, value in reports if kind == "made ahead"}
+    assert set(ahead) == {("partner-brief", "en"), ("partner-brief", "ko")}  # no contents, no chart
+    for job in jobs:
+        document = _document(job)
+        assert _docx_stands_alone(document) == ((job.audience.name, job.lang) in ahead)
+        if (job.audience.name, job.lang) in ahead:
+            layout = {"anything": 1}  # what its PDF would have handed over: unused without contents
+            assert ahead[job.audience.name, job.lang].data == _render_docx(document, layout)[0]
+            charted = replace(document, blocks=[*document.blocks, Figure(chart=None, caption=[])])
+            assert not _docx_stands_alone(charted)
+
+
+def test_an_edition_rendered_ahead_is_split_into_its_pdf_then_its_docx_when_workers_share_them(tmp_path):
+    from dataclasses import replace
+
+    from wreport.build import _document, _Job, _split
+
+    project = load_project(copy_mini(tmp_path))
+    jobs = [_Job(project, edition.audience, edition.lang, edition.formats, str(tmp_path)) for edition in plan(project)]
+    ahead = replace(jobs[0], document=_document(jobs[0]))
+    groups = [(ahead, {}), (jobs[1], {})]
+    units, after = _split(groups, 2)
+    assert [(job.formats, edition) for job, edition in units] == [(("html", "pdf"), 0), (("docx",), 0),
+                                                                 (jobs[1].formats, 1)]
+    assert after == {1: 0} and units[1][0].document is ahead.document
+    assert [(job.formats, edition) for job, edition in _split(groups, 1)[0]] == [(ahead.formats, 0), (jobs[1].formats, 1)]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
     root = copy_mini(tmp_path)
@@ -216,6 +269,19 @@ def test_a_template_error_in_a_worker_is_the_same_error(tmp_path, jobs):
     with pytest.raises(TemplateError) as caught:
         build(load_project(root), formats=["html", "docx"], jobs=jobs)
     assert str(caught.value).startswith("templates/brief/en.md.j2:2: unknown glossary term 'nope'")
+    assert not (root / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_data_error_is_raised_once_whoever_loaded_the_data(tmp_path, jobs):
+    from wreport.errors import WreportError
+
+    root = copy_mini(tmp_path)
+    facts = root / "seeds" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\nnot: [closed\n", encoding="utf-8")
+    with pytest.raises(WreportError) as caught:
+        build(load_project(root), formats=["html", "docx"], jobs=jobs)
+    assert "facts.yaml" in str(caught.value)
     assert not (root / "out").exists()
 
 

@@ -293,3 +293,18 @@ def test_facts_export_json_still_goes_to_stdout_when_quiet(tmp_path):
     root = copy_mini(tmp_path)
     result = wreport("--project", str(root), "--quiet", "facts", "export")
     assert result.returncode == 0 and json.loads(result.stdout)
+
+
+def test_a_build_through_the_console_script_leaves_no_copy_of_the_fonts_behind(tmp_path):
+    """main() freezes the heap before exiting (a quick teardown), having let WeasyPrint delete its fonts."""
+
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path / "project")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    subprocess.run([sys.executable, "-c", "from wreport.cli import main; main()", "-q", "--project", str(root),
+                    "build", "--format", "pdf"], check=True, env=env, capture_output=True)
+    assert list((root / "out").rglob("*.pdf"))
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]

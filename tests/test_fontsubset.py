@@ -40,3 +40,21 @@ def test_woff2_subset_is_woff2_and_font_face_css_names_both_weights():
     css = fontsubset.font_face_css("NanumGothic", TEXT)
     assert css.count("@font-face") == 2 and "font-weight: 400" in css and "font-weight: 700" in css
     assert css.count("data:font/woff2;base64,") == 2
+
+
+def test_a_subset_given_the_glyph_order_is_byte_identical_to_one_that_works_it_out(monkeypatch):
+    """The glyph order handed over from another process (build.py's head start) changes nothing."""
+    from wreport import fontsubset
+
+    path = fontsubset.bundled_font(fontsubset.REGULAR)
+    text = "원주 의료기기 클러스터 Wonju medical-device cluster"
+    monkeypatch.setattr(fontsubset, "_glyph_orders", {})
+    fontsubset._cached_subset.cache_clear()
+    worked_out = fontsubset.ttf_subset(path, text)
+    order = fontsubset.known_glyph_orders()
+    assert list(order) == [str(path)]
+    monkeypatch.setattr(fontsubset, "_glyph_orders", {})
+    fontsubset.add_glyph_orders(order)
+    fontsubset._cached_subset.cache_clear()
+    assert fontsubset.ttf_subset(path, text) == worked_out
+    fontsubset._cached_subset.cache_clear()

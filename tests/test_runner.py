@@ -92,3 +92,65 @@ def test_every_way_a_worker_fails_is_a_message(fn, words):
     with pytest.raises(WreportError) as raised:
         run_one(task(fn))
     assert words in str(raised.value)
+
+
+def report_then_wait(path, report):
+    report("big", "x" * 1_000_000)  # more than a pipe holds: the parent must read while it works
+    report("small", 1)
+    with open(path, "w") as f:
+        f.write("sent")
+    while True:
+        time.sleep(0.05)
+
+
+def test_run_beside_hands_over_the_reports_sent_while_working_and_stops_the_child(tmp_path):
+    from wreport.runner import run_beside
+
+    flag = tmp_path / "sent"
+    seen = []
+
+    def work():
+        deadline = time.monotonic() + 10
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not seen  # reports are handed over after the work, in this thread
+
+    start = time.monotonic()
+    run_beside(task(report_then_wait, str(flag), seconds=30), work, lambda kind, value: seen.append((kind, value)))
+    assert time.monotonic() - start < 10  # stopped when the work was done, not at its limit
+    assert [kind for kind, _ in seen] == ["big", "small"] and len(seen[0][1]) == 1_000_000
+
+
+def test_run_beside_stops_the_child_when_the_work_fails():
+    from wreport.runner import run_beside
+
+    def work():
+        raise ValueError("import failed")
+
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        run_beside(task(sleep_forever, seconds=30), work, lambda kind, value: None)
+    assert time.monotonic() - start < 10
+
+
+def read_handed(box, report):
+    return box.get("handed")
+
+
+def hand_over(report):
+    time.sleep(0.2)
+    report("handed", 7)
+    return 1
+
+
+def test_a_task_after_another_starts_once_it_succeeded_with_what_it_reported():
+    box: dict = {}
+    results = run_tasks([task(read_handed, box), task(hand_over), task(answer, 5)], 2,
+                        lambda i, kind, value: box.update({kind: value}) if kind == "handed" else None,
+                        start_order=[0, 1, 2], after={0: 1})
+    assert results == [7, 1, 10]  # task 0 was forked after task 1 had reported, though asked first
+
+
+def test_a_task_after_a_failed_one_does_not_run_and_has_its_error():
+    results = run_tasks([task(fail, "first"), task(answer, 1)], 2, stop_on_error=False, after={1: 0})
+    assert [str(r) for r in results] == ["first", "first"]

@@ -11,7 +11,10 @@ stopped at its limit, leaves every previous output as it was, and a failed write
 file.
 
 On Linux the workers are forked after this process has loaded the facts and glossary and imported
-the writers, so each starts at once with them. A worker's :class:`WreportError` reaches the
+the writers, so each starts at once with them. While this process imports the writers (about a
+second, on one core), another renders the editions' documents, which the workers inherit; an
+edition so rendered ahead is then two tasks, its PDF and then its DOCX, so that the workers stay
+busy to the end (:func:`_prepared`, :func:`_split`). A worker's :class:`WreportError` reaches the
 caller as the same exception, with the same message. Renders are deterministic, so a parallel
 build is byte-identical to a serial one.
 """
@@ -22,13 +25,13 @@ import gc
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, cast
 
 from .cache import CACHE_NAME, BuildRecord, Hasher, data_files, output_key, template_files, tool_key
 from .document import Document
-from .errors import ConfigError, Location, RenderError
+from .errors import ConfigError, Location, RenderError, WreportError
 from .fileio import write_atomic
 from .outputs import locked, refuse_inputs, remove_stale_temporaries
 from .project import Project
@@ -254,6 +257,10 @@ class _Job:
     lang: str
     formats: tuple[str, ...]
     data_key: str
+    document: Document | None = None  # rendered ahead by _render_documents, when it got to this edition
+    # The PDF edition's pages by HTML id, for a DOCX made apart from its PDF: filled in by the parent
+    # from the PDF's task before this one is forked (see _split).
+    layout: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -286,19 +293,88 @@ def _make(job: _Job, report: Callable[[str, object], None]) -> None:
     and each stage as it starts, so a stopped worker's message says what it was doing. The
     first format's time includes the template's."""
     from .runner import STAGE, TEMPLATE_STAGE
-    from .templating import render_edition
 
     with _fewer_collections():
         start = time.perf_counter()
         report(STAGE, TEMPLATE_STAGE)
-        facts, glossary, style = _load_inputs(job.project, job.data_key)
-        document = render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
-        layout: dict[str, int] = {}
+        document = job.document if job.document is not None else _document(job)
+        layout = dict(job.layout)
         for fmt in sorted(job.formats, key=lambda fmt: fmt != "pdf"):  # the PDF's layout serves the DOCX
             report(STAGE, _STAGES[fmt])
             data, pages = WRITERS[fmt](document, layout)
             report("made", (fmt, _Made(data, pages, time.perf_counter() - start)))
+            if fmt == "pdf":
+                report("layout", dict(layout))
             start = time.perf_counter()
+
+
+def _document(job: _Job) -> Document:
+    """The edition's document tree, from its template."""
+    from .templating import render_edition
+
+    facts, glossary, style = _load_inputs(job.project, job.data_key)
+    return render_edition(job.project, job.audience, job.lang, facts, glossary, style).document
+
+
+def _render_documents(jobs: list[_Job], report: Callable[[str, object], None]) -> None:
+    """Render each edition's document tree, in order, reporting each as ``("document", (audience,
+    lang, document))`` (after loading the data: a data error is reported as ``("inputs failed",
+    error)``), then, when a DOCX or HTML is to be made, the bundled fonts' glyph orders
+    (``("glyph orders", ...)``, :func:`wreport.fontsubset.glyph_order`): a head start, run beside
+    the parent's imports (:func:`runner.run_beside`), which leave the second core idle. An edition
+    whose template fails is skipped: its own worker renders it again and reports the error, with
+    its time limit, as if this had not run."""
+    with _fewer_collections():
+        if jobs:
+            try:
+                _load_inputs(jobs[0].project, jobs[0].data_key)
+            except WreportError as exc:  # the parent raises it: the data is every edition's
+                report("inputs failed", exc)
+                return
+        documents: list[tuple[_Job, Document]] = []
+        for job in jobs:
+            try:
+                document = _document(job)
+            except Exception:  # noqa: BLE001 - only a saving; the edition's worker meets the error and reports it
+                continue
+            report("document", (job.audience.name, job.lang, document))
+            documents.append((job, document))
+        if any(fmt in _SUBSET_FONTS for job in jobs for fmt in job.formats):
+            from . import fontsubset
+
+            for name in (fontsubset.REGULAR, fontsubset.BOLD):
+                fontsubset.glyph_order(fontsubset.bundled_font(name))
+            report("glyph orders", fontsubset.known_glyph_orders())
+        for job, document in documents:
+            if "docx" in job.formats and _docx_stands_alone(document):
+                start = time.perf_counter()
+                data, pages = WRITERS["docx"](document, {})
+                report("made ahead", (job.audience.name, job.lang, _Made(data, pages, time.perf_counter() - start)))
+
+
+def _docx_stands_alone(document: Document) -> bool:
+    """Whether the edition's DOCX needs neither its PDF's layout (for the contents' page numbers)
+    nor matplotlib (for its charts): then the head start can make it whole, with the libraries
+    it already has."""
+    return not document.contents and not _has_figure(document.blocks)
+
+
+def _has_figure(node: object) -> bool:
+    """Whether a block, or a list of them, is or holds a Figure, at any depth (quotes, lists, cells)."""
+    from dataclasses import fields, is_dataclass
+
+    from .document import Figure
+
+    if isinstance(node, Figure):
+        return True
+    if isinstance(node, list):
+        return any(_has_figure(item) for item in node)
+    if is_dataclass(node):
+        return any(_has_figure(getattr(node, each.name)) for each in fields(node))
+    return False
+
+
+_SUBSET_FONTS = ("docx", "html")  # the formats that embed font subsets of their own (wreport.fontsubset)
 
 
 _STAGES = {"html": "writing the HTML", "pdf": "laying out the PDF", "docx": "writing the DOCX"}
@@ -391,8 +467,9 @@ def _output(task: Task, made: _Made) -> Output:
 
 def _make_all(built: Plan, pending: list[Task], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
-    """Render every pending output, one worker process per edition (at most ``workers`` at
-    once), each stopped at the project's time limit (:mod:`wreport.runner`); keyed by path."""
+    """Render every pending output, one worker process per edition, or per edition's PDF and
+    DOCX (:func:`_split`), at most ``workers`` at once, each stopped at the project's time limit
+    (:mod:`wreport.runner`); keyed by path."""
     from . import runner
     from .project import render_seconds
 
@@ -401,26 +478,106 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
     if not groups:
         return {}
     made: dict[Path, _Made] = {}
+    # The longest template first, so the workers finish at about the same time; of the editions
+    # that fail, the first in plan order is reported.
+    by_weight = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
+    if runner.context().get_start_method() == "fork":
+        jobs, ahead = _prepared([groups[index][0] for index in by_weight], workers, seconds)
+        groups = [(jobs[job.audience.name, job.lang], by_format) for job, by_format in groups]
+        for job, by_format in groups:
+            if (job.audience.name, job.lang) in ahead:
+                made[by_format["docx"].path] = ahead[job.audience.name, job.lang]
+                if progress is not None:
+                    progress(_output(by_format["docx"], made[by_format["docx"].path]))
+    units, after = _split(groups, workers)
+    order = [unit for index in by_weight for unit, (_, edition) in enumerate(units) if edition == index]
+    then = {first: second for second, first in after.items()}
 
     def finished(index: int, kind: str, value: object) -> None:
+        if kind == "layout" and index in then:
+            units[then[index]][0].layout.update(cast("dict[str, int]", value))
         if kind != "made":
             return
         fmt, result = cast("tuple[str, _Made]", value)
-        task = groups[index][1][fmt]
+        task = groups[units[index][1]][1][fmt]
         made[task.path] = result
         if progress is not None:
             progress(_output(task, result))
 
-    if runner.context().get_start_method() == "fork":
-        _preload({fmt for job, _ in groups for fmt in job.formats})
-        _load_inputs(built.project, built.data_key)  # a data error is reported once, from here
     tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
-                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in groups]
-    # The longest template first, so the workers finish at about the same time; of the editions
-    # that fail, the first in plan order is reported.
-    order = sorted(range(len(groups)), key=lambda index: -_weight(groups[index][0]))
-    runner.run_tasks(tasks, workers, finished, start_order=order)
+                         built.project.relative(job.audience.template_file(job.lang))) for job, _ in units]
+    runner.run_tasks(tasks, workers, finished, start_order=order, after=after)
     return made
+
+
+def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[list[tuple[_Job, int]], dict[int, int]]:
+    """The worker tasks: each a job and the index of its edition in ``groups``, and which task
+    waits for which. An edition whose document was rendered ahead and that has a PDF and a DOCX
+    is two tasks when there are workers to share them: its PDF (and HTML), then its DOCX with the
+    PDF's layout, so a worker freed early takes a DOCX instead of idling while the longest
+    edition finishes; the DOCX is the same bytes either way. Otherwise one task per edition."""
+    units: list[tuple[_Job, int]] = []
+    after: dict[int, int] = {}
+    for index, (job, _) in enumerate(groups):
+        if not job.formats:  # all made ahead
+            continue
+        if workers > 1 and job.document is not None and {"pdf", "docx"} <= set(job.formats):
+            units.append((replace(job, formats=tuple(fmt for fmt in job.formats if fmt != "docx")), index))
+            units.append((replace(job, formats=("docx",), layout={}), index))
+            after[len(units) - 1] = len(units) - 2
+        else:
+            units.append((job, index))
+    return units, after
+
+
+def _prepared(jobs: list[_Job], workers: int, seconds: float) -> tuple[dict[tuple[str, str], _Job],
+                                                                     dict[tuple[str, str], _Made]]:
+    """Before the workers are forked: import the writers (:func:`_preload`) and, when there are
+    cores to spare, meanwhile load the data and render the editions' documents (and the fonts'
+    glyph orders) in another process, so the workers inherit those done by then (the imports use
+    one core for about a second). The data is loaded here too when an edition was not rendered
+    ahead, for its worker to inherit; a data error is raised here, once, either way. The jobs by
+    (audience, language), each with its document when it was rendered ahead and without the DOCX
+    when that was made ahead too (:func:`_docx_stands_alone`); and those DOCX."""
+    from . import runner
+
+    formats = {fmt for job in jobs for fmt in job.formats}
+    documents: dict[tuple[str, str], Document] = {}
+    failed: list[WreportError] = []
+    made: dict[tuple[str, str], _Made] = {}
+    if workers > 1:
+        def rendered(kind: str, value: object) -> None:
+            if kind == "inputs failed":
+                failed.append(cast(WreportError, value))
+            elif kind == "document":
+                name, lang, document = cast("tuple[str, str, Document]", value)
+                documents[name, lang] = document
+            elif kind == "made ahead":
+                name, lang, result = cast("tuple[str, str, _Made]", value)
+                made[name, lang] = result
+            elif kind == "glyph orders":
+                from . import fontsubset
+
+                fontsubset.add_glyph_orders(cast("dict[str, tuple[str, ...]]", value))
+
+        first = jobs[0]
+        head_start = runner.Task(_render_documents, (jobs,), seconds, "rendering the documents ahead",
+                                 first.project.relative(first.audience.template_file(first.lang)))
+        runner.run_beside(head_start, lambda: _preload(formats), rendered)
+    else:
+        _preload(formats)
+    if failed:
+        raise failed[0]
+    if any((job.audience.name, job.lang) not in documents for job in jobs):
+        _load_inputs(jobs[0].project, jobs[0].data_key)
+    return {(job.audience.name, job.lang): _without_made(job, documents.get((job.audience.name, job.lang)), made)
+            for job in jobs}, made
+
+
+def _without_made(job: _Job, document: Document | None, made: dict[tuple[str, str], _Made]) -> _Job:
+    """The job with its document rendered ahead (if it was), less the DOCX if that was made ahead."""
+    formats = tuple(fmt for fmt in job.formats if not (fmt == "docx" and (job.audience.name, job.lang) in made))
+    return replace(job, document=document, formats=formats)
 
 
 def _editions_of(built: Plan, pending: list[Task]) -> list[tuple[_Job, dict[str, Task]]]:

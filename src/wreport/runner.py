@@ -20,7 +20,7 @@ import errno
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -73,11 +73,15 @@ def context() -> Any:
 
 
 def run_tasks(tasks: Sequence[Task], workers: int, on_report: Callable[[int, str, Any], None] | None = None,
-              *, stop_on_error: bool = True, start_order: Sequence[int] | None = None) -> list[Any]:
+              *, stop_on_error: bool = True, start_order: Sequence[int] | None = None,
+              after: Mapping[int, int] | None = None) -> list[Any]:
     """Run every task in at most ``workers`` children at once; each result (or, without
     ``stop_on_error``, each task's :class:`WreportError`) in task order. ``on_report`` is told
     of each report a task sends (its index, kind, value); ``start_order`` is the order in which
-    to start them (default: task order), e.g. the longest first.
+    to start them (default: task order), e.g. the longest first. ``after`` maps a task to one it
+    must wait for: it starts once that one has succeeded (so what ``on_report`` was told by then
+    can be in its arguments), the next in ``start_order`` that is ready when a worker is free;
+    if that one fails, it does not run and has the same error.
 
     With ``stop_on_error`` no further task starts once one has failed, the running ones finish
     (each within its own limit), and the first failure in task order is raised, so the error
@@ -87,11 +91,18 @@ def run_tasks(tasks: Sequence[Task], workers: int, on_report: Callable[[int, str
     queue = list(start_order) if start_order is not None else list(range(len(tasks)))
     running: dict[Connection, _Running] = {}
     ctx = context()
+    waits = dict(after or {})
     try:
         while queue or running:
-            while queue and len(running) < max(1, workers) and not (stop_on_error and outcomes.errors):
-                index = queue.pop(0)
-                job = _start(ctx, index, tasks[index])
+            for index in [index for index in queue if waits.get(index) in outcomes.errors]:
+                queue.remove(index)  # what it waited for failed
+                outcomes.errors[index] = outcomes.errors[waits[index]]
+            while len(running) < max(1, workers) and not (stop_on_error and outcomes.errors):
+                ready = [index for index in queue if index not in waits or waits[index] in outcomes.results]
+                if not ready:
+                    break
+                queue.remove(ready[0])
+                job = _start(ctx, ready[0], tasks[ready[0]])
                 running[job.connection] = job
             if not running:
                 break
@@ -116,6 +127,45 @@ def run_one(task: Task, on_report: Callable[[str, Any], None] | None = None) -> 
     """One task in one child: its result, or its error raised."""
     forward = (lambda _, kind, value: on_report(kind, value)) if on_report is not None else None
     return run_tasks([task], 1, forward)[0]
+
+
+def run_beside(task: Task, work: Callable[[], None], on_report: Callable[[str, Any], None]) -> None:
+    """Run ``task`` in a child while this process does ``work``, then stop the child: for a task
+    that is only a head start (work that later tasks would otherwise do themselves). Each report
+    the child sent before it was stopped goes to ``on_report``, in this process's main thread,
+    after ``work``; what it was still doing, its result and any error are dropped, since the tasks it would have
+    saved work for still do that work, and report its errors, in the usual way.
+
+    The child's reports are read as they come, by a thread, so a report larger than the pipe's
+    buffer (a whole document) does not hold the child up until ``work`` is done.
+    """
+    import threading
+
+    job = _start(context(), 0, task)
+    received: list[tuple[str, Any]] = []
+
+    def read() -> None:
+        try:
+            while True:
+                kind, *payload = job.connection.recv()
+                if kind != "report":
+                    return
+                received.append((payload[0], payload[1]))
+        except (EOFError, OSError):  # the child finished, or was stopped mid-message
+            return
+
+    reader = threading.Thread(target=read, name=f"reports of {task.what}", daemon=True)
+    reader.start()
+    try:
+        work()
+    finally:
+        if job.process.is_alive():
+            job.process.kill()
+        job.process.join()
+        reader.join()
+        job.connection.close()
+    for kind, value in received:
+        on_report(kind, value)
 
 
 def timed_out(task: Task, stage: str) -> WreportError:

@@ -88,6 +88,19 @@ def font_config() -> FontConfiguration:
     return _font_config
 
 
+def release_font_config() -> None:
+    """Let go of the process's FontConfiguration, so that WeasyPrint deletes its copy of the
+    fonts (in its ``__del__``) now, unless a layout still in use holds it; the styles of past
+    layouts hold it in reference cycles, hence the collection. For a process about to exit
+    without collecting its objects (cli.main); a later render makes a new one."""
+    global _font_config
+    if _font_config is not None:
+        _font_config = None
+        import gc
+
+        gc.collect()
+
+
 class _RefusedURL(ValueError):
     """Raised inside WeasyPrint for a refused URL; WeasyPrint logs it and carries on, and
     :func:`html_to_pdf` reports every refusal afterwards."""
