@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -459,3 +460,20 @@ def test_a_missing_system_library_is_one_message_naming_what_to_install(tmp_path
     for package in ("apt-get install libpango-1.0-0 libpangoft2-1.0-0", "dnf install pango", "brew install pango"):
         assert package in message
     assert not list(root.rglob("*.pdf"))
+
+
+def test_a_process_that_rendered_a_pdf_leaves_no_copy_of_the_fonts_behind(tmp_path):
+    """WeasyPrint copies the fonts (9 MB) to a temporary folder per FontConfiguration and deletes
+    it only when that is collected. A test run that renders a PDF and exits must not leave it
+    behind (it did, one a pytest run, until the configuration was released at exit)."""
+    (tmp_path / "test_one.py").write_text(
+        "from wreport.document import Document, Paragraph, Text\n"
+        "from wreport.writers.pdf import render_pdf\n\n"
+        "def test_render():\n"
+        "    assert render_pdf(Document(lang='ko', title='T', blocks=[Paragraph([Text('가나다')])]))\n")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"],
+                   cwd=tmp_path, check=True, env=env, capture_output=True)
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import hashlib
 import io
@@ -81,10 +82,16 @@ _render_lock = threading.Lock()  # WeasyPrint and the shared FontConfiguration a
 
 
 def font_config() -> FontConfiguration:
-    """The process's one FontConfiguration, created on first use."""
+    """The process's one FontConfiguration, created on first use.
+
+    It copies the fonts to a temporary folder (9 MB) that WeasyPrint deletes only when the object
+    is collected, which a module global never is at interpreter exit: so it is released at exit
+    (``atexit``), in any process that made one (a test run, the preview, a script using the API),
+    not only in the console script."""
     global _font_config
     if _font_config is None:
         _font_config = FontConfiguration()
+        atexit.register(release_font_config)  # a second registration after a release is harmless
     return _font_config
 
 
