@@ -276,14 +276,10 @@ _inputs: dict[str, tuple[FactSet, Glossary, Style]] = {}  # data_key -> (facts, 
 def _load_inputs(project: Project, data_key: str) -> tuple[FactSet, Glossary, Style]:
     """The facts, glossary and style, loaded once per process for as long as the data is unchanged."""
     if data_key not in _inputs:
-        from .facts import load_facts
-        from .formatting import Style
-        from .glossary import project_glossary
+        from .facts import load_project_data
 
-        glossary = project_glossary(project)
         _inputs.clear()
-        _inputs[data_key] = (load_facts(project, glossary), glossary,
-                             Style(myriad_group_commas=project.myriad_group_commas))
+        _inputs[data_key] = load_project_data(project)
     return _inputs[data_key]
 
 

@@ -90,13 +90,9 @@ def project_of(ctx: typer.Context) -> Project:
 def _facts(ctx: typer.Context) -> tuple[FactSet, Glossary, Style]:
     """The project's fact set (counted nouns checked against its glossary), the glossary, and
     the project's house-style options, which every rendering of a fact needs together."""
-    from .facts import load_facts
-    from .formatting import Style
-    from .glossary import project_glossary
+    from .facts import load_project_data
 
-    project = project_of(ctx)
-    glossary = project_glossary(project)
-    return load_facts(project, glossary), glossary, Style(myriad_group_commas=project.myriad_group_commas)
+    return load_project_data(project_of(ctx))
 
 
 @facts_app.command("list", short_help="List every fact in both languages.")
@@ -419,7 +415,7 @@ def build_command(
                                        help="Output folder. Default: the project's out/."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
                                        help="Render in up to N worker processes. Default (and most): one per CPU "
-                                            "core; 1 renders in this process."),
+                                            "core; 1 renders one edition at a time."),
     force: bool = typer.Option(False, "--force", help="Rebuild every output, even those that are up to date."),
 ) -> None:
     """Render every edition (audience x language) and write its PDF, DOCX and HTML files.

@@ -494,6 +494,16 @@ def _parse_conflict(index: int, raw: dict[str, Any], facts: dict[str, Fact], rep
     return Conflict(entry.id, tuple(entry.facts), entry.note, report.line("conflicts", index))
 
 
+def load_project_data(project: "Project") -> tuple[FactSet, Glossary, formatting.Style]:
+    """The project's facts (counted nouns checked against its glossary), the glossary and the
+    house-style options: what every rendering of a fact needs together, loaded one way for the
+    build, the preview and the facts commands."""
+    from .glossary import project_glossary
+
+    glossary = project_glossary(project)
+    return load_facts(project, glossary), glossary, formatting.Style(myriad_group_commas=project.myriad_group_commas)
+
+
 def load_facts(project: "Project", glossary: Glossary | None = None) -> FactSet:
     """Load and check the project's sources and facts; raise every problem found at once.
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import glob
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,15 +59,11 @@ def remove_stale_temporaries(folder: Path, names: list[str]) -> list[Path]:
     removed paths. Only names wreport writes there are matched, so a user's own file is never touched."""
     removed = []
     for name in names:
-        for temp in folder.glob(f".{glob_escape(name)}.*.tmp"):
+        for temp in folder.glob(f".{glob.escape(name)}.*.tmp"):
             if temp.is_file() and not temp.is_symlink():
                 temp.unlink(missing_ok=True)
                 removed.append(temp)
     return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 @contextmanager

@@ -43,7 +43,7 @@ from .preview_render import (
     describe,
     error_page,
 )
-from .project import CONFIG_NAME, Project
+from .project import Project
 from .templating import Audience, list_audiences, load_audience
 
 HOST = "127.0.0.1"
@@ -351,8 +351,7 @@ def watched(project: Project) -> tuple[list[Path], list[Path], Callable[[Path], 
     shallow = sorted({path.parent for path in files if path.parent.is_dir()} - set(deep))
 
     def counts(path: Path) -> bool:
-        return path in files or path.is_relative_to(templates) or path.is_relative_to(sources) \
-            or path == project.root.resolve() / CONFIG_NAME
+        return path in files or path.is_relative_to(templates) or path.is_relative_to(sources)
 
     return deep, shallow, counts
 

@@ -201,12 +201,9 @@ class Session:
 
 
 def _load_data(project: Project, key: str) -> _Data:
-    from .facts import load_facts
-    from .formatting import Style
-    from .glossary import project_glossary
+    from .facts import load_project_data
 
-    glossary = project_glossary(project)
-    return _Data(key, load_facts(project, glossary), glossary, Style(myriad_group_commas=project.myriad_group_commas))
+    return _Data(key, *load_project_data(project))
 
 
 def _render_edition(project: Project, audience: Audience, lang: str, data: _Data) -> tuple[Document, bytes]:

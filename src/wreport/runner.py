@@ -4,7 +4,8 @@ A template is data someone else wrote, and a Jinja loop cannot be interrupted fr
 ``{% for %}`` over ``range(10**9)`` never returns to Python code that could check a clock. So the
 work that runs a template (and the writers after it) runs in a child process, one per task, and
 the parent stops it (SIGKILL) when its wall-clock limit, ``[limits] render_seconds`` in
-wreport.toml, has passed. The build, ``wreport check`` and the preview share this runner.
+wreport.toml, has passed. The build and ``wreport check`` use this runner; the preview keeps one
+long-lived worker of its own (``preview_render.py``), stopped at the same limit.
 
 On Linux the children are forked, so they start in a few milliseconds with everything the parent
 has imported and loaded; elsewhere they are spawned (a fresh interpreter per task, slower but
