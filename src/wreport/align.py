@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .document import (
+    inline_text,
     Block,
     BlockQuote,
     Document,
     Figure,
-    FootnoteRef,
     Heading,
     Inline,
     LineBreak,
@@ -63,19 +63,6 @@ class Segment:
     @property
     def text(self) -> str:
         return " | ".join(" ".join(inline_text(part).split()) for part in self.parts)
-
-
-def inline_text(inlines: list[Inline]) -> str:
-    """The text a reader sees in inline runs (note markers left out, line breaks as spaces)."""
-    out = []
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-        elif not isinstance(node, FootnoteRef):
-            raise RenderError(f"the aligner has no rule for a {type(node).__name__} inline")
-    return "".join(out)
 
 
 class _Sections:

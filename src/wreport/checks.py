@@ -27,18 +27,16 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .build import output_path
 from .document import (
+    inline_text,
     Block,
     BlockQuote,
     Document,
     Figure,
     Heading,
-    Inline,
-    LineBreak,
     ListBlock,
     PageBreak,
     Paragraph,
     Table,
-    Text,
 )
 from .errors import Location, ProblemsError, TemplateError, WreportError
 from .facts import FactSet, load_facts
@@ -316,11 +314,6 @@ def _check_hand_typed(scan: TemplateScan, found: _Findings) -> None:
 
 
 # ---------------------------------------------------------------- edition text
-def _inline_text(inlines: list[Inline]) -> str:
-    return "".join(node.text if isinstance(node, Text) else " " if isinstance(node, LineBreak) else ""
-                   for node in inlines)
-
-
 def edition_text(doc: Document) -> str:
     """All the text a reader of the edition sees: title, body, tables, chart labels and notes."""
     parts = [doc.title, doc.subtitle]
@@ -328,7 +321,7 @@ def edition_text(doc: Document) -> str:
     def walk(blocks: list[Block]) -> None:
         for block in blocks:
             if isinstance(block, (Heading, Paragraph)):
-                parts.append(_inline_text(block.children))
+                parts.append(inline_text(block.children))
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     walk(item)
@@ -336,10 +329,10 @@ def edition_text(doc: Document) -> str:
                 walk(block.children)
             elif isinstance(block, Table):
                 cells = [block.header, *block.rows]
-                parts.extend([_inline_text(block.caption), *(_inline_text(c.children) for row in cells for c in row)])
+                parts.extend([inline_text(block.caption), *(inline_text(c.children) for row in cells for c in row)])
             elif isinstance(block, Figure):
                 chart = block.chart
-                parts.extend([_inline_text(block.caption), chart.title, *chart.categories,
+                parts.extend([inline_text(block.caption), chart.title, *chart.categories,
                               *(label for label, _ in chart.series), chart.unit_label])
             elif isinstance(block, PageBreak):
                 continue  # nothing a reader sees
@@ -347,7 +340,7 @@ def edition_text(doc: Document) -> str:
                 raise TypeError(f"edition_text has no rule for a {type(block).__name__} block")
 
     walk(doc.blocks)
-    parts.extend(_inline_text(note.children) for note in doc.footnotes)
+    parts.extend(inline_text(note.children) for note in doc.footnotes)
     return "\n".join(" ".join(part.split()) for part in parts if part and part.strip())
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Union
 
+from .errors import RenderError
+
 
 # ---------------------------------------------------------------- inline nodes
 @dataclass
@@ -172,6 +174,21 @@ def unmarked(inlines: list[Inline]) -> list[Inline]:
 def plain_text(inlines: list[Inline]) -> str:
     """The text of inline runs without markup, e.g. for bookmarks, alt text and metadata."""
     return "".join(node.text for node in inlines if isinstance(node, Text))
+
+
+def inline_text(inlines: list[Inline]) -> str:
+    """The text a reader sees in inline runs: note markers left out, line breaks as spaces (the
+    checks and the aligner compare editions on it). An inline type it has no rule for is an error,
+    not skipped."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif not isinstance(node, FootnoteRef):
+            raise RenderError(f"inline_text has no rule for a {type(node).__name__} inline")
+    return "".join(out)
 
 
 # Words the writers print around the content (not part of any template), per edition language.

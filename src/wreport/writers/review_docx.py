@@ -25,9 +25,8 @@ from ..align import Pair, Segment
 from ..document import FootnoteRef, Inline, LineBreak, Text
 from ..errors import RenderError
 from ..review import FactCard, Review
-from .docx import embed_bundled_font, normalise_zip
+from .docx import EMBEDDED_FONT, embed_bundled_font, normalise_zip
 
-FONT = "NanumGothic"
 HEADERS = ("#", "한국어", "English", "Figures and sources")
 WIDTHS = (Cm(2.2), Cm(8.4), Cm(8.4), Cm(8.7))
 
@@ -86,7 +85,7 @@ def _set_font(style: docx.styles.style.BaseStyle) -> None:
         if attribute.endswith("Theme"):
             del fonts.attrib[attribute]
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
+        fonts.set(qn(slot), EMBEDDED_FONT)
 
 
 def _segment(cell: _Cell, segment: Segment | None, lang: str) -> None:
