@@ -89,11 +89,11 @@ def floor_worker(project_dir: Path, out: Path) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     imports = time.perf_counter() - start
-    from wreport.build import plan
-    from wreport.facts import load_facts
-    from wreport.glossary import load_glossary
-    from wreport.project import load_project
-    from wreport.templating import render_edition
+    from wreport.build.editions import plan
+    from wreport.data.facts import load_facts
+    from wreport.data.glossary import load_glossary
+    from wreport.inputs.project import load_project
+    from wreport.render.templating import render_edition
     from wreport.writers.html import render_html, stylesheet_text
     from wreport.writers.pdf import STYLES_DIR
 
@@ -125,8 +125,8 @@ def profile(project_dir: Path, scratch: Path) -> None:
     import cProfile
     import pstats
 
-    from wreport.build import build
-    from wreport.project import load_project
+    from wreport.build.editions import build
+    from wreport.inputs.project import load_project
 
     project = load_project(project_dir)
     profiler = cProfile.Profile()

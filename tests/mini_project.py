@@ -8,9 +8,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from wreport.facts import FactSet, load_facts
-from wreport.glossary import Glossary, load_glossary
-from wreport.project import Project, load_project
+from wreport.data.facts import FactSet, load_facts
+from wreport.data.glossary import Glossary, load_glossary
+from wreport.inputs.project import Project, load_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 

@@ -6,12 +6,15 @@ real data and templates rather than a fixture, because what they check is the br
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from wreport.facts import FactSet, load_facts
-from wreport.glossary import Glossary, load_glossary
-from wreport.project import Project, load_project
+from wreport.data.facts import FactSet, load_facts
+from wreport.data.glossary import Glossary, load_glossary
+from wreport.inputs.project import Project, load_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ("wreport.toml", "seeds", "glossary", "templates")
@@ -35,3 +38,9 @@ def load(root: Path) -> tuple[Project, FactSet, Glossary]:
     project = load_project(root)
     glossary = load_glossary(project.glossary_file)
     return project, load_facts(project, glossary), glossary
+
+
+def wreport(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", "from wreport.cli import main; main()", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300, check=False,
+                          env={**os.environ, "COLUMNS": "200"})

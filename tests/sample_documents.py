@@ -1,13 +1,13 @@
 """Hand-built document trees (Korean and English) for the writer and chart tests.
 
-Built directly from wreport.document nodes, so the writers can be tested without the Markdown
+Built directly from wreport.render.document nodes, so the writers can be tested without the Markdown
 parser or the templates; the figures are the sourced ones from seeds/sources (2016 Wonju
 medical-device output and exports).
 """
 
 from __future__ import annotations
 
-from wreport.document import (
+from wreport.render.document import (
     BlockQuote,
     ChartSpec,
     Document,
@@ -128,3 +128,49 @@ def english_document(paragraphs: int = 6) -> Document:
         footnotes=[Footnote(1, [t("Wonju Medical Industry Techno Valley, 2017.")]),
                    Footnote(2, [t("As of 2016, share of national medical-device exports.")])],
     )
+
+
+def sample_document(lang: str = "ko") -> Document:
+    """A short brief with every block kind: two footnotes (one holding a link), lists, a table, a chart."""
+    ko = lang == "ko"
+
+    def tr(korean: str, english: str) -> str:
+        return korean if ko else english
+
+    chart = ChartSpec(kind="bar", title=tr("원주 의료기기 수출액", "Wonju medical-device exports"),
+                      categories=["2014", "2015", "2016"], series=[(tr("수출", "Exports"), [350.0, 390.0, 435.0])],
+                      unit_label=tr("백만 달러", "USD million"))
+    blocks = [
+        Heading(1, [Text(tr("개요", "Overview"))], anchor="overview"),
+        Paragraph([Text(tr("원주의료기기테크노밸리", "The techno valley"), bold=True),
+                   Text(tr("는 1998년에 문을 열었다", " opened in 1998")), FootnoteRef(1), Text(". "),
+                   Text(tr("강조", "stress"), italic=True), Text(" "), Text("wreport build", code=True), Text(" "),
+                   Text(tr("원주시", "Wonju City"), link="https://www.wonju.go.kr"), Text(" "),
+                   Text(tr("표 참조", "see the table"), link="#data")], style="lead"),
+        Paragraph([Text(tr("수출은 4억 3,500만 달러였다", "Exports were USD 435 million")), FootnoteRef(2),
+                   LineBreak(), Text(tr("둘째 줄", "second line"))]),
+        ListBlock(False, [
+            [Paragraph([Text(tr("첫째", "first"))])],
+            [Paragraph([Text(tr("둘째", "second"))]), Paragraph([Text(tr("이어지는 문단", "continued"))]),
+             ListBlock(True, [[Paragraph([Text(tr("하위 하나", "sub one"))])],
+                              [Paragraph([Text(tr("하위 둘", "sub two"))])]])],
+        ]),
+        ListBlock(True, [[Paragraph([Text("A")])], [Paragraph([Text("B")])]], start=3),
+        Heading(2, [Text(tr("자료", "Data"))], anchor="data"),
+        Table([TableCell([Text(tr("연도", "Year"))]), TableCell([Text(tr("수출", "Exports"))], align="right")],
+              [[TableCell([Text(year)]), TableCell([Text(value)], align="right")]
+               for year, value in (("2015", "390"), ("2016", "435"))],
+              caption=[Text(tr("연도별 수출", "Exports by year"))]),
+        Figure(chart, [Text(tr("수출액 추이", "Exports over time"))], alt=tr("막대 그래프", "a bar chart")),
+        BlockQuote([Paragraph([Text(tr("인용문", "A quotation"))])]),
+        Heading(3, [Text(tr("세부", "Details"))]),
+        Paragraph([Text(tr("출처: 원주시", "Source: Wonju City"))], style="source"),
+        PageBreak(),
+        Heading(1, [Text(tr("전망", "Outlook"))], anchor="outlook"),
+    ]
+    notes = [Footnote(1, [Text(tr("원주시, 2017년 자료.", "Wonju City, 2017."))]),
+             Footnote(2, [Text(tr("산업통상자원부 ", "Ministry of Trade, ")), Text("motie.go.kr", link="https://www.motie.go.kr")])]
+    return Document(lang=lang, title=tr("원주 의료기기 클러스터", "The Wonju Medical-Device Cluster"),
+                    subtitle=tr("정책 브리프", "Policy brief"), author=tr("정책연구팀", "Policy team"),
+                    subject=tr("원주 의료기기산업", "Wonju medical devices"), keywords=["Wonju", "cluster"],
+                    date="2017-06-01", date_text=tr("2017년 6월 1일", "June 1, 2017"), blocks=blocks, footnotes=notes)

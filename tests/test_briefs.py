@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-from wreport.build import build
-from wreport.checks import hand_typed_numbers, run_checks, template_prose
-from wreport.document import Paragraph, Text, plain_text
-from wreport.formatting import Style
-from wreport.templating import render_edition
-
 from real_project import copy_project, load
+
+from wreport.build.editions import build
+from wreport.data.formatting import Style
+from wreport.qa.checks import hand_typed_numbers, run_checks, template_prose
+from wreport.render.document import Paragraph, Text, plain_text
+from wreport.render.templating import render_edition
 
 AUDIENCES = ("policy-brief", "partner-brief")
 LANGS = ("ko", "en")

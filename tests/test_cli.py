@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import typer
+from mini_project import copy_mini, write_template
 from typer.testing import CliRunner
 
-from mini_project import copy_mini, write_template
 from wreport.cli import app
 
 HEAVY = ("weasyprint", "docx", "matplotlib", "lxml", "markdown_it", "babel", "rich", "jinja2", "yaml", "pypdf")

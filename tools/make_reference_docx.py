@@ -1,7 +1,7 @@
 """Build ``src/wreport/styles/reference.docx``, the style sheet of every DOCX wreport writes.
 
 Run ``.venv/bin/python tools/make_reference_docx.py`` after changing a style below; commit both
-this script and the reference it writes (``tests/test_writers_docx.py`` checks they agree).
+this script and the reference it writes (``tests/writers/test_docx.py`` checks they agree).
 
 Why a script and not a file edited in Word: the reference must stay lean and exact. python-docx's
 default template carries 876 KB of style sheets (``styles.xml`` plus ``stylesWithEffects.xml``),

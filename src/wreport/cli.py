@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
-from .errors import WreportError
+from wreport.errors import WreportError
 
 if TYPE_CHECKING:  # the modules below are imported where a command needs them (fast --help)
     from collections.abc import Iterable
 
-    from .curation.coverage import Status
-    from .facts import FactSet
-    from .formatting import Style
-    from .glossary import Glossary, Term
-    from .project import Project
+    from wreport.curation.coverage import Status
+    from wreport.data.facts import FactSet
+    from wreport.data.formatting import Style
+    from wreport.data.glossary import Glossary, Term
+    from wreport.inputs.project import Project
 
 # Plain (Click) help rather than Rich's: Rich's help formatter loads Rich and markdown-it-py,
 # which would triple the time `wreport --help` takes. -h works as --help everywhere.
@@ -79,7 +79,7 @@ def options(ctx: typer.Context) -> Options:
 
 def project_of(ctx: typer.Context) -> Project:
     """Load the project the user pointed at (``--project``) or stands in."""
-    from .project import load_project
+    from wreport.inputs.project import load_project
 
     project = load_project(options(ctx).project)
     _say(ctx, f"project: {project.root / 'wreport.toml'}")
@@ -90,7 +90,7 @@ def project_of(ctx: typer.Context) -> Project:
 def _facts(ctx: typer.Context) -> tuple[FactSet, Glossary, Style]:
     """The project's fact set (counted nouns checked against its glossary), the glossary, and
     the project's house-style options, which every rendering of a fact needs together."""
-    from .facts import load_project_data
+    from wreport.data.facts import load_project_data
 
     return load_project_data(project_of(ctx))
 
@@ -145,8 +145,8 @@ def facts_export(
     fmt: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json (an array of objects) or csv."),
 ) -> None:
     """Print the fact set as JSON or CSV (values as exact decimal strings) for other tools."""
-    from .errors import DataError
-    from .facts import export_csv, export_json
+    from wreport.data.facts import export_csv, export_json
+    from wreport.errors import DataError
 
     if fmt not in ("json", "csv"):
         raise DataError(f"unknown export format {fmt!r}", hint="use json or csv")
@@ -174,7 +174,7 @@ def facts_conflicts(ctx: typer.Context) -> None:
 # ---------------------------------------------------------------- curation: candidates, coverage
 def _coverage(ctx: typer.Context, source_ids: Optional[list[str]]) -> tuple[list[Status], FactSet, Glossary]:
     """Every mention of the chosen sources with what covers it, and the loaded fact set and glossary."""
-    from .curation.coverage import coverage
+    from wreport.curation.coverage import coverage
 
     fact_set, glossary, _ = _facts(ctx)
     return coverage(project_of(ctx), fact_set, source_ids or None), fact_set, glossary
@@ -190,8 +190,8 @@ def facts_candidates(
 ) -> None:
     """List every quantitative mention in the sources (amount, unit, counter, approximation, sentence)
     with the fact whose quote covers it; --format yaml prints draft facts for those still open."""
-    from .curation.report import candidates_json, candidates_text, candidates_yaml
-    from .errors import DataError
+    from wreport.curation.report import candidates_json, candidates_text, candidates_yaml
+    from wreport.errors import DataError
 
     if fmt not in ("text", "json", "yaml"):
         raise DataError(f"unknown format {fmt!r}", hint="use text, json or yaml")
@@ -213,7 +213,7 @@ def facts_coverage(
 ) -> None:
     """Per source: mentions covered by a fact, set aside (set-aside.yaml) and still open; each open
     one is listed with its sentence. Exits 1 while any is open."""
-    from .curation.report import coverage_text
+    from wreport.curation.report import coverage_text
 
     statuses, _, _ = _coverage(ctx, source_ids)
     typer.echo(coverage_text(statuses), nl=False)
@@ -238,7 +238,7 @@ def sources_add(
 ) -> None:
     """Extract FILE's text into the sources folder, keep the original beside it, and add its entry
     to sources.yaml (checked by the loader first; nothing is written if it does not load)."""
-    from .curation.importing import add_source
+    from wreport.curation.importing import add_source
 
     project = project_of(ctx)
     added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
@@ -252,7 +252,7 @@ def sources_add(
 # ---------------------------------------------------------------- glossary commands
 def _glossary(ctx: typer.Context) -> Glossary:
     """The project's glossary, loaded and checked."""
-    from .glossary import project_glossary
+    from wreport.data.glossary import project_glossary
 
     return project_glossary(project_of(ctx))
 
@@ -289,7 +289,7 @@ def glossary_lookup(
     text: str = typer.Argument(..., metavar="TEXT", help="Part of a Korean or English name, an abbreviation or an id."),
 ) -> None:
     """Find terms by Korean or English name, abbreviation, id or forbidden variant."""
-    from .errors import DataError
+    from wreport.errors import DataError
 
     glossary = _glossary(ctx)
     terms = glossary.lookup(text)
@@ -310,14 +310,14 @@ def glossary_export(
                                           help="Write to FILE instead of standard output."),
 ) -> None:
     """Export the glossary as CSV or TBX for translators and their tools."""
-    from .errors import DataError
-    from .glossary import export_csv, export_tbx, project_glossary
+    from wreport.data.glossary import export_csv, export_tbx, project_glossary
+    from wreport.errors import DataError
 
     if fmt not in ("csv", "tbx"):
         raise DataError(f"unknown export format {fmt!r}", hint="use csv or tbx")
     project = project_of(ctx)
     if output is not None:
-        from .outputs import refuse_inputs
+        from wreport.inputs.boundary import refuse_inputs
 
         refuse_inputs(project, output, "--output")
     glossary = project_glossary(project)
@@ -326,7 +326,7 @@ def glossary_export(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from .fileio import write_atomic
+    from wreport.inputs.files import write_atomic
 
     write_atomic(output, data)
     if not options(ctx).quiet:
@@ -352,14 +352,14 @@ def format_command(
 
     A negative value goes after the options and `--`: wreport format -u percent -- -3.2
     """
-    from .errors import FormatError
-    from .formatting import Style, format_quantity
+    from wreport.data.formatting import Style, format_quantity
+    from wreport.errors import FormatError
 
     if lang not in ("ko", "en", "both"):
         raise FormatError(f"unknown language {lang!r}", hint="use ko, en or both")
     noun = None
     if counted is not None:
-        from .glossary import project_glossary
+        from wreport.data.glossary import project_glossary
 
         noun = project_glossary(project_of(ctx)).counted_noun(counted)
     style = Style(myriad_group_commas=not no_group_commas)
@@ -387,8 +387,8 @@ def _shown(path: Path) -> str:
 def _complete_audience(incomplete: str) -> list[str]:
     """Shell completion for --audience: the audiences of the project in the working folder."""
     try:
-        from .project import load_project
-        from .templating import list_audiences
+        from wreport.inputs.project import load_project
+        from wreport.render.templating import list_audiences
 
         return [name for name in list_audiences(load_project()) if name.startswith(incomplete)]
     except WreportError:
@@ -428,8 +428,8 @@ def build_command(
 
     from rich.console import Console
 
-    from .build import prepare, run
-    from .progress import BuildProgress, summary
+    from wreport.build.editions import prepare, run
+    from wreport.build.progress import BuildProgress, summary
 
     opts = options(ctx)
     start = time.perf_counter()
@@ -462,8 +462,8 @@ def check_command(
     Every problem is listed (not just the first), as file:line: [CheckId] message (hint).
     Warnings alone exit 0 unless --strict. docs/checks.md explains each check.
     """
-    from .checks import format_json, format_text, has_errors, run_checks
-    from .errors import ConfigError
+    from wreport.errors import ConfigError
+    from wreport.qa.checks import format_json, format_text, has_errors, run_checks
 
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown report format {fmt!r}", hint="use text or json")
@@ -490,9 +490,9 @@ def review_command(
 
     from rich.console import Console
 
-    from .build import Output
-    from .progress import summary
-    from .review import write_reviews
+    from wreport.build.editions import Output
+    from wreport.build.progress import summary
+    from wreport.review.writing import write_reviews
 
     opts = options(ctx)
     start = time.perf_counter()
@@ -518,7 +518,7 @@ def new_audience_command(
                                          "Default: a small starter using one fact, one term and the shared macros."),
 ) -> None:
     """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites."""
-    from .scaffold import new_audience
+    from wreport.scaffold.audience import new_audience
 
     facts, glossary, _ = _facts(ctx)
     project = project_of(ctx)
@@ -536,7 +536,7 @@ def init_command(
 ) -> None:
     """Create DIR with wreport.toml, one source, one fact, a glossary and one audience, ready to
     build and check; README "From an empty folder to a first brief" says what to do next."""
-    from .newproject import init_project
+    from wreport.scaffold.project import init_project
 
     root = init_project(folder, name)
     if not options(ctx).quiet:
@@ -564,8 +564,8 @@ def preview_command(
     """Serve an audience's editions on http://127.0.0.1:PORT/ and render them again whenever a
     template or data file is saved; the open page repaints the editions that changed. Ctrl-C
     stops. Nothing is written to out/."""
-    from .errors import ConfigError
-    from .preview import Preview, choose, serve
+    from wreport.errors import ConfigError
+    from wreport.preview.server import Preview, choose, serve
 
     opts = options(ctx)
     project = project_of(ctx)
@@ -583,7 +583,7 @@ def preview_command(
         until = f"stops after {stop_after:g} s, or Ctrl-C" if stop_after is not None else "Ctrl-C stops"
         typer.echo(f"previewing {shown} at {url} ({until})")
 
-    from .project import render_seconds
+    from wreport.inputs.project import render_seconds
 
     preview = Preview(project, chosen.name, lang, view="review" if review else "editions", paged=paged, say=say,
                       limit=render_seconds(project))

@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import DataError, Location, WreportError, did_you_mean, raise_if_any
-from ..facts import FactSet, _check_top, _entries, _Problems, _read_yaml, _validated
-from ..schemas import SET_ASIDE_REASONS, SetAsideEntry
-from .mentions import Mention, find_mentions
+from wreport.curation.mentions import Mention, find_mentions
+from wreport.data.facts import FactSet
+from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
+from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
+from wreport.inputs.schemas import SET_ASIDE_REASONS, SetAsideEntry
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from wreport.inputs.project import Project
 
 SET_ASIDE_FILE = "set-aside.yaml"
 #: Why a mention is not a fact: page furniture, a figure the briefs do not use, a second copy of
@@ -81,12 +82,12 @@ def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
     if not os.path.lexists(path):
         return []
     problems: list[WreportError] = []
-    report = _Problems(project.relative(path), problems)
-    parsed = _read_yaml(project, path, report)  # through the inputs module, as the fact files
-    _check_top(parsed, ("set_aside",), report)
+    report = FileProblems(project.relative(path), problems)
+    parsed = read_yaml(project, path, report)  # through the inputs module, as the fact files
+    check_top_keys(parsed, ("set_aside",), report)
     entries: list[SetAside] = []
-    for index, raw in _entries(parsed, "set_aside", report):
-        entry = _validated(SetAsideEntry, "set_aside", index, raw, "set-aside entry", report)  # schemas.py
+    for index, raw in entries_under(parsed, "set_aside", report):
+        entry = validated_entry(SetAsideEntry, "set_aside", index, raw, "set-aside entry", report)  # schemas.py
         if entry is None:
             continue
         if entry.source not in fact_set.sources:

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import DataError, Location, WreportError
-from ..facts import load_facts, parse_partial_date
-from ..project import Project
+from wreport.data.facts import load_facts, parse_partial_date
+from wreport.errors import DataError, Location, WreportError
+from wreport.inputs.project import Project
 
 #: The largest document accepted (a long ministry report as PDF is a few megabytes).
 MAX_BYTES = 50 * 1024 * 1024

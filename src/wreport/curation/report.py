@@ -14,11 +14,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..facts import APPROX
-from ..glossary import Glossary
-from .coverage import Status, by_source
-from .importing import yaml_scalar
-from .mentions import Mention
+from wreport.curation.coverage import Status, by_source
+from wreport.curation.importing import yaml_scalar
+from wreport.curation.mentions import Mention
+from wreport.data.facts import APPROX
+from wreport.data.glossary import Glossary
 
 #: How a proposed approximation is written in a draft fact while the schema lacks it (today's
 #: docs/facts.md: 여/이상 → more-than); the others stay in the template's words. Once the schema

@@ -35,8 +35,9 @@ from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from .. import fontsubset
-from ..document import (
+from wreport.errors import RenderError
+from wreport.render import fontsubset
+from wreport.render.document import (
     UI_LABELS,
     Block,
     BlockQuote,
@@ -54,10 +55,9 @@ from ..document import (
     plain_text,
     unmarked,
 )
-from ..errors import RenderError
-from . import ooxml
-from .html import heading_ids, marker_needs_gap
-from .ooxml import normalise_zip
+from wreport.writers import ooxml
+from wreport.writers.html import heading_ids, marker_needs_gap
+from wreport.writers.ooxml import normalise_zip
 
 __all__ = ["normalise_zip", "render_docx"]
 
@@ -349,7 +349,7 @@ class _DocxWriter:
 
     def _figure(self, figure: Figure) -> None:
         """The chart as a PNG at print resolution, at most as wide as the text column, then its caption."""
-        from .. import charts  # matplotlib is heavy: imported only when a brief has a chart
+        from wreport.render import charts  # matplotlib is heavy: imported only when a brief has a chart
 
         png = charts.render_png(figure.chart, self.doc.lang, dpi=PRINT_DPI)
         image = Image.from_blob(png)

@@ -11,7 +11,7 @@ Two flavours come out of one walk over the tree:
   page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), no joiners (browsers honour ``keep-all``, and joiners would end
   up in text a reader copies or searches for), and notes as a numbered list at the end.
 
-``<span>`` means a run in the other language and nothing else (see :func:`_wrap`).
+``<span>`` means a run in the other language and nothing else (see :func:`wrap_run`).
 Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
 bookmark labels (those read ``data-label``), so the PDF's outline and properties stay clean.
 """
@@ -24,9 +24,12 @@ from dataclasses import dataclass, field, replace
 from html import escape, unescape
 from importlib import resources
 
-from .. import __version__, fontsubset
-from ..charts import figure_alt, render_svg
-from ..document import (
+from wreport import __version__
+from wreport.errors import RenderError
+from wreport.inputs.text import HANGUL_RANGES
+from wreport.render import fontsubset
+from wreport.render.charts import figure_alt, render_svg
+from wreport.render.document import (
     UI_LABELS,
     Block,
     BlockQuote,
@@ -45,8 +48,6 @@ from ..document import (
     plain_text,
     unmarked,
 )
-from ..errors import RenderError
-from ..text import HANGUL_RANGES
 
 WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
@@ -205,7 +206,7 @@ class _Writer:
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
             # A run too long to break gets break opportunities first (see break_long_runs).
             texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
-        return "".join(_wrap(node, escape(text, quote=False)) for node, text in zip(run, texts, strict=True))
+        return "".join(wrap_run(node, escape(text, quote=False)) for node, text in zip(run, texts, strict=True))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
         """A marker: in print, the note itself floated to the page foot at its first citation;
@@ -310,7 +311,7 @@ class _Writer:
                  f'<h1 class="title" data-label="{escape(doc.title)}">{title}</h1>']
         if doc.subtitle:
             parts.append(f'<p class="subtitle">{self.inlines([Text(doc.subtitle)])}</p>')
-        # No <span> here: in the print HTML a span is an other-language run (see _wrap); the dot
+        # No <span> here: in the print HTML a span is an other-language run (see wrap_run); the dot
         # between author and date is print.css's (.after-author::before).
         byline = self.inlines([Text(doc.author)]) if doc.author else ""
         if doc.date:
@@ -360,7 +361,7 @@ class _Writer:
                 + "\n".join(items) + "\n</ol>\n</section>")
 
 
-def _wrap(node: Text, html_text: str) -> str:
+def wrap_run(node: Text, html_text: str) -> str:
     """A text run's emphasis, code, language and link around its (escaped) text.
 
     A run in another language is ``<span lang>``, in print too (WeasyPrint hyphenates English only

@@ -38,10 +38,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from ..document import Document
-from ..errors import RenderError, WreportError, raise_if_any
-from .html import other_language, render_html, stylesheet_text
-from .pdftags import finish_tags
+from wreport.errors import RenderError, WreportError, raise_if_any
+from wreport.render.document import Document
+from wreport.writers.html import other_language, render_html, stylesheet_text
+from wreport.writers.pdftags import finish_tags
 
 # What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
 # fontconfig, PangoFT2): Pango and what it depends on, by platform.

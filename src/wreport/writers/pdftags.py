@@ -39,7 +39,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name, String
 
-from ..errors import RenderError
+from wreport.errors import RenderError
 
 PX_TO_PT = 0.75  # WeasyPrint draws in CSS pixels (1/96 in) scaled to points (1/72 in)
 BLOCK_TAGS = {"/Div", "/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/L", "/LI", "/LBody",

@@ -1,0 +1,745 @@
+"""Declarative schemas for every kind of input, and the parsers that keep each value's line.
+
+Each input file (wreport.toml, audience.toml, sources.yaml, facts.yaml, terms.csv) has one
+pydantic model here: its keys, their types, which are required, which values are allowed, and a
+hint for each. Pydantic (v2) was chosen over hand-written checks and over jsonschema/cerberus
+because it is typed end to end (a validated file is a typed object mypy checks, through its mypy
+plugin), it collects every error of a document in one pass with the path to each, its strict mode
+refuses the silent coercions a hand-edited file should not get (``"yes"`` for true, a date-time for
+a date), and it is among the most used and best maintained Python libraries.
+
+Pydantic knows paths (``facts → 3 → unit``), not lines, so the parsers here record the line of
+every key and item as they read: YAML through PyYAML's composed nodes (whose marks carry lines),
+TOML through a small scanner of keys and table headers (tomllib gives values only). An error's
+path is mapped to the line of the longest recorded prefix, so a missing key is reported at its
+table or entry. The YAML composer refuses tags, anchors and aliases (a data file writes every value out), and
+bounds nesting depth and node count, so an alias bomb or 300-deep nesting is a message, at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any, TypeVar, get_args, get_origin
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from wreport.errors import ConfigError, DataError, Location, WreportError, did_you_mean
+from wreport.inputs.reading import FILE_BYTES, MAX_BYTES, SOURCE_BYTES
+
+Loc = tuple[str | int, ...]
+Model = TypeVar("Model", bound=BaseModel)
+ErrorClass = type[WreportError]
+
+#: Bounds on a YAML document: deeper nesting or more nodes than any fact file needs is refused.
+YAML_MAX_DEPTH = 32
+YAML_MAX_NODES = 200_000
+#: Digits an exact decimal may have: more than any amount in won needs, and what Decimal's
+#: default precision computes exactly (a 4,400-digit value is refused with a message).
+MAX_DECIMAL_DIGITS = 28
+
+
+# ---------------------------------------------------------------- parsed documents with lines
+@dataclass
+class Parsed:
+    """A parsed document: plain data (dicts, lists, text, None...) and the line of each path."""
+
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of ``loc``, or of its longest recorded prefix (a missing key: its table)."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML construct refused in data (alias, anchor, tag, too deep, too many nodes)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing what data files never need and bounding the work."""
+
+    depth = 0
+    nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(problem=f"alias *{event.anchor} refused: write the value out in full "
+                           "(an alias can make a small file expand without bound)", problem_mark=mark)
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)) and event.anchor:
+            raise _Refused(problem=f"anchor &{event.anchor} refused: write the value out in full wherever "
+                           "it is needed (aliases are not read in data files)", problem_mark=mark)
+        self.depth += 1
+        self.nodes += 1
+        if self.depth > YAML_MAX_DEPTH:
+            raise _Refused(problem=f"nested more than {YAML_MAX_DEPTH} levels deep", problem_mark=mark)
+        if self.nodes > YAML_MAX_NODES:
+            raise _Refused(problem=f"more than {YAML_MAX_NODES:,} values in one file", problem_mark=mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+# Only null is resolved implicitly: YAML 1.1 would turn ``as_of: 2007-06-30`` into a date,
+# ``value: 10.9`` into a binary float, ``010`` into 8 and ``approx: no`` into False, each losing
+# what the curator wrote. Every other plain scalar stays text until its schema reads it.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+def parse_yaml(text: str, shown: str, error: ErrorClass = DataError) -> tuple[Parsed | None, list[WreportError]]:
+    """The document and the problems found reading it (syntax, refused constructs, repeated keys)."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_error(exc, shown, error)]
+    except yaml.YAMLError as exc:
+        return None, [error(f"invalid YAML: {exc}", Location.of(shown))]
+    finally:
+        loader.dispose()
+    parsed = Parsed(None)
+    problems: list[WreportError] = []
+    if node is not None:
+        parsed.data = _node_data(node, (), parsed.lines, lambda m, n: problems.append(
+            error(m, Location.of(shown, n.start_mark.line + 1)) if n else error(m, Location.of(shown))))
+    return parsed, problems
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, shown: str, error: ErrorClass) -> WreportError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = exc.problem or exc.context or "syntax error"
+    if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+        what += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+    if isinstance(exc, _Refused):
+        return error(f"refused YAML: {what}", Location.of(shown, line))
+    return error(f"invalid YAML: {what}", Location.of(shown, line), hint="check indentation, colons, brackets and quotes")
+
+
+def _node_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int],
+               report: Callable[[str, yaml.Node | None], None]) -> Any:
+    """Plain data from a composed node, recording each key's and item's line under its path."""
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        report(f"YAML tag {node.tag} refused: data files hold plain text, lists and mappings", node)
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_data(item, (*loc, index), lines, report) for index, item in enumerate(node.value)]
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            report("a key must be plain text", key_node)
+            continue
+        key = str(key_node.value)
+        if key in mapping:
+            report(f"key '{key}' given twice in one entry", key_node)
+        lines[(*loc, key)] = key_node.start_mark.line + 1
+        mapping[key] = _node_data(value_node, (*loc, key), lines, report)
+    return mapping
+
+
+def parse_toml(text: str, shown: str, error: ErrorClass = ConfigError) -> Parsed:
+    """The TOML document (tomllib: the standard's own parser) and the line of each key and table."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.11's TOMLDecodeError has no lineno; the message ends "(at line N, column M)".
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
+        raise error(f"invalid TOML: {message}", Location.of(shown, line)) from None
+    return Parsed(data, toml_lines(text))
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_lines(text: str) -> dict[Loc, int]:
+    """The line of each table header and key of a (valid) TOML text, by path.
+
+    Strings (single- and multi-line), comments and values spanning lines (arrays, inline tables)
+    are skipped over, so only real keys count; array-of-tables entries get their index.
+    """
+    lines: dict[Loc, int] = {}
+    table: Loc = ()
+    counts: dict[Loc, int] = {}
+    scanner = _TomlScanner(text)
+    while not scanner.done():
+        scanner.skip_blank()
+        if scanner.done():
+            break
+        line = scanner.line
+        if scanner.peek("[["):
+            scanner.pos += 2
+            header = scanner.key_path("]]")
+            counts[header] = counts.get(header, -1) + 1
+            path = table = (*header, counts[header])
+        elif scanner.peek("["):
+            scanner.pos += 1
+            path = table = scanner.key_path("]")
+        else:
+            path = (*table, *scanner.key_path("="))
+            scanner.skip_value()
+        for end in range(1, len(path) + 1):
+            lines.setdefault(path[:end], line)
+    return lines
+
+
+class _TomlScanner:
+    """A cursor over TOML text that knows just enough syntax to find keys (see toml_lines)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+
+    @property
+    def line(self) -> int:
+        return self.text.count("\n", 0, self.pos) + 1
+
+    def done(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def peek(self, what: str) -> bool:
+        return self.text.startswith(what, self.pos)
+
+    def skip_blank(self) -> None:
+        """Whitespace, line breaks and comments."""
+        while not self.done():
+            if self.text[self.pos] in " \t\r\n":
+                self.pos += 1
+            elif self.text[self.pos] == "#":
+                self._to_line_end()
+            else:
+                return
+
+    def _to_line_end(self) -> None:
+        end = self.text.find("\n", self.pos)
+        self.pos = len(self.text) if end < 0 else end
+
+    def key_path(self, closing: str) -> tuple[str, ...]:
+        """A dotted key (bare or quoted parts) up to and past ``closing``."""
+        parts: list[str] = []
+        while not self.done():
+            while self.peek(" ") or self.peek("\t"):
+                self.pos += 1
+            if self.peek(closing):
+                self.pos += len(closing)
+                return tuple(parts)
+            if self.peek("."):
+                self.pos += 1
+            elif self.peek('"') or self.peek("'"):
+                parts.append(self._string())
+            else:
+                found = _BARE_KEY.match(self.text, self.pos)
+                if not found:
+                    self._to_line_end()
+                    return tuple(parts)
+                parts.append(found.group())
+                self.pos = found.end()
+        return tuple(parts)
+
+    def _string(self) -> str:
+        """A quoted string (any of TOML's four kinds); returns its raw content."""
+        quote = self.text[self.pos]
+        delimiter = quote * 3 if self.peek(quote * 3) else quote
+        start = self.pos + len(delimiter)
+        self.pos = start
+        while not self.done() and not self.peek(delimiter):
+            self.pos += 2 if quote == '"' and self.text[self.pos] == "\\" else 1
+        content = self.text[start:self.pos]
+        self.pos += len(delimiter)
+        while delimiter != quote and self.peek(quote):  # """a"""" ends with a quote inside
+            self.pos += 1
+        return content
+
+    def skip_value(self) -> None:
+        """A value up to its line's end, arrays and inline tables spanning lines included."""
+        depth = 0
+        while not self.done():
+            char = self.text[self.pos]
+            if char in "\"'":
+                self._string()
+            elif char == "#":
+                self._to_line_end()
+            elif char in "[{":
+                depth += 1
+                self.pos += 1
+            elif char in "]}":
+                depth -= 1
+                self.pos += 1
+            elif char == "\n" and depth <= 0:
+                return
+            else:
+                self.pos += 1
+
+
+# ---------------------------------------------------------------- validation with messages
+@dataclass(frozen=True)
+class Wording:
+    """How messages of one kind of file speak: "key" or "field", and what prefixes a path."""
+
+    word: str = "key"
+    prefix: Callable[[Loc], str] = lambda loc: ""
+    name_parent: bool = True  # "label: unknown field 'x'"; off where ``prefix`` names the table
+
+
+_TYPES = {
+    "string_type": "text", "bool_type": "true or false", "int_type": "a whole number", "list_type": "a list",
+    "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table", "date_type": "a date",
+    "int_from_float": "a whole number", "tuple_type": "a list",
+}
+_NAMED_WITH_VALUE = {"bool_type", "date_type", "int_type"}
+
+
+def validate(model: type[Model], data: Any, parsed: Parsed, shown: str, at: Loc = (),
+             error: ErrorClass = ConfigError, wording: Wording = Wording()) -> tuple[Model | None, list[WreportError]]:
+    """``data`` (found at path ``at`` of ``parsed``) as ``model``, or None and every problem in it."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = [_message(model, err, parsed, shown, at, error, wording)
+                    for err in exc.errors(include_url=False)]
+        return None, problems
+
+
+def _message(model: type[BaseModel], err: Any, parsed: Parsed, shown: str, at: Loc, error: ErrorClass,
+             wording: Wording) -> WreportError:
+    """One pydantic error as a user's message: what is wrong, at which line, with a hint."""
+    loc: Loc = tuple(part for part in err["loc"] if not _is_internal(part))
+    name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    kind = err["type"]
+    hint = _hint(model, loc)
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        table = isinstance(err["input"], dict)  # [styel] → did you mean [style]?
+        shape = "[{}]" if table else "'{}'"
+        nested = wording.name_parent and len(loc) > 1 and isinstance(loc[-2], str) and not table
+        inside = f"{loc[-2]}: " if nested else ""
+        text = f"unknown table [{'.'.join(map(str, loc))}]" if table else f"{inside}unknown {wording.word} '{name}'"
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        hint = (f"did you mean {' or '.join(shape.format(c) for c in close)}?" if close
+                else _hint(model, loc[:-1]) if inside and _hint(model, loc[:-1])
+                else f"known {wording.word}s: {', '.join(known)}" if known else None)
+    elif kind == "missing":
+        text = f"missing {wording.word} '{name}'"
+    elif kind in _TYPES:
+        text = f"'{name}' must be {_TYPES[kind]}"
+        if kind in _NAMED_WITH_VALUE:
+            text += f", not {err['input']!r}"
+    elif kind == "string_too_short":
+        text = f"'{name}' is empty"
+    elif kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
+        text = f"'{name}': {err['msg'][0].lower()}{err['msg'][1:]}"
+    else:  # our own validators' errors (PydanticCustomError): the message is written for users
+        text = err["msg"]
+        hint = (err.get("ctx") or {}).get("hint", hint)
+    full = (*at, *loc)
+    return error(wording.prefix(full) + text, Location.of(shown, parsed.line_of(full)), hint=hint)
+
+
+def _is_internal(part: str | int) -> bool:
+    """Path parts pydantic adds that are not in the file (function-after[...], a union's branch)."""
+    return isinstance(part, str) and ("[" in part or part in ("str", "list[str]"))
+
+
+def _submodel(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model describing the value at ``loc`` (list items and optional values unwrapped)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        current = current.model_fields[part].annotation
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X`` from ``X | None``, ``list[X]``, ``Annotated[X, ...]``."""
+    while get_origin(annotation) is not None:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if not args:
+            return annotation
+        annotation = args[-1] if get_origin(annotation) is dict else args[0]
+    return annotation
+
+
+def _known_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    found = _submodel(model, loc)
+    return [found.model_fields[name].alias or name for name in found.model_fields] if found else []
+
+
+def _hint(model: type[BaseModel], loc: Loc) -> str | None:
+    """The hint declared on the field at ``loc`` (its description), if any."""
+    names = [part for part in loc if isinstance(part, str)]
+    if not names:
+        return None
+    parent = _submodel(model, loc[:max(i for i, part in enumerate(loc) if isinstance(part, str))])
+    info = parent.model_fields.get(names[-1]) if parent else None
+    return info.description if info else None
+
+
+# ---------------------------------------------------------------- reusable field types
+def _custom(kind: str, message: str, hint: str | None = None) -> PydanticCustomError:
+    # Braces in a value would be read as placeholders by pydantic's message template.
+    message = message.replace("{", "{{").replace("}", "}}")
+    return PydanticCustomError(kind, message, {"hint": hint} if hint else None)
+
+
+def one_of(what: str, choices: Iterable[str]) -> AfterValidator:
+    """A value that must be one of ``choices``: "unknown unit 'dollars'" (use one of: ...)."""
+    allowed = tuple(choices)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise _custom("choice", f"unknown {what} {value!r}",
+                          did_you_mean(value, allowed) or f"use one of: {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def some_of(what: str, choices: Iterable[str]) -> AfterValidator:
+    """A non-empty list drawn from ``choices`` without repeats (languages, formats)."""
+    allowed = tuple(choices)
+
+    def check(values: list[str]) -> tuple[str, ...]:
+        example = ", ".join(f'"{c}"' for c in allowed)
+        if not values:
+            raise _custom("choices", f"'{what}' must be a non-empty list of names", f"e.g. {what} = [{example}]")
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            raise _custom("choices", f"unknown {what}: {', '.join(unknown)}", f"use some of: {', '.join(allowed)}")
+        if len(set(values)) != len(values):
+            raise _custom("choices", f"'{what}' lists a name twice")
+        return tuple(values)
+
+    return AfterValidator(check)
+
+
+def matching(pattern: str, message: str, hint: str | None = None) -> AfterValidator:
+    """Text matching ``pattern`` (ASCII only: ``\\d`` would accept Arabic-Indic or fullwidth digits)."""
+    compiled = re.compile(pattern, re.ASCII)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise _custom("pattern", message.format(value=value), hint)
+        return value
+
+    return AfterValidator(check)
+
+
+def _strip(value: str) -> str:
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_strip), Field(min_length=1)]
+OptionalText = Annotated[str | None, AfterValidator(lambda v: (v.strip() or None) if v else None)]
+
+_DECIMAL = re.compile(r"-?[0-9]+(_[0-9]+)*(\.[0-9]+)?", re.ASCII)
+
+
+def exact_decimal(value: Any) -> Decimal:
+    """The exact decimal a fact's value text says ("609_800_000_000", "10.9"); ValueError (with
+    the message for the user) when it is not one, or has more digits than MAX_DECIMAL_DIGITS."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _DECIMAL.fullmatch(text):
+        raise ValueError(f"value {value!r} is not an exact decimal")
+    digits = sum(char.isdigit() for char in text)
+    if digits > MAX_DECIMAL_DIGITS:
+        raise ValueError(f"value has {digits:,} digits; at most {MAX_DECIMAL_DIGITS} are allowed")
+    return Decimal(text)
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return exact_decimal(value)
+    except ValueError as exc:
+        raise _custom("decimal", str(exc), 'write digits with an optional point, as a quoted string: '
+                      '"609_800_000_000", "10.9"') from None
+
+
+ExactDecimal = Annotated[Decimal, BeforeValidator(_decimal)]
+
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?", re.ASCII)
+
+
+def date_parts(text: str) -> tuple[datetime.date, str] | None:
+    """'2007-06-30', '2007-06' or '2006' (ASCII digits only) as a date and its precision, or None."""
+    found = _DATE.fullmatch(text)
+    if not found:
+        return None
+    year, month, day = found.groups()
+    try:
+        date = datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return date, "day" if day else "month" if month else "year"
+
+
+def _partial_date(value: str) -> str:
+    text = value.strip()
+    if date_parts(text) is None:
+        raise _custom("date", f"'{text}' is not a date", "write YYYY-MM-DD, YYYY-MM or YYYY (ASCII digits)")
+    return text
+
+
+def period_parts(text: str) -> tuple[int, int] | None:
+    """'2016' or '2005-2008' (ASCII digits only) as a (start, end) pair, or None."""
+    found = _PERIOD.fullmatch(text.strip())
+    if not found:
+        return None
+    start, end = int(found.group(1)), int(found.group(2) or found.group(1))
+    return (start, end) if end >= start else None
+
+
+def _period(value: str) -> str:
+    if period_parts(value) is None:
+        raise _custom("period", f"period '{value}' is not a year or a year range", "write 2016 or 2005-2008")
+    return value.strip()
+
+
+PartialDateText = Annotated[str, AfterValidator(_partial_date)]
+PeriodText = Annotated[str, AfterValidator(_period)]
+
+_STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- wreport.toml
+class ProjectTable(BaseModel):
+    model_config = _STRICT
+    name: str | None = Field(None, description="the project's name, shown in messages")
+
+
+class PathsTable(BaseModel):
+    """Where the inputs are, relative to wreport.toml; each must lie inside the project folder."""
+
+    model_config = _STRICT
+    sources: str = "seeds/sources.yaml"
+    facts: str = "seeds/facts.yaml"
+    glossary: str = "glossary/terms.csv"
+    templates: str = "templates"
+    out: str = "out"
+
+
+class StyleTable(BaseModel):
+    model_config = _STRICT
+    myriad_group_commas: bool = Field(True, description="true: 4억 3,500만 달러; false: 4억 3500만 달러")
+
+
+class Limits(BaseModel):
+    """``[limits]``: how much work and input a build accepts (docs/inputs.md)."""
+
+    model_config = _STRICT
+    render_seconds: int = Field(60, ge=1, le=86_400, description="wall-clock seconds one edition may take to render")
+    file_bytes: int = Field(FILE_BYTES, ge=1_000, le=MAX_BYTES,
+                            description="largest config, data, glossary or template file, in bytes")
+    source_bytes: int = Field(SOURCE_BYTES, ge=1_000, le=MAX_BYTES,
+                              description="largest source text in seeds/sources/, in bytes")
+
+
+class ProjectConfig(BaseModel):
+    """wreport.toml."""
+
+    model_config = _STRICT
+    project: ProjectTable = Field(default_factory=ProjectTable)
+    paths: PathsTable = Field(default_factory=PathsTable)
+    style: StyleTable = Field(default_factory=StyleTable)
+    limits: Limits = Field(default_factory=Limits)
+
+
+# ---------------------------------------------------------------- audience.toml
+LANGUAGES = ("ko", "en")  # as document.UI_LABELS (checked in the tests)
+FORMATS = ("html", "pdf", "docx")
+
+
+class EditionTable(BaseModel):
+    """``[ko]`` / ``[en]``: one edition's title page and file properties."""
+
+    model_config = _STRICT
+    title: Text
+    subtitle: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: list[str] = Field([], description='a list of text: keywords = ["Wonju", "cluster"]')
+
+
+class AudienceConfig(BaseModel):
+    """templates/<audience>/audience.toml."""
+
+    model_config = _STRICT
+    languages: Annotated[list[str], some_of("languages", LANGUAGES)] = Field(
+        description='e.g. languages = ["ko", "en"]')
+    formats: Annotated[list[str], some_of("formats", FORMATS)] = Field(description='e.g. formats = ["html", "pdf", "docx"]')
+    date: datetime.date = Field(description="the date the content is current to, unquoted: date = 2017-06-30")
+    contents: bool = Field(True, description="contents = false leaves out the table of contents")
+    ko: EditionTable | None = None
+    en: EditionTable | None = None
+
+
+# ---------------------------------------------------------------- sources.yaml and facts.yaml
+UNITS = ("KRW", "USD", "m2", "pyeong", "percent", "count")  # as formatting.UNITS (checked in the tests)
+APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
+STATUSES = ("actual", "estimate", "forecast", "target")
+DERIVED_OPS = ("sum", "difference", "ratio", "growth")
+
+FactId = Annotated[str, matching(r"[a-z0-9][a-z0-9_]*", "id must be snake_case (a-z, 0-9, _)")]
+SourceId = Annotated[str, matching(r"[a-z0-9][a-z0-9-]*", "id must be lower-case letters, digits and hyphens")]
+
+
+def _source_file(value: str) -> str:
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", value):
+        raise _custom("source_file", f"source file '{value}' must be a path inside the sources/ folder",
+                      "`file` is relative to the sources/ folder beside sources.yaml; '..' and absolute paths "
+                      "are refused")
+    return value.strip()
+
+
+class SourceEntry(BaseModel):
+    """One entry of sources.yaml (docs/facts.md)."""
+
+    model_config = _STRICT
+    id: SourceId
+    title: Text
+    title_en: Text
+    publisher: Text
+    publisher_en: OptionalText = None
+    author: OptionalText = None
+    date: PartialDateText
+    date_basis: Text
+    language: Text
+    file: Annotated[Text, AfterValidator(_source_file)]
+    url: OptionalText = None
+    note: OptionalText = None
+
+
+class Label(BaseModel):
+    """A fact's label in both languages."""
+
+    model_config = _STRICT
+    ko: Text
+    en: Text
+
+
+def _derived(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    if len(value) != 1:
+        raise _custom("derived", "derived must be one operation, e.g. {sum: [a, b]}",
+                      f"operations: {', '.join(DERIVED_OPS)}")
+    ((op, inputs),) = value.items()
+    if op not in DERIVED_OPS:
+        raise _custom("derived", f"unknown derived operation '{op}'", f"use one of: {', '.join(DERIVED_OPS)}")
+    if len(inputs) < 2 if op == "sum" else len(inputs) != 2:
+        count = "two or more" if op == "sum" else "exactly two"
+        raise _custom("derived", f"derived {op} takes a list of {count} fact ids")
+    return value
+
+
+class FactEntry(BaseModel):
+    """One entry of facts.yaml (docs/facts.md); how fields fit together is checked in facts.py."""
+
+    model_config = _STRICT
+    id: FactId
+    value: ExactDecimal
+    unit: Annotated[str, one_of("unit", UNITS)]
+    counted: OptionalText = None
+    period: PeriodText | None = None
+    as_of: PartialDateText | None = None
+    approx: Annotated[str, one_of("approx", APPROX)]
+    status: Annotated[str, one_of("status", STATUSES)]
+    label: Label = Field(description='label: {ko: ..., en: ...}; a comma ends a value inside { }, so quote a value '
+                         'holding one: en: "a, b"')
+    source: OptionalText = None
+    quote: OptionalText = None
+    derived: Annotated[dict[str, list[str]], AfterValidator(_derived)] | None = None
+    note: OptionalText = None
+
+
+class ConflictEntry(BaseModel):
+    """One entry under ``conflicts:`` in facts.yaml."""
+
+    model_config = _STRICT
+    id: Text
+    facts: Annotated[list[str], Field(min_length=2, description="list two or more fact ids")]
+    note: Text
+
+
+
+# ---------------------------------------------------------------- set-aside.yaml
+#: Why a source's figure is not a fact (curation/coverage.py): page furniture, a figure the briefs
+#: do not use, a second copy of a figure a fact already quotes elsewhere, words that only look
+#: like a quantity.
+SET_ASIDE_REASONS = ("navigation", "out-of-scope", "repeat", "not-a-figure")
+
+
+class SetAsideEntry(BaseModel):
+    """One entry of set-aside.yaml: a mention in a source that is deliberately not a fact."""
+
+    model_config = _STRICT
+    source: Text
+    text: Text
+    context: OptionalText = None
+    reason: Annotated[str, one_of("reason", SET_ASIDE_REASONS)]
+    note: OptionalText = None
+
+
+# ---------------------------------------------------------------- terms.csv
+KINDS = ("organisation", "place", "programme", "policy-term", "product-category", "counted-noun", "event",
+         "facility", "person-title")  # described in glossary.py and docs/glossary.md
+
+
+def required(name: str) -> AfterValidator:
+    """A spreadsheet cell that must not be empty ("empty en" at the row's line)."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise _custom("empty", f"empty {name}")
+        return value.strip()
+
+    return AfterValidator(check)
+
+
+class TermRow(BaseModel):
+    """One row of terms.csv (docs/glossary.md); cells are text, the header names the columns.
+    Rules across rows (duplicates, two English names, forbidden agreed names) are in glossary.py."""
+
+    model_config = _STRICT
+    id: Annotated[str, required("id"), matching(r"[a-z][a-z0-9_]*", "id {value!r} is not snake_case",
+                                                "use lower-case letters, digits and _ , starting with a letter")]
+    ko: Annotated[str, required("ko")]
+    en: Annotated[str, required("en")]
+    abbr: str = ""
+    kind: Annotated[str, required("kind"), one_of("kind", KINDS)]
+    en_plural: str = ""
+    ko_counter: str = ""
+    notes: str = ""
+    forbidden: str = ""

@@ -1,0 +1,804 @@
+"""Bilingual QA: what a reviewer of a Korean and an English edition would look for, found by code.
+
+``run_checks`` loads the data, scans the templates and renders every edition in memory (template
+→ Markdown → document tree, no PDF), then compares. Each problem becomes a :class:`Finding`
+(plain data shared by the text report, ``--format json`` and the tests) with a check id in the
+habit of translation-QA tools (Xbench, Verifika, pofilter): ``QuoteNotFound``, ``NumberMismatch``,
+``Untranslated``... Nothing stops at the first problem: a data file that does not load becomes
+findings, and the checks that need it are skipped. docs/checks.md lists every check.
+
+Locations are the place to fix: a data file or template line when the text can be traced there
+(a Korean phrase in the English edition is looked up in the template lines, fact labels, glossary
+names and source titles it could have come from), otherwise the built PDF in ``out/`` and the page
+holding the text (read with pypdf) when that PDF exists, otherwise the edition's template file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from wreport.build.editions import output_path
+from wreport.data.facts import FactSet, load_facts
+from wreport.data.formatting import Style
+from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
+from wreport.errors import Location, ProblemsError, TemplateError, WreportError
+from wreport.inputs.project import Project
+from wreport.inputs.text import HANGUL_RANGES, reader_text, search_key
+from wreport.render.document import (
+    Block,
+    BlockQuote,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Table,
+    inline_text,
+)
+from wreport.render.templating import (
+    AUDIENCE_FILE,
+    LANGUAGES,
+    SHARED_FOLDER,
+    Audience,
+    RenderedEdition,
+    bare_count,
+    list_audiences,
+    load_audience,
+    render_edition,
+)
+
+ERROR = "error"
+WARNING = "warning"
+
+#: Every check id with its severity and what it finds (docs/checks.md says what to do about each).
+CHECKS: dict[str, tuple[str, str]] = {
+    "DataError": (ERROR, "a fact, source or glossary file is malformed"),
+    "ConfigError": (ERROR, "an audience.toml is missing or malformed, or there is no audience"),
+    "QuoteNotFound": (ERROR, "a fact's quote is not in its source's text"),
+    "DerivedMismatch": (ERROR, "a derived fact's declared value differs from its computation"),
+    "UnknownSource": (ERROR, "a fact cites a source id that sources.yaml does not have"),
+    "UnknownFact": (ERROR, "a template, derivation or conflict names a fact that does not exist"),
+    "UnknownTerm": (ERROR, "a template or fact names a glossary term that does not exist"),
+    "DuplicateTerm": (ERROR, "the glossary has the same id or the same row twice"),
+    "InconsistentTranslation": (ERROR, "one Korean term has two English names in the glossary"),
+    "ForbiddenVariant": (ERROR, "an edition uses an English name the glossary forbids"),
+    "FactConflict": (WARNING, "an edition cites a fact that takes part in a recorded conflict"),
+    "TemplateError": (ERROR, "a template does not parse or render"),
+    "HandTypedNumber": (ERROR, "template prose holds a number typed by hand (a year: warning)"),
+    "FactSetMismatch": (ERROR, "the ko and en editions of one audience cite different facts"),
+    "NumberMismatch": (ERROR, "a cited figure is printed in one edition but not the other"),
+    "Untranslated": (ERROR, "the English edition holds Korean text"),
+    "Skipped": (WARNING, "an audience's editions could not be checked because the data did not load"),
+    "KeyTermMissing": (WARNING, "a glossary term in the Korean edition has no English name in the English one"),
+    "SegmentGap": (WARNING, "a heading, paragraph, list item, table row or caption is in one edition only"),
+    "FactPlacementMismatch": (WARNING, "a fact is printed in a section of one edition and another section of the other"),
+    "ApproxMismatch": (WARNING, "a word qualifying a figure (about, at least, 이상...) is in one edition only"),
+    "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
+    "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
+}
+
+_FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
+_SKIPPED_KINDS = (COUNTED_NOUN, "person-title")  # too generic to expect in the other edition
+_HANGUL_RUN = re.compile(rf"[{HANGUL_RANGES}]+(?:\s+[{HANGUL_RANGES}]+)*")  # Korean words in a row, as one finding
+_WORD_JOINER = "\u2060"
+
+
+# ---------------------------------------------------------------- findings
+@dataclass(frozen=True)
+class OutputLocation:
+    """A place in a built output file (relative to the project), with the page when known."""
+
+    file: str
+    page: int | None = None
+    line: None = None  # so findings sort and group the same way as with errors.Location
+
+    def __str__(self) -> str:
+        return f"{self.file} (page {self.page})" if self.page else self.file
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which check found it, how bad it is, where, what, and what to do."""
+
+    check: str
+    severity: str  # ERROR or WARNING
+    location: Location | OutputLocation
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        label = "warning: " if self.severity == WARNING else ""
+        text = f"{self.location}: [{self.check}] {label}{self.message}"
+        return text + (f" ({self.hint})" if self.hint else "")
+
+    def as_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready data: location split into file, line, column and page."""
+        loc = self.location
+        return {"check": self.check, "severity": self.severity, "file": loc.file, "line": loc.line,
+                "column": getattr(loc, "column", None), "page": getattr(loc, "page", None),
+                "message": self.message, "hint": self.hint}
+
+
+class _Findings:
+    """Collects findings in order, once each (a template error seen statically and again while
+    rendering is one finding), with paths shown relative to the project."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.items: list[Finding] = []
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def add(self, check: str, location: Location | OutputLocation, message: str, hint: str | None = None,
+            severity: str | None = None) -> None:
+        if isinstance(location, Location) and Path(location.file).is_absolute():
+            location = Location(self.project.relative(location.file), location.line, location.column)
+        key = (check, str(location), message)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.items.append(Finding(check, severity or CHECKS[check][0], location, message, hint or ""))
+
+    def error(self, exc: WreportError, fallback: str, where: Location | None = None) -> None:
+        """Each problem an exception carries, under the check id its loader gave it (or ``fallback``)."""
+        for problem in _flatten(exc):
+            self.add(problem.check or fallback, problem.location or where or Location(self.project.relative(self.project.root)),
+                     problem.message, problem.hint)
+
+
+def _flatten(exc: WreportError) -> Iterator[WreportError]:
+    if isinstance(exc, ProblemsError):
+        for problem in exc.problems:
+            yield from _flatten(problem)
+    else:
+        yield exc
+
+
+# ---------------------------------------------------------------- template scanning
+MASK = "\ufffc"
+_TAG_OPEN = re.compile(r"\{[{%#]")
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_END_RAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_TAG_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
+
+
+def template_prose(source: str) -> str:
+    """The template with every ``{{ }}``, ``{% %}`` and ``{# #}`` blanked out (newlines kept).
+
+    What is left is the text the author typed, at the same lines and columns as in the file,
+    so a finding in it can point at the character. ``{% raw %}`` content counts as prose.
+    """
+    out: list[str] = []
+    pos = 0
+    while (found := _TAG_OPEN.search(source, pos)) is not None:
+        out.append(source[pos:found.start()])
+        raw = _RAW.match(source, found.start())
+        if raw is None:
+            end = _tag_end(source, found.start())
+            out.append(_blank(source[found.start():end]))
+            pos = end
+            continue
+        closing = _END_RAW.search(source, raw.end())
+        stop = closing.start() if closing else len(source)
+        out += [_blank(raw.group()), source[raw.end():stop]]
+        pos = stop
+        if closing:
+            out.append(_blank(closing.group()))
+            pos = closing.end()
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def _tag_end(source: str, start: int) -> int:
+    """Where the tag opened at ``start`` ends; quoted strings in expressions may hold ``}}``."""
+    close = _TAG_CLOSE[source[start + 1]]
+    if close == "#}":
+        end = source.find(close, start + 2)
+        return len(source) if end < 0 else end + 2
+    quote, i = None, start + 2
+    while i < len(source):
+        char = source[i]
+        if quote and char == "\\":
+            i += 2
+            continue
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif source.startswith(close, i):
+            return i + 2
+        i += 1
+    return len(source)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", MASK, text)
+
+
+@dataclass(frozen=True)
+class HelperCall:
+    """A helper called with a literal id (``fact("x")``, ``chart(["a", "b"])``) at a line."""
+
+    helper: str
+    key: str
+    line: int
+
+
+@dataclass
+class TemplateScan:
+    """One template file read without rendering: its prose and its helper calls."""
+
+    path: Path
+    shown: str
+    lang: str | None  # "ko"/"en" when the file name says (ko.md.j2, intro.en.md.j2), else None
+    source: str
+    prose: str
+    calls: list[HelperCall] = field(default_factory=list)
+    parsed: bool = False
+
+    def first_call(self, fact_id: str) -> Location:
+        """Where this template first names a fact (the file alone if only a macro does)."""
+        line = next((c.line for c in self.calls if c.key == fact_id and c.helper in _FACT_HELPERS), None)
+        return Location(self.shown, line)
+
+    def lines(self) -> Iterator[tuple[str, Location]]:
+        """Each prose line, then each raw line, with its location: candidates for tracing text."""
+        for text in (self.prose, self.source):
+            for number, line in enumerate(text.splitlines(), start=1):
+                yield line, Location(self.shown, number)
+
+
+# Jinja's default syntax, as templating.environment() uses it; parsing needs no loader or helpers.
+_PARSER = ImmutableSandboxedEnvironment()
+
+
+def scan_template(path: Path, shown: str, project: Project | None = None) -> tuple[TemplateScan, TemplateSyntaxError | None]:
+    """Read (through the inputs module, when the project is given) and parse a template; a syntax
+    error is returned (the prose is still scanned). An unreadable file raises a TemplateError."""
+    source = project.read_text(path, TemplateError) if project else path.read_text(encoding="utf-8")
+    lang = next((part for part in path.name.split(".") if part in LANGUAGES), None)
+    scan = TemplateScan(path, shown, lang, source, template_prose(source))
+    try:
+        tree = _PARSER.parse(source, name=path.name, filename=str(path))
+    except TemplateSyntaxError as exc:
+        return scan, exc
+    scan.calls = sorted(_helper_calls(tree), key=lambda call: call.line)
+    scan.parsed = True
+    return scan, None
+
+
+def _helper_calls(tree: nodes.Template) -> Iterator[HelperCall]:
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in (*_FACT_HELPERS, "term") or not call.args:
+            continue
+        first = call.args[0]
+        values = first.items if isinstance(first, (nodes.List, nodes.Tuple)) else [first]
+        for value in values:
+            if isinstance(value, nodes.Const) and isinstance(value.value, str):
+                yield HelperCall(call.node.name, value.value, call.lineno)
+
+
+# ---------------------------------------------------------------- hand-typed numbers
+# Allowed at the start of a line: indentation, block-quote markers, an ordered-list marker
+# ("1." / "1)") or a heading's section number ("## 2.3 ...").
+_LINE_START = re.compile(
+    r"^[ \t]*(?:>[ \t]*)*(?:\d{1,9}[.)](?=[ \t]|$)|#{1,6}[ \t]+(?:\d{1,2}(?:\.\d{1,2})*\.?(?=[ \t]|$))?)?")
+_ALLOWED_SPANS = re.compile(
+    r"\[\^[^\]\s]+\]"  # footnote labels: [^fnnews-2007]
+    r"|<?https?://[^\s)>]+>?|\]\([^)\s]*\)"  # URLs and link targets
+    r"|(?:Figure|Table|그림|표)[ \t]+\d+"  # cross-references; no helper numbers them yet
+    r"|(?:[A-Za-z0-9]+-)*[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"  # names: 3D, G7, COVID-19
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def hand_typed_numbers(prose: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, number) for each number typed into template prose outside the allow-list."""
+    for number, line in enumerate(prose.splitlines(), start=1):
+        opening = _LINE_START.match(line)
+        start = opening.end() if opening else 0
+        text = " " * start + _ALLOWED_SPANS.sub(lambda m: " " * len(m.group()), line[start:])
+        for found in _NUMBER.finditer(text):
+            yield number, found.start() + 1, found.group()
+
+
+def _check_hand_typed(scan: TemplateScan, found: _Findings) -> None:
+    for line, column, number in hand_typed_numbers(scan.prose):
+        where = Location(scan.shown, line, column)
+        if _YEAR.fullmatch(number):
+            found.add("HandTypedNumber", where, f"hand-typed year '{number}' in template prose",
+                      "take it from a fact (fact_period) or write {{ \"%s\" | date }}" % number, severity=WARNING)
+        else:
+            found.add("HandTypedNumber", where, f"hand-typed number '{number}' in template prose",
+                      "print figures with {{ fact('id') }}, so both editions show the sourced value in the "
+                      "house style; a number that is part of a name belongs in the glossary (term())")
+
+
+# ---------------------------------------------------------------- edition text
+def edition_text(doc: Document) -> str:
+    """All the text a reader of the edition sees: title, body, tables, chart labels and notes."""
+    parts = [doc.title, doc.subtitle]
+
+    def walk(blocks: list[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, (Heading, Paragraph)):
+                parts.append(inline_text(block.children))
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item)
+            elif isinstance(block, BlockQuote):
+                walk(block.children)
+            elif isinstance(block, Table):
+                cells = [block.header, *block.rows]
+                parts.extend([inline_text(block.caption), *(inline_text(c.children) for row in cells for c in row)])
+            elif isinstance(block, Figure):
+                chart = block.chart
+                parts.extend([inline_text(block.caption), chart.title, *chart.categories,
+                              *(label for label, _ in chart.series), chart.unit_label])
+            elif isinstance(block, PageBreak):
+                continue  # nothing a reader sees
+            else:  # a new node type must be read here too, not skipped
+                raise TypeError(f"edition_text has no rule for a {type(block).__name__} block")
+
+    walk(doc.blocks)
+    parts.extend(inline_text(note.children) for note in doc.footnotes)
+    return "\n".join(" ".join(part.split()) for part in parts if part and part.strip())
+
+
+def _squash(text: str) -> str:
+    """Text compared for presence: whitespace runs as one space (soft breaks, NBSP, tabs)."""
+    return " ".join(text.split())
+
+
+def _has_number(number: str | None, text: str) -> bool:
+    """Whether a bare count stands in ``text`` as a whole number (4, not the 4 of 45 or 2,400)."""
+    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
+
+
+# ---------------------------------------------------------------- the run
+@dataclass
+class _Edition:
+    """A rendered edition and what its findings are traced back to."""
+
+    audience: Audience
+    rendered: RenderedEdition
+    text: str
+    own: TemplateScan  # its <lang>.md.j2
+    scans: list[TemplateScan]  # where its text may come from: own template first, then partials
+    _seen: str | None = field(default=None, repr=False)
+
+    @property
+    def lang(self) -> str:
+        return self.rendered.lang
+
+    @property
+    def seen(self) -> str:
+        """The text as a reader sees it (:func:`wreport.inputs.text.reader_text`), for matching names."""
+        if self._seen is None:
+            self._seen = reader_text(self.text)
+        return self._seen
+
+    @property
+    def name(self) -> str:
+        return f"{self.audience.name}/{self.lang}"
+
+
+class _Run:
+    """One ``run_checks``: the loaded inputs, the template scans, and the findings so far."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.found = _Findings(project)
+        self.glossary: Glossary | None = None
+        self.facts: FactSet | None = None
+        self.scans: dict[Path, TemplateScan] = {}
+        self.cited_by: dict[str, list[str]] = {}
+        self._pdf_pages: dict[Path, list[str]] = {}
+
+    # ------------------------------------------------------------ data
+    def load_data(self) -> None:
+        """Glossary, then facts (checked against the glossary when it loaded); problems → findings."""
+        try:
+            self.glossary = project_glossary(self.project)
+        except WreportError as exc:
+            self.found.error(exc, "DataError", Location(self.project.relative(self.project.glossary_file)))
+        try:
+            self.facts = load_facts(self.project, self.glossary)
+        except WreportError as exc:
+            self.found.error(exc, "DataError", Location(self.project.relative(self.project.facts_file)))
+
+    @property
+    def loaded_facts(self) -> FactSet:
+        """The fact set; the edition checks run only once it has loaded."""
+        assert self.facts is not None, "the edition checks run after the data loaded"
+        return self.facts
+
+    @property
+    def loaded_glossary(self) -> Glossary:
+        """The glossary; the edition checks run only once it has loaded."""
+        assert self.glossary is not None, "the edition checks run after the data loaded"
+        return self.glossary
+
+    def audience_names(self, asked: Iterable[str] | None) -> list[str]:
+        names = list(dict.fromkeys(asked)) if asked else list_audiences(self.project)
+        if not names:
+            self.found.add("ConfigError", Location(self.project.relative(self.project.templates_dir)),
+                           "no audiences to check", "an audience is a folder holding audience.toml and <lang>.md.j2")
+        return names
+
+    # ------------------------------------------------------------ templates
+    def scan_folder(self, folder: Path) -> list[TemplateScan]:
+        """The templates in a folder of the templates folder (never one outside it, whatever
+        --audience says), each scanned once."""
+        inside = folder.resolve().is_relative_to(self.project.templates_dir.resolve())
+        return [self.scan_file(path) for path in sorted(folder.rglob("*.j2"))] if inside and folder.is_dir() else []
+
+    def scan_file(self, path: Path) -> TemplateScan:
+        """A template read once: its syntax, hand-typed numbers and literal ids checked."""
+        if path not in self.scans:
+            self.scans[path] = self._scan(path)
+        return self.scans[path]
+
+    def _scan(self, path: Path) -> TemplateScan:
+        try:
+            scan, error = scan_template(path, self.project.relative(path), self.project)
+        except WreportError as exc:  # refused or not UTF-8: reported, and the template read as empty
+            self.found.error(exc, "TemplateError")
+            return TemplateScan(path, self.project.relative(path), None, "", "")
+        if error is not None:
+            self.found.add("TemplateError", Location(scan.shown, error.lineno), f"syntax error: {error.message}")
+        _check_hand_typed(scan, self.found)
+        for call in scan.calls:
+            self._check_call(scan, call)
+        return scan
+
+    def _check_call(self, scan: TemplateScan, call: HelperCall) -> None:
+        """A literal fact or term id that does not exist, found without rendering (all of them,
+        where rendering stops at the first)."""
+        try:
+            if call.helper in _FACT_HELPERS and self.facts is not None:
+                self.loaded_facts.get(call.key)
+            elif call.helper == "term" and self.glossary is not None:
+                self.loaded_glossary.get(call.key)
+        except WreportError as exc:
+            check = "UnknownFact" if call.helper in _FACT_HELPERS else "UnknownTerm"
+            self.found.add(check, Location(scan.shown, call.line), exc.message, exc.hint)
+
+    # ------------------------------------------------------------ editions
+    def check_audience(self, name: str) -> None:
+        shared = self.scan_folder(self.project.templates_dir / SHARED_FOLDER)
+        own = self.scan_folder(self.project.templates_dir / name)
+        try:
+            audience = load_audience(self.project, name)
+        except WreportError as exc:
+            folder = Location(self.project.relative(self.project.templates_dir / name))
+            self.found.error(exc, "ConfigError", where=folder)
+            return
+        if self.facts is None or self.glossary is None:
+            missing = "fact set" if self.facts is None else "glossary"
+            self.found.add("Skipped", Location(self.project.relative(audience.folder / AUDIENCE_FILE)),
+                           f"the editions of '{name}' were not rendered or compared: the {missing} did not load",
+                           "fix the data errors and run the check again")
+            return
+        editions: dict[str, _Edition] = {}
+        for lang, rendered in zip(audience.languages, self.render(audience), strict=True):
+            if isinstance(rendered, WreportError):
+                self.found.error(rendered, "TemplateError")
+                continue
+            template = self.scan_file(audience.template_file(lang))
+            scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]
+            editions[lang] = _Edition(audience, rendered, edition_text(rendered.document), template, scans)
+            for fact_id in rendered.facts:
+                self.cited_by.setdefault(fact_id, []).append(f"{name}/{lang}")
+        for edition in editions.values():
+            self.check_variants(edition)
+            if edition.lang == "en":
+                self.check_untranslated(edition)
+        if "ko" in editions and "en" in editions:
+            self.compare(editions["ko"], editions["en"])
+
+    def render(self, audience: Audience) -> list[RenderedEdition | WreportError]:
+        """Each edition rendered in memory in a worker process stopped at the project's time
+        limit, as a build renders it (:mod:`wreport.build.runner`); a failure is returned, not raised."""
+        from wreport.build import runner
+        from wreport.build.editions import default_jobs
+        from wreport.inputs.project import render_seconds
+
+        try:
+            seconds = render_seconds(self.project)
+        except WreportError as exc:
+            return [exc for _ in audience.languages]
+        style = Style(myriad_group_commas=self.project.myriad_group_commas)
+        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.loaded_glossary, style), seconds,
+                             f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
+                 for lang in audience.languages]
+        return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
+
+    def check_variants(self, edition: _Edition) -> None:
+        """English names the glossary forbids, unless inside an agreed name (a longer one);
+        matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
+        forbidden name does not hide it)."""
+        seen = edition.seen
+        agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
+                  for m in _name_pattern(name).finditer(seen)]
+        for variant, term in self.loaded_glossary.forbidden_variants().items():
+            for match in _name_pattern(variant).finditer(seen):
+                if any(start <= match.start() and match.end() <= end for start, end in agreed):
+                    continue
+                self.found.add("ForbiddenVariant", self.trace(edition, match.group()),
+                               f"forbidden variant '{match.group()}' in the {edition.name} edition",
+                               f"the glossary's name is '{term.en}': use term('{term.id}')")
+                break
+
+    def check_untranslated(self, edition: _Edition) -> None:
+        for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
+            self.found.add("Untranslated", self.trace(edition, run),
+                           f"Korean text '{run}' in the {edition.name} edition",
+                           "translate it, or take the English from the glossary (term()) or a fact label")
+
+    def compare(self, ko: _Edition, en: _Edition) -> None:
+        """What the two editions of one audience should share: facts, figures and key terms."""
+        both = {"ko": ko, "en": en}
+        cited = {lang: edition.rendered.facts for lang, edition in both.items()}
+        for lang, other in (("ko", "en"), ("en", "ko")):
+            for fact_id in cited[lang]:
+                if fact_id not in cited[other]:
+                    self.found.add("FactSetMismatch", both[lang].own.first_call(fact_id),
+                                   f"fact '{fact_id}' is cited in the {both[lang].name} edition but not in "
+                                   f"{both[other].name}", "cite it in both editions, or in neither")
+        for fact_id in (f for f in cited["ko"] if f in cited["en"]):
+            self.compare_figure(fact_id, both)
+        self.check_key_terms(ko, en)
+        self.compare_sections(ko, en)
+
+    def compare_sections(self, ko: _Edition, en: _Edition) -> None:
+        """The editions aligned segment by segment (wreport.review.align, as the review page shows them):
+        structure gaps, facts in different sections, words around a figure in one edition only.
+        Each finding is at one edition's template line and names the other's."""
+        from wreport.review.align import align, compare, segments
+
+        pairs = align(segments(ko.rendered.document), segments(en.rendered.document))
+        statuses = {fact.id: fact.status for fact in self.facts} if self.facts is not None else {}
+        editions = {"ko": ko, "en": en}
+
+        def where(pair_index: int, lang: str) -> Location:
+            """The template line of ``lang``'s segment in pair ``pair_index``, or of the nearest
+            one before it (for a gap)."""
+            for pair in reversed(pairs[:pair_index + 1]):
+                segment = pair.ko if lang == "ko" else pair.en
+                if segment is not None and segment.line:
+                    return editions[lang].rendered.locate(segment.line)
+            return Location(editions[lang].own.shown)
+
+        index = {id(pair): number for number, pair in enumerate(pairs)}
+        for difference in compare(pairs, statuses):
+            pair = difference.pair
+            here = "ko" if pair.ko is not None and (difference.check != "FactPlacementMismatch"
+                                                    or "Korean" in difference.message) else "en"
+            there = "en" if here == "ko" else "ko"
+            other = difference.other or pair
+            other_place = where(index[id(other)], there)
+            prefix = "near " if (other.en if there == "en" else other.ko) is None else ""
+            self.found.add(difference.check, where(index[id(pair)], here),
+                           f"{difference.message} ({editions[there].name}: {prefix}{other_place})",
+                           _SECTION_HINTS[difference.check])
+
+    def compare_figure(self, fact_id: str, both: dict[str, _Edition]) -> None:
+        fact = self.loaded_facts.get(fact_id)
+        style = Style(myriad_group_commas=self.project.myriad_group_commas)
+        figures = {lang: _squash(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
+        # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
+        bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
+        present = {lang: figures[lang] in _squash(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
+                   for lang in both}
+        if present["ko"] == present["en"]:
+            return
+        has, lacks = ("ko", "en") if present["ko"] else ("en", "ko")
+        self.found.add("NumberMismatch", both[lacks].own.first_call(fact_id),
+                       f"fact '{fact_id}': '{figures[has]}' is printed in the {both[has].name} edition, "
+                       f"'{figures[lacks]}' is not in {both[lacks].name}",
+                       f"print it in both with {{{{ fact('{fact_id}') }}}}")
+
+    def check_key_terms(self, ko: _Edition, en: _Edition) -> None:
+        """Terms named in the Korean edition (by term(), or written out if three or more
+        characters long) whose English name, plural or abbreviation the English edition lacks."""
+        english = search_key(en.text)
+        for term in _korean_terms(ko, self.loaded_glossary):
+            names = [name for name in (term.en, term.en_plural, term.abbr) if name]
+            if not any(search_key(name) in english for name in names):
+                self.found.add("KeyTermMissing", Location(en.own.shown),
+                               f"'{term.ko}' is in the {ko.name} edition but '{term.en}' is not in {en.name}",
+                               f"name it with term('{term.id}') in the English edition, if the sentence is there")
+
+    def check_conflicts(self) -> None:
+        """Cited facts that take part in a recorded conflict: a reader should be told, or the
+        curator's preferred side used (the note says which)."""
+        if self.facts is None:
+            return
+        shown = self.loaded_facts.facts_file or self.project.relative(self.project.facts_file)
+        for conflict in self.loaded_facts.conflicts:
+            used = [fact_id for fact_id in conflict.facts if fact_id in self.cited_by]
+            if not used:
+                continue
+            editions = sorted({edition for fact_id in used for edition in self.cited_by[fact_id]})
+            others = [f"'{f}'" for f in conflict.facts if f not in used]
+            rest = f"it disagrees with {', '.join(others)}" if others else "every side of it is cited"
+            self.found.add("FactConflict", Location(shown, conflict.line),
+                           f"conflict '{conflict.id}': {', '.join(repr(f) for f in used)} cited in "
+                           f"{', '.join(editions)}; {rest}", f"curator's note: {conflict.note}")
+
+    # ------------------------------------------------------------ tracing text to its origin
+    def trace(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
+        """The first place ``snippet`` could have come from; else the built PDF and page."""
+        for text, where in self._origins(edition):
+            if snippet.casefold() in " ".join(reader_text(text).split()).casefold():
+                return where
+        return self._output_location(edition, snippet)
+
+    def _origins(self, edition: _Edition) -> Iterator[tuple[str, Location]]:
+        for scan in edition.scans:
+            yield from scan.lines()
+        facts_file = self.loaded_facts.facts_file or ""
+        for fact_id in edition.rendered.facts:
+            fact = self.loaded_facts.get(fact_id)
+            yield fact.label(edition.lang), Location(facts_file, fact.line)
+        for term_id in edition.rendered.terms:
+            term = self.loaded_glossary.get(term_id)
+            if term.location is not None:
+                yield " | ".join((term.en, term.en_plural, term.abbr)), term.location
+        sources_file = self.project.relative(self.project.sources_file)
+        for source_id in edition.rendered.sources:
+            source = self.loaded_facts.sources[source_id]
+            yield " | ".join(filter(None, (source.publisher_en or source.publisher, source.title_en))), \
+                Location(sources_file, source.line)
+        toml = edition.audience.folder / AUDIENCE_FILE
+        table = None
+        for number, line in enumerate(self.project.read_text(toml).splitlines(), start=1):
+            header = re.match(r"\s*\[\s*([^\]\s]+)\s*\]", line)
+            table = header.group(1) if header else table
+            if table == edition.lang:  # the edition's own [ko] or [en] table: title, subtitle...
+                yield line, Location(self.project.relative(toml), number)
+
+    def _output_location(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
+        pdf = output_path(self.project.out_dir, edition.audience.name, edition.lang, "pdf")
+        if not pdf.is_file():
+            return Location(edition.own.shown)
+        wanted = re.sub(r"\s+", "", snippet)
+        pages = self._page_texts(pdf)
+        page = next((number for number, text in enumerate(pages, start=1) if wanted in text), None)
+        return OutputLocation(self.project.relative(pdf), page)
+
+    def _page_texts(self, pdf: Path) -> list[str]:
+        """The PDF's page texts without whitespace or word joiners (extraction spaces vary)."""
+        if pdf not in self._pdf_pages:
+            from pypdf import PdfReader
+
+            try:
+                pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+            except Exception:  # noqa: BLE001 - an unreadable old output just gives no page number
+                pages = []
+            self._pdf_pages[pdf] = [re.sub(r"\s+", "", text.replace(_WORD_JOINER, "")) for text in pages]
+        return self._pdf_pages[pdf]
+
+
+_SECTION_HINTS = {
+    "SegmentGap": "give both editions the same headings, paragraphs, items and rows, or accept the gap "
+                  "(wreport review shows it)",
+    "FactPlacementMismatch": "print the figure in the same section of both editions",
+    "ApproxMismatch": "qualify the figure alike in both editions, or leave the qualifier to the fact's approx",
+    "StatusMismatch": "say in both editions that the figure is planned, expected or estimated",
+}
+
+
+def _render(project: Project, audience: Audience, lang: str, facts: FactSet, glossary: Glossary, style: Style,
+            report: object) -> RenderedEdition:
+    """One edition rendered to its document tree (in a worker: see :meth:`_Run.render`)."""
+    return render_edition(project, audience, lang, facts, glossary, style)
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole-word, case-insensitive pattern, any whitespace between its words."""
+    words = r"\s+".join(re.escape(word) for word in reader_text(name).split())
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+
+
+def _korean_terms(ko: _Edition, glossary: Glossary) -> list[Term]:
+    """Glossary terms the Korean edition names: through term(), or written out in full.
+
+    Written-out names are matched longest first without overlap (원주의료기기테크노밸리 is WMIT,
+    not also 원주), spacing ignored, and only from three characters up, so short words such as
+    대표 (chief executive) are not found inside 대표적.
+    """
+    used = {term_id: glossary.get(term_id) for term_id in ko.rendered.terms}
+    text = re.sub(r"\s+", "", ko.text)
+    candidates = sorted((t for t in glossary if len(re.sub(r"\s+", "", t.ko)) >= 3), key=lambda t: -len(t.ko))
+    for term in candidates:
+        key = re.sub(r"\s+", "", term.ko)
+        if key in text:
+            used.setdefault(term.id, term)
+            text = text.replace(key, MASK)
+    return [term for term in used.values() if term.kind not in _SKIPPED_KINDS]
+
+
+def run_checks(project: Project, audiences: Iterable[str] | None = None, strict: bool = False) -> list[Finding]:
+    """Every finding for the project (or the named audiences), data and template findings first.
+
+    Never raises for a problem in the project's files: each one is a finding. With ``strict``,
+    warnings are reported as errors.
+    """
+    run = _Run(project)
+    run.load_data()
+    for name in run.audience_names(audiences):
+        run.check_audience(name)
+    run.check_conflicts()
+    _check_coverage(run)
+    findings = run.found.items
+    if strict:
+        findings = [Finding(f.check, ERROR, f.location, f.message, f.hint) for f in findings]
+    return findings
+
+
+def _check_coverage(run: _Run) -> None:
+    """Each source figure no fact quotes and set-aside.yaml does not set aside (docs/curation.md),
+    so a new source cannot slip in half-curated."""
+    from wreport.curation.coverage import coverage, set_aside_path
+
+    if run.facts is None:
+        return
+    try:
+        statuses = coverage(run.project, run.facts)
+    except WreportError as exc:
+        run.found.error(exc, "DataError", Location(run.project.relative(set_aside_path(run.project))))
+        return
+    for status in statuses:
+        if status.is_open:
+            mention = status.mention
+            source = run.facts.sources[mention.source]
+            run.found.add("UncoveredFigure", Location(run.project.relative(source.file), mention.line),
+                          f"'{mention.text}' in source '{mention.source}' is not quoted by any fact",
+                          "add a fact quoting it, or set it aside with a reason in set-aside.yaml "
+                          "(wreport facts candidates --format yaml drafts one)")
+
+
+# ---------------------------------------------------------------- reports
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def summary(findings: list[Finding]) -> str:
+    """One line: how many errors and warnings in how many files, or that all is clean."""
+    if not findings:
+        return "no problems found"
+    counts = Counter(f.severity for f in findings)
+    files = len({f.location.file for f in findings})
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in (ERROR, WARNING) if counts[s]]
+    return f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''}"
+
+
+def format_text(findings: list[Finding]) -> str:
+    """The report for people: findings grouped by file (files in order of first finding, lines
+    in order within a file), then the summary line."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(finding.location.file, []).append(finding)
+    blocks = []
+    for file, group in groups.items():
+        group.sort(key=lambda f: (f.location.line or 0, getattr(f.location, "column", None) or 0))
+        blocks.append("\n".join([file, *(f"  {f}" for f in group)]))
+    return "\n\n".join([*blocks, summary(findings)]) + "\n"
+
+
+def format_json(findings: list[Finding]) -> str:
+    """The report for tools: ``{"findings": [...], "errors": n, "warnings": n, "summary": ...}``."""
+    counts = Counter(f.severity for f in findings)
+    data = {"findings": [f.as_dict() for f in findings], "errors": counts[ERROR], "warnings": counts[WARNING],
+            "summary": summary(findings)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

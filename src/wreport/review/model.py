@@ -1,0 +1,142 @@
+"""The bilingual review of an audience: both editions aligned, every figure beside its source.
+
+:func:`prepare_review` renders the Korean and English editions, aligns them segment by segment
+(:mod:`wreport.review.align`) and gathers, for every fact and term they print, what a reviewer checks
+it against: the stored value, period, approximation and status, the source and the verbatim
+quote inside its source sentence, a derived fact's formula and parts, a recorded conflict and
+its note, a term's two names and notes. The writers (:mod:`wreport.review.html`,
+:mod:`wreport.review.docx`) only lay that out. docs/review.md is the reviewer's guide.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from wreport.data import formatting
+from wreport.data.facts import Fact, FactSet
+from wreport.data.glossary import Glossary, Term
+from wreport.inputs.project import Project
+from wreport.render.templating import Audience, RenderedEdition, load_audience, render_edition
+from wreport.review.align import Difference, Pair, align, compare, segments
+
+_SENTENCE_STOP = ".!?。\n"
+_MAX_SENTENCE = 400  # characters of source text shown each side of a quote, at most
+
+
+@dataclass(frozen=True)
+class QuoteInSource:
+    """A fact's quote where it stands in its source: the sentence around it, split in three."""
+
+    before: str
+    quote: str
+    after: str
+    found: bool = True
+
+
+@dataclass
+class FactCard:
+    """What the review shows for one printed fact."""
+
+    fact: Fact
+    ko: str  # the value as each edition prints it
+    en: str
+    source_title: str = ""
+    source_title_en: str = ""
+    source_date: str = ""
+    quote: QuoteInSource | None = None
+    parts: list[FactCard] = field(default_factory=list)  # a derived fact's inputs
+    conflicts: list[tuple[str, list[str], str]] = field(default_factory=list)  # (id, other facts, note)
+
+    @property
+    def warning(self) -> bool:
+        return bool(self.conflicts) or self.fact.status != "actual"
+
+
+@dataclass
+class Review:
+    """Everything a review writer needs for one audience."""
+
+    audience: Audience
+    editions: dict[str, RenderedEdition]
+    pairs: list[Pair]
+    differences: list[Difference]
+    facts: dict[str, FactCard]
+    terms: dict[str, Term]
+
+    def differences_of(self, pair: Pair) -> list[Difference]:
+        return [d for d in self.differences if d.pair is pair]
+
+    def has_warning(self, pair: Pair) -> bool:
+        return bool(self.differences_of(pair)) or any(self.facts[f].warning for f in pair.facts if f in self.facts)
+
+    def has_conflict(self, pair: Pair) -> bool:
+        return any(self.facts[f].conflicts for f in pair.facts if f in self.facts)
+
+    def template_line(self, pair: Pair, lang: str) -> str:
+        """Where the segment's text was written: ``templates/.../ko.md.j2:40`` ("" when unknown)."""
+        segment = pair.ko if lang == "ko" else pair.en
+        if segment is None or not segment.line:
+            return ""
+        where = self.editions[lang].locate(segment.line)
+        return str(where) if where.line else ""
+
+    @property
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(p.section for p in self.pairs))
+
+
+def quote_in_source(text: str, quote: str) -> QuoteInSource:
+    """The sentence of ``text`` holding ``quote``, found whitespace-insensitively (as the fact
+    loader checks quotes) and split around the quoted words as the source writes them."""
+    text = unicodedata.normalize("NFC", text)
+    positions = [i for i, char in enumerate(text) if not char.isspace()]
+    squeezed = "".join(text[i] for i in positions)
+    wanted = re.sub(r"\s+", "", unicodedata.normalize("NFC", quote))
+    at = squeezed.find(wanted) if wanted else -1
+    if at < 0:
+        return QuoteInSource("", quote, "", found=False)
+    start, end = positions[at], positions[at + len(wanted) - 1] + 1
+    first = start
+    while first > 0 and start - first < _MAX_SENTENCE and text[first - 1] not in _SENTENCE_STOP:
+        first -= 1
+    last = end
+    while last < len(text) and last - end < _MAX_SENTENCE and text[last - 1] not in _SENTENCE_STOP:
+        last += 1
+    before, after = " ".join(text[first:start].split()), " ".join(text[end:last].split())
+    return QuoteInSource(before + (" " if before and text[start - 1].isspace() else ""),
+                         " ".join(text[start:end].split()),
+                         (" " if after and text[end].isspace() else "") + after)
+
+
+def fact_card(facts: FactSet, glossary: Glossary, style: formatting.Style, fact_id: str, depth: int = 0) -> FactCard:
+    """The card of one fact; a derived fact's parts get theirs (to a depth of 5: derivations
+    are checked acyclic, this only bounds the work)."""
+    fact = facts.get(fact_id)
+    card = FactCard(fact, fact.formatted("ko", glossary, style), fact.formatted("en", glossary, style))
+    if fact.source:
+        source = facts.sources[fact.source]
+        card.source_title, card.source_title_en, card.source_date = source.title, source.title_en, str(source.date)
+        card.quote = quote_in_source(source.text, fact.quote or "")
+    if fact.derived and depth < 5:
+        card.parts = [fact_card(facts, glossary, style, part, depth + 1) for part in fact.derived.inputs]
+    card.conflicts = [(c.id, [f for f in c.facts if f != fact_id], c.note) for c in facts.conflicts_of(fact_id)]
+    return card
+
+
+def prepare_review(project: Project, name: str, facts: FactSet, glossary: Glossary,
+                   style: formatting.Style | None = None) -> Review:
+    """Render both editions of audience ``name``, align them and gather every card."""
+    audience = load_audience(project, name)
+    style = style or formatting.Style(myriad_group_commas=project.myriad_group_commas)
+    editions: dict[str, RenderedEdition] = {lang: render_edition(project, audience, lang, facts, glossary, style) for lang in ("ko", "en")
+                if lang in audience.languages}
+    ko = segments(editions["ko"].document) if "ko" in editions else []
+    en = segments(editions["en"].document) if "en" in editions else []
+    pairs = align(ko, en)
+    differences = compare(pairs, {f.id: f.status for f in facts})
+    printed = dict.fromkeys(f for pair in pairs for f in pair.facts)
+    cards = {fact_id: fact_card(facts, glossary, style, fact_id) for fact_id in printed}
+    terms = {term_id: glossary.get(term_id) for pair in pairs for term_id in pair.terms}
+    return Review(audience, editions, pairs, differences, cards, terms)

@@ -1,0 +1,192 @@
+"""`wreport sources add`: small documents made here, imported into a copy of the project."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from real_project import copy_project
+from typer.testing import CliRunner
+
+from wreport.cli import app
+from wreport.curation.importing import clean_text, extract
+
+FONT = Path(__file__).resolve().parents[2] / "src" / "wreport" / "fonts" / "NanumGothic.ttf"
+SENTENCE = "원주 의료기기 업체들은 지난해 5억 2000만 달러를 수출했고 입주기업은 120개로 늘었다."
+
+
+def _add(root: Path, document: Path, *options: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--project", str(root), "sources", "add", str(document), *options])
+    error = f"error: {result.exception}" if result.exception and not isinstance(result.exception, SystemExit) else ""
+    return result.exit_code, result.output + error
+
+
+def _candidates(root: Path, source_id: str) -> list[dict[str, object]]:
+    result = CliRunner().invoke(app, ["--project", str(root), "facts", "candidates", source_id, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_pdf_made_with_weasyprint(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    root = copy_project(tmp_path)
+    pdf = tmp_path / "Ministry Report.pdf"
+    HTML(string=f"""<html><head><title>원주 의료기기 클러스터 보고서</title><style>
+        @font-face {{ font-family: Nanum; src: url("{FONT.as_uri()}"); }}
+        body {{ font-family: Nanum; }}</style></head>
+        <body><h1>원주 의료기기 클러스터 보고서</h1><p>{SENTENCE}</p></body></html>""").write_pdf(pdf)
+    code, output = _add(root, pdf, "--title-en", "Wonju medical-device cluster report", "--publisher", "보건복지부",
+                        "--date", "2024-05")
+    assert code == 0, output
+    text = (root / "seeds/sources/ministry-report-2024.txt").read_text(encoding="utf-8")
+    assert _squash(SENTENCE) in _squash(text)
+    assert (root / "seeds/sources/ministry-report-2024.original.pdf").read_bytes() == pdf.read_bytes()
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert manifest.startswith("# The source documents behind seeds/facts.yaml")  # comments survive
+    assert 'title: "원주 의료기기 클러스터 보고서"' in manifest  # read from the PDF's information
+    assert 'date_basis: "stated by the curator on import (--date)"' in manifest
+    assert "title read from the PDF" in manifest
+    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "ministry-report-2024")}
+    assert {("5억 2000만 달러", "520000000", "USD"), ("120개", "120", "count")} <= found
+    assert extract(pdf).text == text  # deterministic: the same file gives the same text
+    # the same file again: the id is taken
+    code, output = _add(root, pdf, "--title-en", "x", "--publisher", "y", "--date", "2024")
+    assert code == 1 and "already in seeds/sources.yaml" in output
+
+
+def test_html_page_main_text_only(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    page = tmp_path / "news.html"
+    body = "".join(f"<p>{SENTENCE} 문단 {n}번째 내용으로 기사 본문을 이룬다.</p>" for n in range(1, 6))
+    page.write_text(f"""<!doctype html><html lang="ko"><head><meta charset="utf-8">
+        <title>원주 의료기기 수출 늘어</title><meta property="og:site_name" content="강원일보">
+        <meta property="article:published_time" content="2024-02-14"></head>
+        <body><nav><a href="/">홈</a> <a href="/a">정치</a> <a href="/b">경제</a> 메뉴 999개</nav>
+        <article><h1>원주 의료기기 수출 늘어</h1>{body}</article>
+        <footer>저작권자 © 강원일보 무단전재 및 재배포 금지 회원 1234명</footer></body></html>""", encoding="utf-8")
+    code, output = _add(root, page, "--id", "kwnews-2024-02-exports", "--title-en", "Wonju device exports rise")
+    assert code == 0, output
+    text = (root / "seeds/sources/kwnews-2024-02-exports.txt").read_text(encoding="utf-8")
+    assert _squash(SENTENCE) in _squash(text)
+    assert "메뉴" not in text and "999개" not in text  # the navigation is not main text
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert 'publisher: "강원일보"' in manifest and 'date: "2024-02-14"' in manifest
+    assert "publisher read from the HTML" in manifest
+
+
+def test_html_page_in_euc_kr(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    page = tmp_path / "old-page.htm"
+    body = "".join(f"<p>{SENTENCE} 문단 {n}번째 내용으로 기사 본문을 이룬다.</p>" for n in range(1, 6))
+    page.write_bytes(f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">
+        <title>옛 기사</title></head><body><article>{body}</article></body></html>""".encode("euc-kr"))
+    code, output = _add(root, page, "--title-en", "An old article", "--publisher", "전자신문", "--date", "2006-03")
+    assert code == 0, output
+    text = (root / "seeds/sources/old-page-2006.txt").read_text(encoding="utf-8")
+    assert _squash(SENTENCE) in _squash(text)
+    assert (root / "seeds/sources/old-page-2006.original.html").read_bytes() == page.read_bytes()
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes("첫 줄\n둘째 줄 ".encode() + "원주".encode("euc-kr"))
+    code, output = _add(root, broken, "--title-en", "x", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "broken.txt:2: not valid UTF-8 text" in output
+
+
+def test_docx_made_with_python_docx(tmp_path: Path) -> None:
+    import docx
+
+    root = copy_project(tmp_path)
+    document = docx.Document()
+    document.core_properties.title = "원주 클러스터 동향"
+    document.add_paragraph("작성일 2023-11-30")
+    document.add_paragraph(SENTENCE)
+    table = document.add_table(rows=2, cols=3)
+    for row, cells in zip(table.rows, (("구분", "2022", "2023"), ("회원수", "82", "112")), strict=True):
+        for cell, value in zip(row.cells, cells, strict=True):
+            cell.text = value
+    path = tmp_path / "동향.docx"
+    document.save(path)
+    code, output = _add(root, path, "--id", "colleague-2023-trends", "--title-en", "Wonju cluster trends",
+                        "--publisher", "원주시")
+    assert code == 0, output
+    text = (root / "seeds/sources/colleague-2023-trends.txt").read_text(encoding="utf-8")
+    assert _squash(SENTENCE) in _squash(text) and "회원수 82 112" in text  # a table row as one line
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert 'title: "원주 클러스터 동향"' in manifest
+    assert 'date: "2023-11-30"' in manifest and "stated in text (작성일 2023-11-30)" in manifest
+
+
+def test_text_file_and_what_is_refused(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    manifest = root / "seeds/sources.yaml"
+    before = manifest.read_text(encoding="utf-8")
+    path = tmp_path / "note.txt"
+    path.write_text(f"메모\r\n{SENTENCE}\r\n", encoding="utf-8")
+    code, output = _add(root, path, "--title-en", "A note", "--date", "2024")
+    assert code == 1 and "--publisher" in output  # no publisher anywhere: nothing written
+    code, output = _add(root, path, "--id", "../escape", "--title-en", "A note", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "invalid source id" in output
+    assert manifest.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in (root / "seeds/sources").iterdir()) == sorted(
+        p.name for p in (Path(__file__).resolve().parents[2] / "seeds/sources").iterdir())
+    code, output = _add(root, path, "--title-en", "A note", "--publisher", "p", "--date", "2024")
+    assert code == 0, output
+    assert (root / "seeds/sources/note-2024.txt").read_text(encoding="utf-8") == f"메모\n{SENTENCE}\n"
+    (root / "seeds/sources/note-2024.txt").unlink()  # a leftover original still blocks the id
+    code, output = _add(root, path, "--id", "note-2024", "--title-en", "A note", "--publisher", "p", "--date", "2024")
+    assert code == 1
+
+
+def test_nothing_is_written_outside_the_project(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    outside = tmp_path / "elsewhere"
+    (root / "seeds" / "sources").rename(outside)
+    (root / "seeds" / "sources").symlink_to(outside, target_is_directory=True)
+    before = sorted(p.name for p in outside.iterdir())
+    path = tmp_path / "note.txt"
+    path.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, path, "--title-en", "A note", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "outside the project" in output
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
+def test_an_english_document_needs_no_separate_english_title(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = tmp_path / "oecd-note.md"
+    path.write_text("Regional clusters in Korea\n\nThe programme spent USD 12.5 million in 2008.\n", encoding="utf-8")
+    code, output = _add(root, path, "--publisher", "OECD", "--date", "2009")
+    assert code == 0, output
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert 'title_en: "Regional clusters in Korea"' in manifest and 'language: "en"' in manifest
+    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "oecd-note-2009")}
+    assert found == {("USD 12.5 million", "12500000", "USD")}
+    korean = tmp_path / "메모.txt"
+    korean.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, korean, "--publisher", "p", "--date", "2024")
+    assert code == 1 and "--title-en" in output
+
+
+def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    fake = tmp_path / "report.pdf"
+    fake.write_text("not a pdf", encoding="utf-8")
+    code, output = _add(root, fake, "--title-en", "x", "--publisher", "p", "--date", "2024")
+    assert code == 1 and "not a PDF" in output
+    code, output = _add(root, tmp_path / "slides.pptx", "--title-en", "x")
+    assert code == 1 and "cannot import a '.pptx' file" in output
+
+
+@pytest.mark.parametrize("extracted, cleaned", [
+    ("11)) 경경북북도도와와포포항항시시", "1) 경북도와포항시"),
+    ("·이이 용용 균균", "·이 용 균"),
+    ("둘둘째째, 클러스터의구성주체간의", "둘째, 클러스터의구성주체간의"),
+    ("첨첨단단의의료료복복합합단단지지 병병원원중중심심", "첨단의료복합단지 병원중심"),
+    ("시시각각 변하는 1100만 달러", "시시각각 변하는 1100만 달러"),  # a word and a number stay whole
+])
+def test_bold_korean_drawn_twice_is_halved(extracted: str, cleaned: str) -> None:
+    assert clean_text(extracted) == cleaned + "\n"

@@ -1,0 +1,65 @@
+"""The folder list of src/wreport reads as the pipeline (docs/architecture.md): a module imports
+only from its own stage and the stages before it, and never another module's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wreport"
+# The stages in import order, as docs/architecture.md lists them.
+STAGES = ("errors", "inputs", "data", "curation", "render", "writers", "build", "review", "qa", "scaffold",
+          "preview", "cli")
+
+
+def _stage(module: str) -> str:
+    """The stage of a dotted wreport module name: its folder, or its own name at the top."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """Every wreport import of a file: line, module, imported names (lazy imports included)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("wreport"):
+            found.append((node.lineno, node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, []) for a in node.names if a.name.startswith("wreport")]
+    return found
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_the_top_level_holds_only_the_package_face_the_cli_and_the_errors() -> None:
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert top == ["__init__.py", "cli.py", "errors.py"]
+    folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert folders == sorted([*STAGES[1:-1], "fonts", "styles"])
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_imports_from_a_later_stage(path: Path) -> None:
+    own = _stage(_module(path))
+    if own == "__init__":
+        return
+    rank = STAGES.index(own)
+    late = [f"{path.name}:{line}: {module}" for line, module, names in _imports(path)
+            for target in ([module] if module != "wreport" else [f"wreport.{n}" for n in names if n != "__version__"])
+            if _stage(target) != "__init__" and STAGES.index(_stage(target)) > rank]
+    assert late == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_imports_a_private_name_of_another(path: Path) -> None:
+    private = [f"{path.name}:{line}: {module}.{name}" for line, module, names in _imports(path) for name in names
+               if name.startswith("_") and not name.startswith("__")]
+    assert private == []

@@ -1,0 +1,396 @@
+"""The DOCX writer, read back the way a user would check a Word file: with python-docx and its XML.
+
+Trees are built by hand here (not through the Markdown parser), so a failure points at the writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from sample_documents import sample_document
+
+from wreport.errors import RenderError
+from wreport.render.document import (
+    Document,
+    Footnote,
+    FootnoteRef,
+    Paragraph,
+    Table,
+    TableCell,
+    Text,
+)
+from wreport.writers.docx import normalise_zip, render_docx
+from wreport.writers.html import heading_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def korean() -> bytes:
+    return render_docx(sample_document("ko"))
+
+
+@pytest.fixture(scope="module")
+def english() -> bytes:
+    return render_docx(sample_document("en"))
+
+
+def open_docx(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def part_xml(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read(name).decode("utf-8")
+
+
+def body_paragraphs(word, style_name: str) -> list[str]:
+    return [p.text for p in word.paragraphs if p.style.name == style_name]
+
+
+# ---------------------------------------------------------------- structure and styles
+def test_title_block_and_headings_use_their_styles(korean):
+    word = open_docx(korean)
+    assert body_paragraphs(word, "Title") == ["원주 의료기기 클러스터"]
+    assert body_paragraphs(word, "Subtitle") == ["정책 브리프"]
+    assert body_paragraphs(word, "Date") == ["2017년 6월 1일"]
+    assert body_paragraphs(word, "Heading 1") == ["개요", "전망"]
+    assert body_paragraphs(word, "Heading 2") == ["자료"]
+    assert body_paragraphs(word, "Heading 3") == ["세부"]
+    assert body_paragraphs(word, "Lead")[0].startswith("원주의료기기테크노밸리는 1998년")
+    assert body_paragraphs(word, "Source") == ["출처: 원주시"]
+    assert body_paragraphs(word, "Block Text") == ["인용문"]
+
+
+def test_headings_carry_bookmarks_that_internal_links_reach(korean):
+    xml = part_xml(korean, "word/document.xml")
+    assert '<w:bookmarkStart w:id="1" w:name="data"/>' in xml
+    assert 'w:anchor="data"' in xml  # the "#data" link in the lead paragraph and the TOC entry
+    assert 'w:name="heading_3"' in xml  # an anchorless heading still gets a bookmark the TOC links to
+
+
+def test_runs_keep_emphasis_code_and_real_hyperlinks(korean):
+    word = open_docx(korean)
+    lead = next(p for p in word.paragraphs if p.style.name == "Lead")
+    runs = {run.text: run for run in lead.runs}
+    assert runs["원주의료기기테크노밸리"].bold
+    assert runs["강조"].italic
+    assert runs["wreport build"].style.name == "Verbatim Char"
+    links = [(link.url, link.text) for link in lead.hyperlinks]
+    assert ("https://www.wonju.go.kr", "원주시") in links
+    assert any(link.fragment == "data" and link.text == "표 참조" for link in lead.hyperlinks)
+
+
+def test_korean_text_resolves_to_nanum_gothic_and_ko_kr(korean):
+    word = open_docx(korean)
+    lead = next(p for p in word.paragraphs if p.style.name == "Lead")
+    run = lead.runs[0]
+    assert resolve_run_property(word, lead, run, "w:rFonts", "w:eastAsia") == "NanumGothic"
+    assert resolve_run_property(word, lead, run, "w:lang", "w:eastAsia") == "ko-KR"
+    assert resolve_run_property(word, lead, run, "w:lang", "w:val") == "en-US"
+    heading = next(p for p in word.paragraphs if p.style.name == "Heading 1")
+    assert resolve_run_property(word, heading, heading.runs[0], "w:rFonts", "w:eastAsia") == "NanumGothic"
+
+
+def resolve_run_property(word, paragraph, run, tag: str, attribute: str) -> str | None:
+    """What Word uses for a run: the run, then its paragraph's style chain, then docDefaults.
+
+    A theme attribute (``w:eastAsiaTheme``) found on the way would override the explicit font, so
+    finding one fails the look-up outright.
+    """
+    chain = [run._r.rPr]
+    style = paragraph.style
+    while style is not None:
+        chain.append(style.element.rPr)
+        style = style.base_style
+    chain.append(word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    for rpr in chain:
+        element = rpr.find(qn(tag)) if rpr is not None else None
+        if element is None:
+            continue
+        assert not any(key.endswith("Theme}") or "Theme" in key for key in element.attrib), element.attrib
+        if element.get(qn(attribute)) is not None:
+            return element.get(qn(attribute))
+    return None
+
+
+def test_reference_is_lean_and_sets_korean_theme_language():
+    word = docx.Document(str(ROOT / "src/wreport/styles/reference.docx"))
+    with zipfile.ZipFile(ROOT / "src/wreport/styles/reference.docx") as package:
+        names = package.namelist()
+        styles = package.read("word/styles.xml").decode()
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+    assert "Theme=" not in styles  # no theme font or colour overrides explicit fonts
+    settings = word.settings.element.xml
+    assert '<w:themeFontLang w:val="en-US" w:eastAsia="ko-KR"/>' in settings
+    section = word.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Normal", "Caption",
+                 "List Bullet", "List Number", "Brief Table", "footnote text", "footnote reference", "toc 1"):
+        assert word.styles[name] is not None
+
+
+def test_reference_is_what_the_script_makes():
+    """The committed reference.docx is reproducible from tools/make_reference_docx.py."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_reference_docx
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert make_reference_docx.build() == (ROOT / "src/wreport/styles/reference.docx").read_bytes()
+
+
+# ---------------------------------------------------------------- footnotes
+def test_footnotes_are_real_notes_in_document_order(korean):
+    footnotes = part_xml(korean, "word/footnotes.xml")
+    assert _note_texts(footnotes) == ["원주시, 2017년 자료.", "산업통상자원부 motie.go.kr"]
+    document = part_xml(korean, "word/document.xml")
+    assert document.index('<w:footnoteReference w:id="1"/>') < document.index('<w:footnoteReference w:id="2"/>')
+    assert 'w:type="separator" w:id="-1"' in footnotes and 'w:type="continuationSeparator" w:id="0"' in footnotes
+    rels = part_xml(korean, "word/_rels/footnotes.xml.rels")
+    assert 'Target="https://www.motie.go.kr"' in rels  # a link inside a note is related to the notes part
+    word = open_docx(korean)
+    assert word.styles["footnote text"] is not None and word.styles["footnote reference"] is not None
+    assert word.settings.element.xpath("./w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+
+
+def _note_texts(footnotes_xml: str) -> list[str]:
+    from lxml import etree
+
+    root = etree.fromstring(footnotes_xml.encode())
+    notes = root.findall(qn("w:footnote"))
+    return ["".join(t.text or "" for t in note.iter(qn("w:t"))).strip()
+            for note in notes if note.get(qn("w:type")) is None]
+
+
+def cited_twice_document() -> Document:
+    """Two sources, cited five times: in text, in table cells (as the key-figures table does), and again later."""
+    def cell(text: str, number: int) -> TableCell:
+        return TableCell([Text(text), FootnoteRef(number)])
+
+    blocks = [Paragraph([Text("Firms"), FootnoteRef(1), Text(" and exports"), FootnoteRef(2), Text(".")]),
+              Table([TableCell([Text("Indicator")])], [[cell("Firms", 1)], [cell("Area", 1)]],
+                    caption=[Text("Key figures")]),
+              Paragraph([Text("Exports again"), FootnoteRef(2), Text(".")])]
+    notes = [Footnote(1, [Text("Financial News, 2007.")]), Footnote(2, [Text("Kangwon Domin Ilbo, 2017.")])]
+    return Document(lang="en", title="T", blocks=blocks, footnotes=notes)
+
+
+def test_a_note_cited_again_is_one_footnote_and_noteref_fields_to_it():
+    data = render_docx(cited_twice_document())
+    assert _note_texts(part_xml(data, "word/footnotes.xml")) == ["Financial News, 2007.", "Kangwon Domin Ilbo, 2017."]
+    body = open_docx(data).element.body
+    references = body.xpath(".//w:footnoteReference/@w:id")
+    assert references == ["1", "2"]
+    # each note's one marker sits inside a hidden bookmark that the later markers refer to
+    marked = {}
+    for start in body.xpath(".//w:bookmarkStart[starts-with(@w:name, '_Ref')]"):
+        run = start.getnext()
+        marked[start.get(qn("w:name"))] = run.xpath("./w:footnoteReference/@w:id")[0]
+        assert run.getnext().tag == qn("w:bookmarkEnd") and run.getnext().get(qn("w:id")) == start.get(qn("w:id"))
+    fields = [text.getparent() for text in body.iter(qn("w:instrText")) if "NOTEREF" in text.text]
+    instructions = [run.findtext(qn("w:instrText")).split() for run in fields]
+    assert [marked[words[1]] for words in instructions] == ["1", "1", "2"]
+    assert all(words[0] == "NOTEREF" and words[2:] == ["\\f", "\\h"] for words in instructions)
+    # the cached result a reader sees is the note's number, superscript like the first marker
+    results = [run.getnext().getnext() for run in fields]  # instruction, separate, result
+    assert [(r.findtext(qn("w:t")), r.xpath("string(./w:rPr/w:rStyle/@w:val)")) for r in results] == \
+        [("1", "FootnoteReference"), ("1", "FootnoteReference"), ("2", "FootnoteReference")]
+
+
+def _text_with_markers(paragraph) -> str:
+    """A paragraph's text as a reader sees it, with "^" for each note marker (first or NOTEREF)."""
+    out = []
+    for run in paragraph.iter(qn("w:r")):
+        if run.find(qn("w:footnoteReference")) is not None or "NOTEREF" in (run.findtext(qn("w:instrText")) or ""):
+            out.append("^")
+        elif run.xpath("string(./w:rPr/w:rStyle/@w:val)") != "FootnoteReference":  # not a field's cached number
+            out.append("".join(t.text for t in run.iter(qn("w:t"))))
+    return "".join(out)
+
+
+def test_a_marker_that_would_read_as_an_exponent_gets_a_narrow_space():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([
+        Text("429,000 m²"), FootnoteRef(1), Text(" 9,000㎡"), FootnoteRef(1), Text(" in 2016"), FootnoteRef(2),
+        FootnoteRef(1), Text(" firms"), FootnoteRef(2), Text(" 14.9%"), FootnoteRef(2)])],
+        footnotes=[Footnote(1, [Text("one")]), Footnote(2, [Text("two")])])
+    body = open_docx(render_docx(doc)).element.body
+    texts = [_text_with_markers(p) for p in body.iter(qn("w:p")) if "429,000" in _text_with_markers(p)]
+    assert texts == ["429,000 m²\u202f^ 9,000㎡\u202f^ in 2016\u202f^\u202f^ firms^ 14.9%^"]
+
+
+def test_notes_cited_again_are_listed_at_the_end_for_print():
+    word = open_docx(render_docx(cited_twice_document()))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[-3:] == ["Notes", "1. Financial News, 2007.", "2. Kangwon Domin Ilbo, 2017."]
+
+
+def test_notes_each_cited_once_need_no_list_at_the_end(english):
+    assert "Notes" not in [p.text for p in open_docx(english).paragraphs]
+
+
+def test_footnote_reference_without_note_is_a_render_error():
+    doc = Document(lang="en", title="T", blocks=[Paragraph([Text("x"), FootnoteRef(3)])],
+                   footnotes=[Footnote(1, [Text("only one")])])
+    with pytest.raises(RenderError, match=r"footnote reference \[3\] has no footnote"):
+        render_docx(doc)
+
+
+def test_unknown_language_is_a_render_error():
+    with pytest.raises(RenderError, match="language 'fr'"):
+        render_docx(Document(lang="fr", title="T", blocks=[]))
+
+
+# ---------------------------------------------------------------- lists, tables, figures
+def test_lists_use_list_styles_levels_and_restart_numbers(korean):
+    word = open_docx(korean)
+    bullets = [(p.text, p._p.pPr.numPr.ilvl.val) for p in word.paragraphs if p.style.name == "List Bullet"]
+    assert bullets == [("첫째", 0), ("둘째", 0)]
+    numbered = [(p.text, p._p.pPr.numPr.ilvl.val, p._p.pPr.numPr.numId.val)
+                for p in word.paragraphs if p.style.name == "List Number"]
+    assert [(text, level) for text, level, _ in numbered] == [("하위 하나", 1), ("하위 둘", 1), ("A", 0), ("B", 0)]
+    assert numbered[0][2] != numbered[2][2]  # each list is its own numbering instance
+    numbering = word.part.numbering_part.element
+    start = numbering.num_having_numId(numbered[2][2]).xpath("./w:lvlOverride/w:startOverride/@w:val")
+    assert start == ["3"]
+    continued = next(p for p in word.paragraphs if p.text == "이어지는 문단")
+    assert continued.style.name == "List Continue" and continued.paragraph_format.left_indent > 0
+
+
+def test_table_has_style_repeating_header_and_caption(korean):
+    word = open_docx(korean)
+    assert len(word.tables) == 1
+    table = word.tables[0]
+    assert table.style.name == "Brief Table"
+    assert [cell.text for cell in table.rows[0].cells] == ["연도", "수출"]
+    assert [cell.text for cell in table.rows[2].cells] == ["2016", "435"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+    assert table.rows[2].cells[1].paragraphs[0].alignment == 2  # right
+    assert "표 1. 연도별 수출" in body_paragraphs(word, "Caption")
+
+
+def test_figure_is_an_inline_png_fitted_to_the_column_with_caption(korean):
+    word = open_docx(korean)
+    assert len(word.inline_shapes) == 1
+    shape = word.inline_shapes[0]
+    section = word.sections[0]
+    assert 0 < shape.width <= section.page_width - section.left_margin - section.right_margin
+    assert shape._inline.docPr.get("descr") == "막대 그래프"
+    image = word.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+    assert image.blob.startswith(b"\x89PNG") and image.image.horz_dpi == 200
+    assert "그림 1. 수출액 추이" in body_paragraphs(word, "Caption")
+    assert " SEQ Figure " in part_xml(korean, "word/document.xml")
+
+
+# ---------------------------------------------------------------- fields, furniture, metadata
+def test_toc_field_is_dirty_and_lists_headings(english):
+    xml = part_xml(english, "word/document.xml")
+    assert '<w:fldChar w:fldCharType="begin" w:dirty="true"/>' in xml
+    assert 'TOC \\o "1-3" \\h \\z \\u' in xml
+    word = open_docx(english)
+    assert body_paragraphs(word, "TOC Heading") == ["Contents"]
+    assert [p.text for p in word.paragraphs if p.style.name.startswith("toc ")] == \
+        ["Overview", "Data", "Details", "Outlook"]
+    assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
+
+
+def test_toc_entries_carry_the_pdf_page_of_each_heading_as_pageref_results():
+    doc = sample_document("en")
+    ids = heading_ids(doc)
+    pages = dict(zip(ids.values(), (2, 3, 3, 5), strict=False))
+    word = open_docx(render_docx(doc, heading_pages=pages))
+    entries = [p for p in word.paragraphs if p.style.name.startswith("toc ")]
+    assert [p.text for p in entries] == ["Overview\t2", "Data\t3", "Details\t3", "Outlook\t5"]
+    for paragraph in entries:
+        link = paragraph._p.find(qn("w:hyperlink"))
+        anchor = link.get(qn("w:anchor"))
+        assert word.element.body.xpath(f'.//w:bookmarkStart[@w:name="{anchor}"]')  # the heading's own
+        instruction = "".join(link.xpath(".//w:instrText/text()"))
+        assert instruction == f" PAGEREF {anchor} \\h "
+    assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
+
+
+def test_no_contents_when_the_audience_turns_it_off():
+    doc = sample_document("en")
+    doc.contents = False
+    data = render_docx(doc)
+    word = open_docx(data)
+    assert " TOC " not in part_xml(data, "word/document.xml")
+    assert not [p for p in word.paragraphs if p.style.name == "TOC Heading" or p.style.name.startswith("toc ")]
+    assert [p.style.name for p in word.paragraphs[:5]] == ["Title", "Subtitle", "Author", "Date", "Heading 1"]
+
+
+@pytest.mark.parametrize("lang, before, between, after", [("en", "Page ", " of ", ""), ("ko", "", " / ", "쪽")])
+def test_footer_shows_page_x_of_y_in_the_edition_language(lang, before, between, after):
+    word = open_docx(render_docx(sample_document(lang)))
+    section = word.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        xml = footer._element.xml
+        assert " PAGE " in xml and " NUMPAGES " in xml
+        texts = [t.text for t in footer._element.iter(qn("w:t"))]
+        assert texts == [t for t in (before, "1", between, "1", after) if t]
+    assert section.header.paragraphs[0].text == sample_document(lang).title
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == ""
+
+
+def test_core_properties_come_from_the_document(english, korean):
+    props = open_docx(english).core_properties
+    assert props.title == "The Wonju Medical-Device Cluster"
+    assert props.subject == "Wonju medical devices"
+    assert props.author == "Policy team"
+    assert props.keywords == "Wonju, cluster"
+    assert props.language == "en-US"
+    assert props.created == props.modified == datetime(2017, 6, 1, tzinfo=timezone.utc)
+    assert open_docx(korean).core_properties.language == "ko-KR"
+
+
+def test_document_without_date_has_no_invented_dates():
+    props = open_docx(render_docx(Document(lang="en", title="T", blocks=[Paragraph([Text("x")])]))).core_properties
+    assert props.created is None and props.modified is None
+
+
+def test_bad_date_is_a_render_error():
+    with pytest.raises(RenderError, match="not an ISO date"):
+        render_docx(Document(lang="en", title="T", blocks=[], date="June 2017"))
+
+
+# ---------------------------------------------------------------- determinism
+def test_zip_entries_have_fixed_times_and_order(korean):
+    with zipfile.ZipFile(io.BytesIO(korean)) as package:
+        infos = package.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert normalise_zip(korean) == korean
+
+
+RENDER_SCRIPT = """
+import hashlib, sys
+sys.path.insert(0, {tests!r})
+from sample_documents import sample_document
+from wreport.writers.docx import render_docx
+print(hashlib.sha256(render_docx(sample_document({lang!r}))).hexdigest())
+"""
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_same_bytes_in_separate_processes_with_different_hash_seeds(lang):
+    digests = set()
+    for seed in ("1", "4242"):
+        script = RENDER_SCRIPT.format(tests=str(ROOT / "tests"), lang=lang)
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed})
+        digests.add(result.stdout.strip())
+    digests.add(hashlib.sha256(render_docx(sample_document(lang))).hexdigest())
+    assert len(digests) == 1
