@@ -59,7 +59,7 @@ def test_data_files_are_the_config_facts_sources_and_glossary(tmp_path):
 
 def test_package_files_include_fonts_and_styles_but_not_bytecode():
     files = {path.name for path in package_files()}
-    assert {"build.py", "NanumGothic.ttf", "print.css", "reference.docx"} <= files
+    assert {"cli.py", "editions.py", "NanumGothic.ttf", "print.css", "reference.docx"} <= files
     assert not any(name.endswith(".pyc") for name in files)
 
 

@@ -24,9 +24,7 @@ import codecs
 import dataclasses
 import datetime
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ import yaml
 
 from wreport.data.facts import load_facts, parse_partial_date
 from wreport.errors import DataError, Location, WreportError
+from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 
 #: The largest document accepted (a long ministry report as PDF is a few megabytes).
@@ -369,35 +368,25 @@ def _replace_manifest(project: Project, entry: str) -> None:
     if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
         current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
     text = current.rstrip("\n") + "\n\n" + entry
-    handle, temp_name = tempfile.mkstemp(prefix=".sources.", suffix=".yaml", dir=manifest.parent)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+
+    def loads(temp: Path) -> None:
+        """The manifest with the new entry must load before it replaces the old one."""
         checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
         try:
             load_facts(checked)
         except WreportError as exc:
             raise DataError(f"the new manifest entry does not load: {exc}", Location.of(project.relative(manifest)),
                             hint="nothing was changed") from None
-        os.chmod(temp, 0o644)
-        os.replace(temp, manifest)
-    finally:
-        temp.unlink(missing_ok=True)
+
+    write_atomic(manifest, text, check=loads)
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write a new file atomically, failing (FileExistsError) rather than replacing one."""
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write a new file atomically, failing rather than replacing one."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp_name, 0o644)
-        os.link(temp_name, path)
+        write_atomic(path, data, exclusive=True)
     except FileExistsError:
         raise DataError(f"{path.name} already exists; wreport never overwrites a source") from None
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
 
 
 def _squash(text: str) -> str:
