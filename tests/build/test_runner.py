@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from wreport.build.runner import STAGE, Task, run_one, run_tasks
+from wreport.build.runner import STAGE, WorkerTask, run_one, run_tasks
 from wreport.errors import RenderError, TemplateError, WreportError
 
 
@@ -50,7 +50,7 @@ def unpicklable(report):
 
 
 def task(fn, *args, seconds=5.0):
-    return Task(fn, args, seconds, "brief (en)", "templates/brief/en.md.j2")
+    return WorkerTask(fn, args, seconds, "brief (en)", "templates/brief/en.md.j2")
 
 
 def test_a_task_that_never_returns_is_stopped_at_its_limit_and_says_what_it_was_doing():

@@ -36,7 +36,7 @@ def test_subsets_are_the_same_bytes_for_the_same_characters_in_any_order():
 
 
 def test_woff2_subset_is_woff2_and_font_face_css_names_both_weights():
-    assert fontsubset.subset_woff2(fontsubset.REGULAR, TEXT)[:4] == b"wOF2"
+    assert fontsubset.woff2_subset(fontsubset.bundled_font(fontsubset.REGULAR), TEXT)[:4] == b"wOF2"
     css = fontsubset.font_face_css("NanumGothic", TEXT)
     assert css.count("@font-face") == 2 and "font-weight: 400" in css and "font-weight: 700" in css
     assert css.count("data:font/woff2;base64,") == 2

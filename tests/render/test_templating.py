@@ -461,3 +461,20 @@ def test_language_the_audience_lacks(mini):
     add_audience(mini, "probe", {"en": "x"})
     with pytest.raises(ConfigError, match="audience 'probe' has no 'ko' edition"):
         render_edition(project, "probe", "ko", facts, glossary)
+
+
+def test_the_filter_list_is_what_every_template_of_the_real_briefs_compiles_against():
+    """The preview compiles templates ahead with only the names in FILTERS (real_project): a
+    filter missing from the list (capfirst once was) made every shared macro fail to precompile."""
+    from real_project import ROOT
+
+    from wreport.inputs.project import load_project
+
+    project = load_project(ROOT)
+    for name in list_audiences(project):
+        audience = load_audience(project, name)
+        env = templating.environment(project, audience)
+        env.filters.update(dict.fromkeys(templating.FILTERS, str))
+        for template in ("_shared/macros.md.j2", audience.template_file("ko").name, audience.template_file("en").name):
+            env.get_template(template)  # raises TemplateAssertionError: No filter named ...
+    assert set(templating.FILTERS) == {"date", "period", "josa", "capfirst"}

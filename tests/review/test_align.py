@@ -70,3 +70,14 @@ def test_an_approximation_beside_a_figure_in_one_edition_only_is_a_difference():
 ])
 def test_korean_status_words_are_those_that_say_planned_or_expected(sentence: str, says_status: bool) -> None:
     assert bool(STATUS_WORDS["ko"].search(sentence)) is says_status
+
+
+def test_each_difference_says_which_edition_it_is_reported_at():
+    """The checks place a difference at its edition's template line from this field, never by
+    reading the message (which once decided the side by looking for the word "Korean")."""
+    t = MarkTable()
+    ko = doc(f"# 가\n\n첫 {fig(t, 'a', '4개')}.\n\n# 나\n\n둘째.\n", "ko", t)
+    en = doc(f"# A\n\nFirst.\n\n# B\n\nSecond {fig(t, 'a', '4')}.\n\nThird.\n", "en", t)
+    found = sorted((d.check, d.lang, d.pair.id) for d in compare(align(segments(ko), segments(en))))
+    assert found == [("FactPlacementMismatch", "en", "s2-p1"), ("FactPlacementMismatch", "ko", "s1-p1"),
+                     ("SegmentGap", "en", "s2-p1")]  # "Second 4" has no Korean twin: 둘째 pairs with Third

@@ -34,7 +34,18 @@ from wreport.errors import ConfigError, Location, RenderError, WreportError
 from wreport.inputs.boundary import locked, refuse_inputs, remove_stale_temporaries
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
-from wreport.render.document import Document
+from wreport.render.document import (
+    Block,
+    BlockQuote,
+    Document,
+    Figure,
+    Heading,
+    ListBlock,
+    PageBreak,
+    Paragraph,
+    Table,
+    TreeVisitor,
+)
 from wreport.render.templating import FORMATS, LANGUAGES, Audience, list_audiences, load_audience
 
 if TYPE_CHECKING:
@@ -63,7 +74,7 @@ class Output:
 
 
 @dataclass(frozen=True)
-class Edition:
+class PlannedEdition:
     """One audience in one language, and the formats to write it in."""
 
     audience: Audience
@@ -72,11 +83,11 @@ class Edition:
 
 
 @dataclass(frozen=True)
-class Task:
+class OutputTask:
     """One planned output: what to make, where, from which inputs (``key``), and, when the file
     on disk already matches that key, the output as it stands (``current``)."""
 
-    edition: Edition
+    edition: PlannedEdition
     format: str
     path: Path
     key: str
@@ -89,12 +100,12 @@ class Plan:
 
     project: Project
     out_dir: Path
-    tasks: tuple[Task, ...]
+    tasks: tuple[OutputTask, ...]
     data_key: str  # the hash of the facts, sources, glossary and wreport.toml
     templates: dict[str, Any]  # what each template (by content hash) loads, for the record
 
     @property
-    def pending(self) -> list[Task]:
+    def pending(self) -> list[OutputTask]:
         return [task for task in self.tasks if task.current is None]
 
     def workers(self, jobs: int | None = None) -> int:
@@ -141,7 +152,7 @@ WRITERS: dict[str, Callable[[Document, dict[str, int]], tuple[bytes, int | None]
 
 # ---------------------------------------------------------------- planning
 def plan(project: Project, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
-         formats: Iterable[str] | None = None) -> list[Edition]:
+         formats: Iterable[str] | None = None) -> list[PlannedEdition]:
     """The editions to build: each audience's own languages and formats, narrowed to those asked for.
 
     Asking for a language or format no audience has, or an unknown one, is an error rather than
@@ -158,7 +169,7 @@ def plan(project: Project, audiences: Iterable[str] | None = None, langs: Iterab
         chosen = tuple(f for f in audience.formats if formats is None or f in formats)
         for lang in audience.languages:
             if (langs is None or lang in langs) and chosen:
-                editions.append(Edition(audience, lang, chosen))
+                editions.append(PlannedEdition(audience, lang, chosen))
     if not editions:
         asked = ", ".join(f"{what} {', '.join(values)}" for what, values in
                           (("language", langs), ("format", formats)) if values)
@@ -204,11 +215,11 @@ def prepare(project: Project, audiences: Iterable[str] | None = None, langs: Ite
             key = keys[name, edition.lang, fmt]
             entry = None if force else record.current(path, key)
             current = Output(path, name, edition.lang, fmt, entry.size, entry.pages, UP_TO_DATE) if entry else None
-            tasks.append(Task(edition, fmt, path, key, current))
+            tasks.append(OutputTask(edition, fmt, path, key, current))
     return Plan(project, out_dir, tuple(tasks), data_key, hasher.references)
 
 
-def _keys(project: Project, editions: list[Edition], hasher: Hasher) -> tuple[str, dict[tuple[str, str, str], str]]:
+def _keys(project: Project, editions: list[PlannedEdition], hasher: Hasher) -> tuple[str, dict[tuple[str, str, str], str]]:
     """The data key and each output's key (by audience, language, format).
 
     wreport.toml and each audience.toml count twice: as files, and as what was read from them
@@ -355,19 +366,35 @@ def _docx_stands_alone(document: Document) -> bool:
     return not document.contents and not _has_figure(document.blocks)
 
 
-def _has_figure(node: object) -> bool:
-    """Whether a block, or a list of them, is or holds a Figure, at any depth (quotes, lists, cells)."""
-    from dataclasses import fields, is_dataclass
+def _has_figure(blocks: list[Block]) -> bool:
+    """Whether any block is or holds a Figure, at any depth (quotes, list items)."""
+    finder = _FigureFinder()
+    return any(finder.visit(block) for block in blocks)
 
-    from wreport.render.document import Figure
 
-    if isinstance(node, Figure):
+class _FigureFinder(TreeVisitor[bool]):
+    """Whether a block is or holds a chart (a DOCX with one needs matplotlib and the PDF's layout)."""
+
+    def visit_figure(self, block: Figure) -> bool:
         return True
-    if isinstance(node, list):
-        return any(_has_figure(item) for item in node)
-    if is_dataclass(node):
-        return any(_has_figure(getattr(node, each.name)) for each in fields(node))
-    return False
+
+    def visit_list(self, block: ListBlock) -> bool:
+        return any(self.visit(child) for item in block.items for child in item)
+
+    def visit_block_quote(self, block: BlockQuote) -> bool:
+        return any(self.visit(child) for child in block.children)
+
+    def visit_heading(self, block: Heading) -> bool:
+        return False
+
+    def visit_paragraph(self, block: Paragraph) -> bool:
+        return False
+
+    def visit_table(self, block: Table) -> bool:
+        return False  # cells hold inline text only
+
+    def visit_page_break(self, block: PageBreak) -> bool:
+        return False
 
 
 _SUBSET_FONTS = ("docx", "html")  # the formats that embed font subsets of their own (wreport.render.fontsubset)
@@ -455,13 +482,13 @@ def _make_folder(folder: Path) -> None:
                           hint="choose another --out folder, or remove the file in the way") from None
 
 
-def _output(task: Task, made: _Made) -> Output:
+def _output(task: OutputTask, made: _Made) -> Output:
     edition = task.edition
     return Output(task.path, edition.audience.name, edition.lang, task.format, len(made.data), made.pages,
                   BUILT, made.seconds)
 
 
-def _make_all(built: Plan, pending: list[Task], workers: int,
+def _make_all(built: Plan, pending: list[OutputTask], workers: int,
               progress: Callable[[Output], None] | None) -> dict[Path, _Made]:
     """Render every pending output, one worker process per edition, or per edition's PDF and
     DOCX (:func:`_split`), at most ``workers`` at once, each stopped at the project's time limit
@@ -500,13 +527,13 @@ def _make_all(built: Plan, pending: list[Task], workers: int,
         if progress is not None:
             progress(_output(task, result))
 
-    tasks = [runner.Task(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
+    tasks = [runner.WorkerTask(_make, (job,), seconds, f"{job.audience.name} ({job.lang})",
                          built.project.relative(job.audience.template_file(job.lang))) for job, _ in units]
     runner.run_tasks(tasks, workers, finished, start_order=order, after=after)
     return made
 
 
-def _split(groups: list[tuple[_Job, dict[str, Task]]], workers: int) -> tuple[list[tuple[_Job, int]], dict[int, int]]:
+def _split(groups: list[tuple[_Job, dict[str, OutputTask]]], workers: int) -> tuple[list[tuple[_Job, int]], dict[int, int]]:
     """The worker tasks: each a job and the index of its edition in ``groups``, and which task
     waits for which. An edition whose document was rendered ahead and that has a PDF and a DOCX
     is two tasks when there are workers to share them: its PDF (and HTML), then its DOCX with the
@@ -557,7 +584,7 @@ def _prepared(jobs: list[_Job], workers: int, seconds: float) -> tuple[dict[tupl
                 fontsubset.add_glyph_orders(cast("dict[str, tuple[str, ...]]", value))
 
         first = jobs[0]
-        head_start = runner.Task(_render_documents, (jobs,), seconds, "rendering the documents ahead",
+        head_start = runner.WorkerTask(_render_documents, (jobs,), seconds, "rendering the documents ahead",
                                  first.project.relative(first.audience.template_file(first.lang)))
         runner.run_beside(head_start, lambda: _preload(formats), rendered)
     else:
@@ -576,9 +603,9 @@ def _without_made(job: _Job, document: Document | None, made: dict[tuple[str, st
     return replace(job, document=document, formats=formats)
 
 
-def _editions_of(built: Plan, pending: list[Task]) -> list[tuple[_Job, dict[str, Task]]]:
+def _editions_of(built: Plan, pending: list[OutputTask]) -> list[tuple[_Job, dict[str, OutputTask]]]:
     """The pending tasks grouped by edition, in plan order: a job and its tasks by format."""
-    groups: dict[tuple[str, str], dict[str, Task]] = {}
+    groups: dict[tuple[str, str], dict[str, OutputTask]] = {}
     for task in pending:
         groups.setdefault((task.edition.audience.name, task.edition.lang), {})[task.format] = task
     return [(_Job(built.project, tasks[next(iter(tasks))].edition.audience, lang, tuple(tasks), built.data_key), tasks)

@@ -17,7 +17,7 @@ from rich.filesize import decimal
 from rich.progress import Progress, TaskID, TextColumn
 from rich.table import Table
 
-from wreport.build.editions import BUILT, Output, Task
+from wreport.build.editions import BUILT, Output, OutputTask
 
 
 class BuildProgress:
@@ -25,7 +25,7 @@ class BuildProgress:
     then "built in 1.2 s" or "up to date". Use as a context manager; :meth:`ready` is the
     ``progress`` callback of :func:`wreport.build.editions.run`."""
 
-    def __init__(self, tasks: Sequence[Task], shown: dict[Path, str], console: Console | None = None):
+    def __init__(self, tasks: Sequence[OutputTask], shown: dict[Path, str], console: Console | None = None):
         self.progress = Progress(TextColumn("{task.fields[mark]} {task.description}"),
                                  TextColumn("{task.fields[state]}"),
                                  console=console or Console(stderr=True), auto_refresh=False, transient=True)

@@ -32,11 +32,9 @@ from wreport.errors import Location, RenderError, TemplateError, WreportError
 STAGE = "stage"
 TEMPLATE_STAGE = "rendering the template"
 
-Report = Callable[[str, Any], None]
-
 
 @dataclass(frozen=True)
-class Task:
+class WorkerTask:
     """One piece of bounded work: ``fn(*args, report)`` in a child, within ``seconds``.
 
     ``what`` names it in messages ("policy-brief (en)") and ``template`` is where a user would
@@ -54,7 +52,7 @@ class Task:
 @dataclass
 class _Running:
     index: int
-    task: Task
+    task: WorkerTask
     process: Any  # multiprocessing.process.BaseProcess
     connection: Connection
     deadline: float
@@ -73,7 +71,7 @@ def context() -> Any:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-def run_tasks(tasks: Sequence[Task], workers: int, on_report: Callable[[int, str, Any], None] | None = None,
+def run_tasks(tasks: Sequence[WorkerTask], workers: int, on_report: Callable[[int, str, Any], None] | None = None,
               *, stop_on_error: bool = True, start_order: Sequence[int] | None = None,
               after: Mapping[int, int] | None = None) -> list[Any]:
     """Run every task in at most ``workers`` children at once; each result (or, without
@@ -95,27 +93,12 @@ def run_tasks(tasks: Sequence[Task], workers: int, on_report: Callable[[int, str
     waits = dict(after or {})
     try:
         while queue or running:
-            for index in [index for index in queue if waits.get(index) in outcomes.errors]:
-                queue.remove(index)  # what it waited for failed
-                outcomes.errors[index] = outcomes.errors[waits[index]]
-            while len(running) < max(1, workers) and not (stop_on_error and outcomes.errors):
-                ready = [index for index in queue if index not in waits or waits[index] in outcomes.results]
-                if not ready:
-                    break
-                queue.remove(ready[0])
-                job = _start(ctx, ready[0], tasks[ready[0]])
-                running[job.connection] = job
+            _fail_waiting(queue, waits, outcomes)
+            if not (stop_on_error and outcomes.errors):
+                _start_ready(ctx, tasks, queue, waits, outcomes, running, max(1, workers))
             if not running:
                 break
-            timeout = max(0.0, min(job.deadline for job in running.values()) - time.monotonic())
-            for connection in wait(list(running), timeout):
-                job = running[connection]  # type: ignore[index]
-                if _receive(job, outcomes, on_report):
-                    _stop(running.pop(job.connection), kill=False)
-            now = time.monotonic()
-            for job in [job for job in running.values() if now >= job.deadline]:
-                _stop(running.pop(job.connection), kill=True)
-                outcomes.errors[job.index] = timed_out(job.task, job.stage)
+            _collect(running, outcomes, on_report)
     finally:
         for job in running.values():
             _stop(job, kill=True)
@@ -124,13 +107,48 @@ def run_tasks(tasks: Sequence[Task], workers: int, on_report: Callable[[int, str
     return [outcomes.errors.get(index, outcomes.results.get(index)) for index in range(len(tasks))]
 
 
-def run_one(task: Task, on_report: Callable[[str, Any], None] | None = None) -> Any:
+def _fail_waiting(queue: list[int], waits: dict[int, int], outcomes: _Outcomes) -> None:
+    """A queued task whose prerequisite failed does not run: it has the same error."""
+    for index in [index for index in queue if waits.get(index) in outcomes.errors]:
+        queue.remove(index)
+        outcomes.errors[index] = outcomes.errors[waits[index]]
+
+
+def _start_ready(ctx: Any, tasks: Sequence[WorkerTask], queue: list[int], waits: dict[int, int],
+                 outcomes: _Outcomes, running: dict[Connection, _Running], workers: int) -> None:
+    """Start queued tasks, in queue order, while a worker is free and one is ready (it waits for
+    nothing, or what it waits for has succeeded)."""
+    while len(running) < workers:
+        ready = [index for index in queue if index not in waits or waits[index] in outcomes.results]
+        if not ready:
+            return
+        queue.remove(ready[0])
+        job = _start(ctx, ready[0], tasks[ready[0]])
+        running[job.connection] = job
+
+
+def _collect(running: dict[Connection, _Running], outcomes: _Outcomes,
+             on_report: Callable[[int, str, Any], None] | None) -> None:
+    """Wait until a child reports or the nearest time limit; take in what was sent, and stop
+    every child whose limit has passed (its error says so)."""
+    timeout = max(0.0, min(job.deadline for job in running.values()) - time.monotonic())
+    for connection in wait(list(running), timeout):
+        job = running[connection]  # type: ignore[index]
+        if _receive(job, outcomes, on_report):
+            _stop(running.pop(job.connection), kill=False)
+    now = time.monotonic()
+    for job in [job for job in running.values() if now >= job.deadline]:
+        _stop(running.pop(job.connection), kill=True)
+        outcomes.errors[job.index] = timed_out(job.task, job.stage)
+
+
+def run_one(task: WorkerTask, on_report: Callable[[str, Any], None] | None = None) -> Any:
     """One task in one child: its result, or its error raised."""
     forward = (lambda _, kind, value: on_report(kind, value)) if on_report is not None else None
     return run_tasks([task], 1, forward)[0]
 
 
-def run_beside(task: Task, work: Callable[[], None], on_report: Callable[[str, Any], None]) -> None:
+def run_beside(task: WorkerTask, work: Callable[[], None], on_report: Callable[[str, Any], None]) -> None:
     """Run ``task`` in a child while this process does ``work``, then stop the child: for a task
     that is only a head start (work that later tasks would otherwise do themselves). Each report
     the child sent before it was stopped goes to ``on_report``, in this process's main thread,
@@ -169,7 +187,7 @@ def run_beside(task: Task, work: Callable[[], None], on_report: Callable[[str, A
         on_report(kind, value)
 
 
-def timed_out(task: Task, stage: str) -> WreportError:
+def timed_out(task: WorkerTask, stage: str) -> WreportError:
     """The message for a task stopped at its limit: which edition, which template, doing what."""
     kind = TemplateError if stage == TEMPLATE_STAGE else RenderError
     return kind(f"{task.what}: stopped at the time limit of {task.seconds:g} s for one edition, while {stage}",
@@ -179,7 +197,7 @@ def timed_out(task: Task, stage: str) -> WreportError:
 
 
 # ---------------------------------------------------------------- the parent's side
-def _start(ctx: Any, index: int, task: Task) -> _Running:
+def _start(ctx: Any, index: int, task: WorkerTask) -> _Running:
     mine, theirs = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(task, theirs), daemon=True, name=f"wreport: {task.what}")
     process.start()
@@ -225,7 +243,7 @@ def _stop(job: _Running, *, kill: bool) -> None:
 
 
 # ---------------------------------------------------------------- the child's side
-def _child(task: Task, connection: Connection) -> None:
+def _child(task: WorkerTask, connection: Connection) -> None:
     """Run the task and send its result or error; Ctrl-C is the parent's to handle."""
     import signal
 
@@ -248,7 +266,7 @@ def _child(task: Task, connection: Connection) -> None:
     connection.close()
 
 
-def as_message(exc: BaseException, task: Task, stage: str) -> WreportError:
+def as_message(exc: BaseException, task: WorkerTask, stage: str) -> WreportError:
     """An exception raised by a task as the WreportError a user is shown."""
     where = Location.of(task.template)
     if isinstance(exc, WreportError):

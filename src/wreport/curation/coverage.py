@@ -35,17 +35,12 @@ from wreport.curation.mentions import Mention, find_mentions
 from wreport.data.facts import FactSet
 from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
-from wreport.inputs.schemas import SET_ASIDE_REASONS, SetAsideEntry
+from wreport.inputs.schemas import SetAsideEntry
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
 
 SET_ASIDE_FILE = "set-aside.yaml"
-#: Why a mention is not a fact: page furniture, a figure the briefs do not use, a second copy of
-#: a figure a fact already quotes elsewhere, or words that only look like a quantity.
-REASONS = SET_ASIDE_REASONS
-
-
 @dataclass(frozen=True)
 class SetAside:
     """One set-aside entry: the mention text in a source, optionally narrowed by its context."""

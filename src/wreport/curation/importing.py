@@ -36,6 +36,7 @@ from wreport.data.facts import load_facts, parse_partial_date
 from wreport.errors import DataError, Location, WreportError
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
+from wreport.inputs.text import squash_spaces
 
 #: The largest document accepted (a long ministry report as PDF is a few megabytes).
 MAX_BYTES = 50 * 1024 * 1024
@@ -100,7 +101,7 @@ def extract(path: Path) -> Extracted:
     if stated and (found.date is None or str(found.date_basis).startswith("inferred")):  # the text says best
         year, month, day = stated.groups()
         date = f"{year}-{int(month):02d}-{int(day):02d}"
-        found = dataclasses.replace(found, date=date, date_basis=f"stated in text ({_squash(stated.group(0))})")
+        found = dataclasses.replace(found, date=date, date_basis=f"stated in text ({squash_spaces(stated.group(0))})")
     return dataclasses.replace(found, text=text)
 
 
@@ -273,7 +274,7 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
         for value, basis in ((given, "given on import"), (read, f"read from the {found.kind.upper()}"),
                              (inferred, f"inferred: {why}")):
             if value and value.strip():
-                fields[name] = _squash(value)
+                fields[name] = squash_spaces(value)
                 how.append(f"{name} {basis}")
                 return fields[name]
         return None
@@ -285,7 +286,7 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
     if not title_en:
         raise DataError("a Korean document needs an English title for the manifest (title_en)", Location.of(shown),
                         hint="give it with --title-en 'English title'")
-    fields["title_en"] = _squash(title_en)
+    fields["title_en"] = squash_spaces(title_en)
     if choose("publisher", publisher, found.publisher) is None:
         raise DataError("the document does not say who published it", Location.of(shown),
                         hint="give it with --publisher NAME")
@@ -388,6 +389,3 @@ def _write_new(path: Path, data: bytes) -> None:
     except FileExistsError:
         raise DataError(f"{path.name} already exists; wreport never overwrites a source") from None
 
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()

@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from wreport.inputs.text import squash_spaces
+
 #: Approximation names proposed for the words that carry them: the source's own word, as the fact
 #: schema is moving to (``about``, ``more-than`` today; ``at-least``, ``less-than``, ``over`` being
 #: added), plus ``nearly`` and ``at-most``, which no fact uses yet (docs/curation.md). 돌파
@@ -164,7 +166,7 @@ def _korean(source_id: str, text: str) -> Iterator[Mention]:
             shown_end = match.end("suffix") if match.group("suffix") else core_end
             if group == "amount" and len(amounts) > 1:
                 shown_end = match.end("amount")
-            yield Mention(source_id, 0, start, end, _squash(text[shown_start:shown_end]), value,
+            yield Mention(source_id, 0, start, end, squash_spaces(text[shown_start:shown_end]), value,
                           unit, counter, _noun(text, match.start(), match.end()) if counter not in _TIME else None,
                           approx,
                           "")
@@ -177,7 +179,7 @@ def _native(source_id: str, text: str) -> Iterator[Mention]:
         suffix = match.group("suffix")
         approx = APPROX_WORDS.get(suffix.strip()) if suffix else None
         start, end = match.start(), match.end("counter")
-        yield Mention(source_id, 0, start, end, _squash(match.group(0)),
+        yield Mention(source_id, 0, start, end, squash_spaces(match.group(0)),
                       Decimal(_NATIVE[match.group("word")]), unit, None if unit == "times" else counter,
                       _noun(text, start, end) if unit == "count" else None, approx, "")
 
@@ -195,7 +197,7 @@ def _english(source_id: str, text: str) -> Iterator[Mention]:
             unit = "KRW" if currency in ("KRW", "₩", "WON") else "USD"
         start = match.start("cur") if match.group("cur") else match.start("num2") if match.group("num2") \
             else match.start("num3")
-        yield Mention(source_id, 0, start, match.end(), _squash(match.group(0)), value, unit,
+        yield Mention(source_id, 0, start, match.end(), squash_spaces(match.group(0)), value, unit,
                       None, None, _EN_APPROX.get(prefix), "")
 
 
@@ -277,15 +279,11 @@ class _Places:
         begin = self.boundaries[before - 1] if before else 0
         after = bisect.bisect_left(self.boundaries, end + 1)
         finish = self.boundaries[after] if after < len(self.boundaries) else len(self.text)
-        sentence = _squash(self.text[begin:finish])
+        sentence = squash_spaces(self.text[begin:finish])
         if len(sentence) > SENTENCE_MAX:
-            cut = max(0, len(_squash(self.text[begin:start])) - SENTENCE_MAX // 2)
+            cut = max(0, len(squash_spaces(self.text[begin:start])) - SENTENCE_MAX // 2)
             sentence = ("…" if cut else "") + sentence[cut:cut + SENTENCE_MAX] + "…"
         return sentence
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _noun(text: str, start: int, end: int) -> str | None:

@@ -10,7 +10,6 @@ draft until its label, date and status are filled in).
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from wreport.curation.importing import yaml_scalar
 from wreport.curation.mentions import Mention
 from wreport.data.facts import APPROX
 from wreport.data.glossary import Glossary
+from wreport.inputs.text import squash_spaces
 
 #: How a proposed approximation is written in a draft fact while the schema lacks it (today's
 #: docs/facts.md: 여/이상 → more-than); the others stay in the template's words. Once the schema
@@ -76,7 +76,7 @@ def draft_quote(mention: Mention, text: str) -> str:
     if finish < len(text) and not text[finish].isspace():
         space = text.rfind(" ", mention.end, finish)
         finish = space if space >= 0 else finish
-    return re.sub(r"\s+", " ", text[begin:finish]).strip()
+    return squash_spaces(text[begin:finish])
 
 
 def candidates_yaml(statuses: list[Status], texts: dict[str, str], glossary: Glossary | None) -> str:

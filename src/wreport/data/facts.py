@@ -14,8 +14,6 @@ import datetime
 import functools
 import io
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
@@ -30,6 +28,7 @@ from wreport.inputs import schemas
 from wreport.inputs.boundary import spreadsheet_safe
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
 from wreport.inputs.schemas import ConflictEntry, FactEntry, SourceEntry
+from wreport.inputs.text import quote_key
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
@@ -188,11 +187,6 @@ class FactSet:
             raise DataError(f"unknown fact '{fact_id}'",
                             Location(self.facts_file) if self.facts_file else None,
                             hint=did_you_mean(fact_id, self.facts), check="UnknownFact") from None
-
-    def source_of(self, fact_id: str) -> Source | None:
-        """The source a fact quotes, or None for a fact that is only computed."""
-        fact = self.get(fact_id)
-        return self.sources[fact.source] if fact.source else None
 
     def provenance(self, fact_id: str) -> list[Source]:
         """Every source a fact rests on: its own, and for a derived fact those of its inputs."""
@@ -353,11 +347,6 @@ def _check_value(raw: dict[str, Any], unit: str | None, what: str, line: int | N
         report.add(f"{what}: value {text} has more than two decimals (cents) for unit USD", line)
 
 
-def _normalised(text: str) -> str:
-    """Text for quote matching: NFC, all whitespace removed (one source lost its spaces)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
-
-
 def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, Source], line: int | None,
                       report: FileProblems) -> None:
     """The source exists and its text holds the quote (whitespace aside)."""
@@ -365,7 +354,7 @@ def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, 
     if source is None:
         report.add(f"{what}: unknown source '{source_id}'", line,
                    hint=did_you_mean(source_id, sources) or f"sources: {', '.join(sources)}", check="UnknownSource")
-    elif _normalised(quote) not in _normalised(source.text):
+    elif quote_key(quote) not in quote_key(source.text):
         report.add(f"{what}: quote not found in source '{source.id}' ({source.file.name})", line,
                    hint="copy the words exactly from the source text (spacing may differ)", check="QuoteNotFound")
 

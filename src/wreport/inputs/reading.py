@@ -46,11 +46,6 @@ class TemplateInputError(TemplateError):
     not the template that includes it, so the renderer passes it on unchanged."""
 
 
-def is_inside(path: Path, root: Path) -> bool:
-    """Whether ``path``'s real location (every symlink followed) is ``root`` or below it."""
-    return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
-
-
 def confine(path: Path, root: Path, shown: str, error: ErrorClass = DataError) -> Path:
     """``path`` with symlinks resolved, or ``error`` when it points outside the project root."""
     real = Path(os.path.realpath(path))

@@ -336,16 +336,7 @@ def _message(model: type[BaseModel], err: Any, parsed: Parsed, shown: str, at: L
     kind = err["type"]
     hint = _hint(model, loc)
     if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
-        table = isinstance(err["input"], dict)  # [styel] → did you mean [style]?
-        shape = "[{}]" if table else "'{}'"
-        nested = wording.name_parent and len(loc) > 1 and isinstance(loc[-2], str) and not table
-        inside = f"{loc[-2]}: " if nested else ""
-        text = f"unknown table [{'.'.join(map(str, loc))}]" if table else f"{inside}unknown {wording.word} '{name}'"
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-        hint = (f"did you mean {' or '.join(shape.format(c) for c in close)}?" if close
-                else _hint(model, loc[:-1]) if inside and _hint(model, loc[:-1])
-                else f"known {wording.word}s: {', '.join(known)}" if known else None)
+        text, hint = _unknown_key(model, err, loc, name, wording)
     elif kind == "missing":
         text = f"missing {wording.word} '{name}'"
     elif kind in _TYPES:
@@ -361,6 +352,22 @@ def _message(model: type[BaseModel], err: Any, parsed: Parsed, shown: str, at: L
         hint = (err.get("ctx") or {}).get("hint", hint)
     full = (*at, *loc)
     return error(wording.prefix(full) + text, Location.of(shown, parsed.line_of(full)), hint=hint)
+
+
+def _unknown_key(model: type[BaseModel], err: Any, loc: Loc, name: str, wording: Wording) -> tuple[str, str | None]:
+    """An unknown key or table, and a hint: the known names it is close to, else the parent's
+    hint, else every known name (a misspelt key is the commonest mistake in a hand-edited file)."""
+    known = _known_keys(model, loc[:-1])
+    table = isinstance(err["input"], dict)  # [styel] → did you mean [style]?
+    shape = "[{}]" if table else "'{}'"
+    nested = wording.name_parent and len(loc) > 1 and isinstance(loc[-2], str) and not table
+    inside = f"{loc[-2]}: " if nested else ""
+    text = f"unknown table [{'.'.join(map(str, loc))}]" if table else f"{inside}unknown {wording.word} '{name}'"
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if close:
+        return text, f"did you mean {' or '.join(shape.format(c) for c in close)}?"
+    parent_hint = _hint(model, loc[:-1]) if inside else None
+    return text, parent_hint or (f"known {wording.word}s: {', '.join(known)}" if known else None)
 
 
 def _is_internal(part: str | int) -> bool:

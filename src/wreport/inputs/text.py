@@ -39,3 +39,16 @@ def search_key(text: str) -> str:
     """Text as look-ups compare it: as a reader sees it, without spaces, hyphens, dashes and
     middle dots, case-folded (원주 혁신클러스터 = 원주혁신클러스터, mini-cluster = mini cluster)."""
     return _IGNORED_IN_SEARCH.sub("", reader_text(text)).casefold()
+
+
+def squash_spaces(text: str) -> str:
+    """Every run of whitespace (newlines included) as one space, none at the ends: how a sentence
+    reads once the line breaks of its source or template are gone (the one rule for it)."""
+    return " ".join(text.split())
+
+
+def quote_key(text: str) -> str:
+    """Text as a quote is matched in its source: NFC, every whitespace removed (a source may lose
+    its spaces or break lines anywhere in extraction). Facts, claims, the review and coverage
+    all find quotes through it, so a quote found by one is found by all."""
+    return "".join(unicodedata.normalize("NFC", text).split())

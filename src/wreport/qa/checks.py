@@ -31,9 +31,8 @@ from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL_RANGES, reader_text, search_key
+from wreport.inputs.text import HANGUL_RANGES, reader_text, search_key, squash_spaces
 from wreport.render.document import (
-    Block,
     BlockQuote,
     Document,
     Figure,
@@ -42,6 +41,7 @@ from wreport.render.document import (
     PageBreak,
     Paragraph,
     Table,
+    TreeVisitor,
     inline_text,
 )
 from wreport.render.templating import (
@@ -325,47 +325,48 @@ def _check_hand_typed(scan: TemplateScan, found: _Findings) -> None:
 # ---------------------------------------------------------------- edition text
 def edition_text(doc: Document) -> str:
     """All the text a reader of the edition sees: title, body, tables, chart labels and notes."""
-    parts = [doc.title, doc.subtitle]
-
-    def walk(blocks: list[Block]) -> None:
-        for block in blocks:
-            if isinstance(block, (Heading, Paragraph)):
-                parts.append(inline_text(block.children))
-            elif isinstance(block, ListBlock):
-                for item in block.items:
-                    walk(item)
-            elif isinstance(block, BlockQuote):
-                walk(block.children)
-            elif isinstance(block, Table):
-                cells = [block.header, *block.rows]
-                parts.extend([inline_text(block.caption), *(inline_text(c.children) for row in cells for c in row)])
-            elif isinstance(block, Figure):
-                chart = block.chart
-                parts.extend([inline_text(block.caption), chart.title, *chart.categories,
-                              *(label for label, _ in chart.series), chart.unit_label])
-            elif isinstance(block, PageBreak):
-                continue  # nothing a reader sees
-            else:  # a new node type must be read here too, not skipped
-                raise TypeError(f"edition_text has no rule for a {type(block).__name__} block")
-
-    walk(doc.blocks)
-    parts.extend(inline_text(note.children) for note in doc.footnotes)
-    return "\n".join(" ".join(part.split()) for part in parts if part and part.strip())
+    reader = _EditionText()
+    parts = [doc.title, doc.subtitle, *(part for block in doc.blocks for part in reader.visit(block)),
+             *(inline_text(note.children) for note in doc.footnotes)]
+    return "\n".join(squash_spaces(part) for part in parts if part and part.strip())
 
 
-def _squash(text: str) -> str:
-    """Text compared for presence: whitespace runs as one space (soft breaks, NBSP, tabs)."""
-    return " ".join(text.split())
+class _EditionText(TreeVisitor[list[str]]):
+    """The texts of one block, in reading order."""
+
+    def visit_heading(self, block: Heading) -> list[str]:
+        return [inline_text(block.children)]
+
+    def visit_paragraph(self, block: Paragraph) -> list[str]:
+        return [inline_text(block.children)]
+
+    def visit_list(self, block: ListBlock) -> list[str]:
+        return [part for item in block.items for child in item for part in self.visit(child)]
+
+    def visit_block_quote(self, block: BlockQuote) -> list[str]:
+        return [part for child in block.children for part in self.visit(child)]
+
+    def visit_table(self, block: Table) -> list[str]:
+        cells = [block.header, *block.rows]
+        return [inline_text(block.caption), *(inline_text(c.children) for row in cells for c in row)]
+
+    def visit_figure(self, block: Figure) -> list[str]:
+        chart = block.chart
+        return [inline_text(block.caption), chart.title, *chart.categories, *(label for label, _ in chart.series),
+                chart.unit_label]
+
+    def visit_page_break(self, block: PageBreak) -> list[str]:
+        return []  # nothing a reader sees
 
 
 def _has_number(number: str | None, text: str) -> bool:
     """Whether a bare count stands in ``text`` as a whole number (4, not the 4 of 45 or 2,400)."""
-    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", _squash(text)) is not None
+    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", squash_spaces(text)) is not None
 
 
 # ---------------------------------------------------------------- the run
 @dataclass
-class _Edition:
+class _CheckedEdition:
     """A rendered edition and what its findings are traced back to."""
 
     audience: Audience
@@ -488,14 +489,14 @@ class _Run:
                            f"the editions of '{name}' were not rendered or compared: the {missing} did not load",
                            "fix the data errors and run the check again")
             return
-        editions: dict[str, _Edition] = {}
+        editions: dict[str, _CheckedEdition] = {}
         for lang, rendered in zip(audience.languages, self.render(audience), strict=True):
             if isinstance(rendered, WreportError):
                 self.found.error(rendered, "TemplateError")
                 continue
             template = self.scan_file(audience.template_file(lang))
             scans = [template, *(s for s in [*own, *shared] if s is not template and s.lang in (None, lang))]
-            editions[lang] = _Edition(audience, rendered, edition_text(rendered.document), template, scans)
+            editions[lang] = _CheckedEdition(audience, rendered, edition_text(rendered.document), template, scans)
             for fact_id in rendered.facts:
                 self.cited_by.setdefault(fact_id, []).append(f"{name}/{lang}")
         for edition in editions.values():
@@ -517,12 +518,12 @@ class _Run:
         except WreportError as exc:
             return [exc for _ in audience.languages]
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
-        tasks = [runner.Task(_render, (self.project, audience, lang, self.facts, self.loaded_glossary, style), seconds,
+        tasks = [runner.WorkerTask(_render, (self.project, audience, lang, self.facts, self.loaded_glossary, style), seconds,
                              f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
                  for lang in audience.languages]
         return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
 
-    def check_variants(self, edition: _Edition) -> None:
+    def check_variants(self, edition: _CheckedEdition) -> None:
         """English names the glossary forbids, unless inside an agreed name (a longer one);
         matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
         forbidden name does not hide it)."""
@@ -538,13 +539,13 @@ class _Run:
                                f"the glossary's name is '{term.en}': use term('{term.id}')")
                 break
 
-    def check_untranslated(self, edition: _Edition) -> None:
+    def check_untranslated(self, edition: _CheckedEdition) -> None:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
             self.found.add("Untranslated", self.trace(edition, run),
                            f"Korean text '{run}' in the {edition.name} edition",
                            "translate it, or take the English from the glossary (term()) or a fact label")
 
-    def compare(self, ko: _Edition, en: _Edition) -> None:
+    def compare(self, ko: _CheckedEdition, en: _CheckedEdition) -> None:
         """What the two editions of one audience should share: facts, figures and key terms."""
         both = {"ko": ko, "en": en}
         cited = {lang: edition.rendered.facts for lang, edition in both.items()}
@@ -559,7 +560,7 @@ class _Run:
         self.check_key_terms(ko, en)
         self.compare_sections(ko, en)
 
-    def compare_sections(self, ko: _Edition, en: _Edition) -> None:
+    def compare_sections(self, ko: _CheckedEdition, en: _CheckedEdition) -> None:
         """The editions aligned segment by segment (wreport.review.align, as the review page shows them):
         structure gaps, facts in different sections, words around a figure in one edition only.
         Each finding is at one edition's template line and names the other's."""
@@ -581,8 +582,7 @@ class _Run:
         index = {id(pair): number for number, pair in enumerate(pairs)}
         for difference in compare(pairs, statuses):
             pair = difference.pair
-            here = "ko" if pair.ko is not None and (difference.check != "FactPlacementMismatch"
-                                                    or "Korean" in difference.message) else "en"
+            here = difference.lang
             there = "en" if here == "ko" else "ko"
             other = difference.other or pair
             other_place = where(index[id(other)], there)
@@ -591,13 +591,13 @@ class _Run:
                            f"{difference.message} ({editions[there].name}: {prefix}{other_place})",
                            _SECTION_HINTS[difference.check])
 
-    def compare_figure(self, fact_id: str, both: dict[str, _Edition]) -> None:
+    def compare_figure(self, fact_id: str, both: dict[str, _CheckedEdition]) -> None:
         fact = self.loaded_facts.get(fact_id)
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
-        figures = {lang: _squash(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
+        figures = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
         # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
         bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
-        present = {lang: figures[lang] in _squash(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
+        present = {lang: figures[lang] in squash_spaces(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
                    for lang in both}
         if present["ko"] == present["en"]:
             return
@@ -607,7 +607,7 @@ class _Run:
                        f"'{figures[lacks]}' is not in {both[lacks].name}",
                        f"print it in both with {{{{ fact('{fact_id}') }}}}")
 
-    def check_key_terms(self, ko: _Edition, en: _Edition) -> None:
+    def check_key_terms(self, ko: _CheckedEdition, en: _CheckedEdition) -> None:
         """Terms named in the Korean edition (by term(), or written out if three or more
         characters long) whose English name, plural or abbreviation the English edition lacks."""
         english = search_key(en.text)
@@ -636,14 +636,14 @@ class _Run:
                            f"{', '.join(editions)}; {rest}", f"curator's note: {conflict.note}")
 
     # ------------------------------------------------------------ tracing text to its origin
-    def trace(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
+    def trace(self, edition: _CheckedEdition, snippet: str) -> Location | OutputLocation:
         """The first place ``snippet`` could have come from; else the built PDF and page."""
         for text, where in self._origins(edition):
-            if snippet.casefold() in " ".join(reader_text(text).split()).casefold():
+            if snippet.casefold() in squash_spaces(reader_text(text)).casefold():
                 return where
         return self._output_location(edition, snippet)
 
-    def _origins(self, edition: _Edition) -> Iterator[tuple[str, Location]]:
+    def _origins(self, edition: _CheckedEdition) -> Iterator[tuple[str, Location]]:
         for scan in edition.scans:
             yield from scan.lines()
         facts_file = self.loaded_facts.facts_file or ""
@@ -667,7 +667,7 @@ class _Run:
             if table == edition.lang:  # the edition's own [ko] or [en] table: title, subtitle...
                 yield line, Location(self.project.relative(toml), number)
 
-    def _output_location(self, edition: _Edition, snippet: str) -> Location | OutputLocation:
+    def _output_location(self, edition: _CheckedEdition, snippet: str) -> Location | OutputLocation:
         pdf = output_path(self.project.out_dir, edition.audience.name, edition.lang, "pdf")
         if not pdf.is_file():
             return Location(edition.own.shown)
@@ -710,7 +710,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
 
 
-def _korean_terms(ko: _Edition, glossary: Glossary) -> list[Term]:
+def _korean_terms(ko: _CheckedEdition, glossary: Glossary) -> list[Term]:
     """Glossary terms the Korean edition names: through term(), or written out in full.
 
     Written-out names are matched longest first without overlap (원주의료기기테크노밸리 is WMIT,

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # The palette of print.css: one accent, then greys and paler blues for further series.
 ACCENT = "#1d4e89"
-SERIES_COLOURS = ["#1d4e89", "#8fb0d3", "#5b6570", "#c5cdd6"]
+SERIES_COLOURS = [ACCENT, "#8fb0d3", "#5b6570", "#c5cdd6"]
 TEXT = "#1b1f24"
 MUTED = "#5b6570"
 RULE = "#c5cdd6"

@@ -8,7 +8,7 @@ apart. Nodes are plain dataclasses with no behaviour beyond small conveniences.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any, Generic, TypeVar, Union
 
 from wreport.errors import RenderError
 
@@ -149,6 +149,16 @@ class Document:
     contents: bool = True  # print a table of contents (audience.toml: contents = false for short briefs)
 
 
+Node = Union[Inline, Block]
+
+#: The method of a :class:`TreeVisitor` that reads each node type.
+VISIT_METHODS: dict[type, str] = {
+    Text: "visit_text", LineBreak: "visit_line_break", FootnoteRef: "visit_footnote_ref",
+    Heading: "visit_heading", Paragraph: "visit_paragraph", ListBlock: "visit_list", Table: "visit_table",
+    Figure: "visit_figure", PageBreak: "visit_page_break", BlockQuote: "visit_block_quote",
+}
+
+
 def merge_runs(runs: list[Inline]) -> list[Inline]:
     """Join neighbouring text runs of identical style and marks; drop empty ones."""
     out: list[Inline] = []
@@ -171,24 +181,71 @@ def unmarked(inlines: list[Inline]) -> list[Inline]:
     return merge_runs([replace(n, fact=None, term=None) if isinstance(n, Text) else n for n in inlines])
 
 
+# ---------------------------------------------------------------- the one way to read the tree
+R = TypeVar("R")
+
+
+class TreeVisitor(Generic[R]):
+    """The one way to read the document tree: a reader subclasses it with one ``visit_*`` method
+    per node type it meets and calls :meth:`visit` on each node.
+
+    A node type the reader has no method for is an error naming the reader and the node, never
+    skipped: a new node added to the tree must be given a rule by every reader that can meet it,
+    or a writer would silently drop content. A reader that deliberately shows nothing for a node
+    (a page break in the text of an edition) says so in a method of its own.
+    Keyword arguments of :meth:`visit` are passed on (a list's depth, a quote's style).
+    """
+
+    def visit(self, node: Node, /, **context: Any) -> R:
+        name = VISIT_METHODS.get(type(node))
+        method = getattr(self, name, None) if name else None
+        if method is None:
+            raise RenderError(f"{type(self).__name__} has no rule for a {type(node).__name__} node")
+        result: R = method(node, **context)
+        return result
+
+    def visit_all(self, nodes: list[Block] | list[Inline], /, **context: Any) -> list[R]:
+        return [self.visit(node, **context) for node in nodes]
+
+
+class _InlineText(TreeVisitor[str]):
+    """The text of inline runs. ``breaks`` is what a line break reads as: nothing for labels and
+    metadata (plain_text), a space for what a reader sees (inline_text)."""
+
+    def __init__(self, breaks: str):
+        self.breaks = breaks
+
+    def visit_text(self, node: Text) -> str:
+        return node.text
+
+    def visit_line_break(self, node: LineBreak) -> str:
+        return self.breaks
+
+    def visit_footnote_ref(self, node: FootnoteRef) -> str:
+        return ""
+
+
+_LABEL_TEXT = _InlineText("")
+_READER_TEXT = _InlineText(" ")
+
+
 def plain_text(inlines: list[Inline]) -> str:
-    """The text of inline runs without markup, e.g. for bookmarks, alt text and metadata."""
-    return "".join(node.text for node in inlines if isinstance(node, Text))
+    """The text of inline runs without markup or line breaks, for bookmarks, alt text and
+    metadata (a line break inside a heading's bookmark would read as nothing there)."""
+    return "".join(_LABEL_TEXT.visit_all(inlines))
 
 
 def inline_text(inlines: list[Inline]) -> str:
     """The text a reader sees in inline runs: note markers left out, line breaks as spaces (the
-    checks and the aligner compare editions on it). An inline type it has no rule for is an error,
-    not skipped."""
-    out = []
-    for node in inlines:
-        if isinstance(node, Text):
-            out.append(node.text)
-        elif isinstance(node, LineBreak):
-            out.append(" ")
-        elif not isinstance(node, FootnoteRef):
-            raise RenderError(f"inline_text has no rule for a {type(node).__name__} inline")
-    return "".join(out)
+    checks and the aligner compare editions on it)."""
+    return "".join(_READER_TEXT.visit_all(inlines))
+
+
+def section_headings(blocks: list[Block]) -> list[Heading]:
+    """The headings that open a section: those at the top level of the document. A heading
+    inside a block quote or a list item is part of what it is quoted in, so no writer lists it
+    in the contents and the review does not start a section at it (the one rule for all)."""
+    return [block for block in blocks if isinstance(block, Heading)]
 
 
 # Words the writers print around the content (not part of any template), per edition language.

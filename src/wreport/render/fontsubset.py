@@ -64,18 +64,13 @@ def woff2_subset(font_path: Path, text: str) -> bytes:
     return _subset(font_path, text, flavor="woff2")
 
 
-def subset_woff2(font_file: str, text: str) -> bytes:
-    """A bundled font file (REGULAR or BOLD, by name) as a WOFF2 subset of ``text``."""
-    return woff2_subset(bundled_font(font_file), text)
-
-
 def font_face_css(family: str, text: str) -> str:
     """``@font-face`` rules for ``family``: the bundled NanumGothic regular (400) and bold (700) as
     WOFF2 subsets of ``text`` in ``data:`` URLs, for a page that must carry its own Korean font
     (the standalone brief, the review page)."""
     rules = []
     for weight, name in ((400, REGULAR), (700, BOLD)):
-        encoded = base64.b64encode(subset_woff2(name, text)).decode("ascii")
+        encoded = base64.b64encode(woff2_subset(bundled_font(name), text)).decode("ascii")
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
                      f'src: url("data:font/woff2;base64,{encoded}") format("woff2"); }}')
     return "\n".join(rules)

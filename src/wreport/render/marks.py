@@ -24,7 +24,7 @@ CLOSE = "\U000FFFFD"  # the last private-use code point of Area-A: never an open
 _ANY = re.compile("[\U000F0000-\U0010FFFD]")
 
 
-class MarkOverflow(ValueError):
+class MarkOverflowError(ValueError):
     """More distinct facts or terms in one edition than there are mark characters."""
 
 
@@ -40,7 +40,7 @@ class MarkTable:
         key = (kind, item_id)
         if key not in self._index:
             if len(self.ids[kind]) >= _SIZE - 1:
-                raise MarkOverflow(f"more than {_SIZE - 1} distinct {kind}s in one edition")
+                raise MarkOverflowError(f"more than {_SIZE - 1} distinct {kind}s in one edition")
             self._index[key] = len(self.ids[kind])
             self.ids[kind].append(item_id)
         return chr(_BASES[kind] + self._index[key]) + text + CLOSE

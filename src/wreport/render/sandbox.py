@@ -99,7 +99,7 @@ class _CheckedConcat(jinja2.compiler.CodeGenerator):
     """Compiles ``~`` to :meth:`Sandbox.concat_text`, which checks the length before joining
     (Jinja's own ``str_join`` would build a text of any size)."""
 
-    def visit_Concat(self, node: jinja2.nodes.Concat, frame: jinja2.compiler.Frame) -> None:
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: jinja2.compiler.Frame) -> None:  # noqa: N802 (Jinja's name)
         if frame.eval_ctx.volatile or frame.eval_ctx.autoescape:  # never in wreport: autoescape is off
             super().visit_Concat(node, frame)
             return

@@ -32,10 +32,10 @@ from wreport.inputs import reading as inputs
 from wreport.inputs import schemas
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import AudienceConfig, Parsed, Wording, parse_toml, validate
-from wreport.inputs.text import NOT_IN_DOCUMENTS
+from wreport.inputs.text import NOT_IN_DOCUMENTS, squash_spaces
 from wreport.render.document import UI_LABELS, ChartSpec, Document
 from wreport.render.markdown import PAGE_BREAK, parse_markdown
-from wreport.render.marks import FACT, TERM, MarkOverflow, MarkTable, strip_marks
+from wreport.render.marks import FACT, TERM, MarkOverflowError, MarkTable, strip_marks
 from wreport.render.sandbox import MAX_EDITION, Sandbox, compiled_templates
 
 AUDIENCE_FILE = "audience.toml"
@@ -46,7 +46,7 @@ FORMATS = schemas.FORMATS
 TERM_FORMS = (None, "full", "abbr", "plural")
 CHART_KINDS = ("bar", "line")
 HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
-FILTERS = ("date", "period", "josa")  # the filters of _Edition.filters(), which compiling needs to know
+FILTERS = ("date", "period", "josa", "capfirst")  # the one list: the environment, the preview's precompile, hints
 
 
 
@@ -154,7 +154,7 @@ def escape_markdown(text: str) -> str:
     figure such as 437.1% stays readable in the Markdown. Newlines are folded because a blank
     line inside a value would end a table or a list item.
     """
-    text = _INLINE_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    text = _INLINE_SPECIAL.sub(r"\\\1", squash_spaces(str(text)))
     return _LINE_START_SPECIAL.sub(_escape_marker, text)
 
 
@@ -165,7 +165,7 @@ def _escape_marker(found: re.Match[str]) -> str:
 
 # ---------------------------------------------------------------- the edition's helpers
 @dataclass
-class _Edition:
+class _HelperState:
     """What the helpers of one rendering share: inputs, and what the template has used so far."""
 
     lang: str
@@ -180,11 +180,17 @@ class _Edition:
     marks: MarkTable = field(default_factory=MarkTable)
 
     def helpers(self) -> dict[str, Callable[..., str]]:
-        return {"fact": self.fact, "fact_label": self.fact_label, "fact_period": self.fact_period,
-                "term": self.term, "chart": self.chart, "pagebreak": pagebreak}
+        return {name: self._callable(name) for name in HELPERS}
 
     def filters(self) -> dict[str, Callable[..., str]]:
-        return {"date": self.date, "period": self.period, "josa": with_particle, "capfirst": capfirst}
+        return {name: self._callable(name) for name in FILTERS}
+
+    def _callable(self, name: str) -> Callable[..., str]:
+        """A helper or filter by its template name: a method of this rendering, or a function
+        that needs none of its state (HELPERS and FILTERS are the one list of names)."""
+        free: dict[str, Callable[..., str]] = {"pagebreak": pagebreak, "josa": with_particle, "capfirst": capfirst}
+        method: Callable[..., str] = free[name] if name in free else getattr(self, name)
+        return method
 
     def _fact(self, fact_id: str) -> Fact:
         """Look a fact up and record it as used (the QA checks compare what each edition used)."""
@@ -242,7 +248,7 @@ class _Edition:
         """``text`` with the invisible marks that carry ``item_id`` into the document tree."""
         try:
             return self.marks.wrap(kind, item_id, text)
-        except MarkOverflow as exc:
+        except MarkOverflowError as exc:
             raise TemplateError(str(exc), hint="split the audience into smaller templates") from None
 
     def _term_text(self, term: Term, form: str | None) -> str:
@@ -288,6 +294,28 @@ class _Edition:
             raise TemplateError(f"{value!r} is not a period", hint="give (start, end) or text like 2005-2008")
         return escape_markdown(formatting.format_period(value[0], value[1], self.lang))
 
+    def _chart_facts(self, ids: list[str], kind: str, title: str) -> list[Fact]:
+        """The facts of a chart, refused when the kind is unknown or they are not one series of
+        one unit (a chart cannot show KRW beside USD on one axis)."""
+        if kind not in CHART_KINDS:
+            raise TemplateError(f"unknown chart kind {kind!r}", hint=f"use one of: {', '.join(CHART_KINDS)}")
+        if isinstance(ids, str) or not ids:
+            raise TemplateError("chart() needs a list of fact ids", hint='chart(["a", "b"], title="...")')
+        facts = [self._fact(fact_id) for fact_id in ids]
+        if len({(f.unit, f.counted) for f in facts}) != 1:
+            shown = ", ".join(f"{f.id} ({f.unit})" for f in facts)
+            raise TemplateError(f"chart {title!r} mixes units: {shown}", hint="chart facts of one unit together")
+        return facts
+
+    def _chart_categories(self, facts: list[Fact], categories: list[str] | None, title: str) -> list[str]:
+        """One label per fact: the template's, else each fact's period or date (its label when it
+        has neither), without marks (a chart's labels are drawn, not read for review)."""
+        if categories is None:
+            categories = [self._when(f) if (f.period or f.as_of) else f.label(self.lang) for f in facts]
+        if len(categories) != len(facts):
+            raise TemplateError(f"chart {title!r}: {len(categories)} categories for {len(facts)} facts")
+        return [strip_marks(str(c)) for c in categories]
+
     def chart(self, ids: list[str], kind: str = "bar", *, title: str, categories: list[str] | None = None,
               label: str | None = None) -> str:
         """A chart of a series of facts (one unit), as ``![title](chart:<key>)`` for its own paragraph.
@@ -295,22 +323,10 @@ class _Edition:
         Values are scaled to one display unit for the whole series (억 원 / KRW billion) and their
         labels formatted by the house style; categories default to each fact's period or date.
         """
-        if kind not in CHART_KINDS:
-            raise TemplateError(f"unknown chart kind {kind!r}", hint=f"use one of: {', '.join(CHART_KINDS)}")
-        if isinstance(ids, str) or not ids:
-            raise TemplateError("chart() needs a list of fact ids", hint='chart(["a", "b"], title="...")')
-        facts = [self._fact(fact_id) for fact_id in ids]
-        units = {(f.unit, f.counted) for f in facts}
-        if len(units) != 1:
-            shown = ", ".join(f"{f.id} ({f.unit})" for f in facts)
-            raise TemplateError(f"chart {title!r} mixes units: {shown}", hint="chart facts of one unit together")
-        if categories is None:
-            categories = [self._when(f) if (f.period or f.as_of) else f.label(self.lang) for f in facts]
+        facts = self._chart_facts(ids, kind, title)
         caption = title  # the caption keeps a term's marks; the chart's own labels do not
         title, label = strip_marks(title), strip_marks(label) if label is not None else None
-        categories = [strip_marks(str(c)) for c in categories]
-        if len(categories) != len(facts):
-            raise TemplateError(f"chart {title!r}: {len(categories)} categories for {len(facts)} facts")
+        categories = self._chart_categories(facts, categories, title)
         divisor, unit_label = _display_unit(facts[0], max(abs(f.value) for f in facts), self.lang, self.glossary)
         scaled = [f.value / divisor for f in facts]
         key = f"chart-{len(self.charts) + 1}"
@@ -491,7 +507,7 @@ class _Locator:
             audience, lang, (facts, glossary, style), context = self._inputs
             self._inputs = None
             try:
-                text, env = _render_body(self._project, audience, _Edition(lang, facts, glossary, style), context, True)
+                text, env = _render_body(self._project, audience, _HelperState(lang, facts, glossary, style), context, True)
                 self._found = (text, env.line_marks)  # type: ignore[attr-defined]  # _LineMarks
             except WreportError:  # the marks upset the template after all: keep the Markdown line
                 self._found = None
@@ -517,7 +533,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
                           Location.of(project.relative(audience.folder / AUDIENCE_FILE)),
                           hint=f"its languages: {', '.join(audience.languages)}")
     style = style or formatting.Style(myriad_group_commas=project.myriad_group_commas)
-    edition = _Edition(lang, facts, glossary, style)
+    edition = _HelperState(lang, facts, glossary, style)
     info = audience.editions[lang]
     context = {"lang": lang, "edition": {"lang": lang, "title": info.title, "subtitle": info.subtitle,
                                          "author": info.author, "subject": info.subject, "date": audience.date}}
@@ -537,7 +553,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
                            locate=locate)
 
 
-def _render_body(project: Project, audience: Audience, edition: _Edition, context: dict[str, Any],
+def _render_body(project: Project, audience: Audience, edition: _HelperState, context: dict[str, Any],
                  line_marks: bool = False) -> tuple[str, Sandbox]:
     """The edition's template rendered with ``edition``'s helpers, and the environment used."""
     env = environment(project, audience, line_marks)
@@ -556,7 +572,7 @@ def _refuse_control_characters(markdown: str, locate: Callable[[int], Location])
                             locate(line), hint="no document format can hold it: remove it")
 
 
-def _source_notes(edition: _Edition) -> str:
+def _source_notes(edition: _HelperState) -> str:
     """Footnote definitions for every cited source: Publisher, “Title”, date (English: title_en)."""
     lines = []
     for source_id in edition.cited_sources:
@@ -627,11 +643,11 @@ def _runtime_error(exc: Exception, project: Project, name: str) -> TemplateError
         return TemplateError(f"not allowed in a template: {exc}", where,
                              hint="templates may only use the helpers and plain values")
     if isinstance(exc, jinja2.UndefinedError):
-        return TemplateError(str(exc), where, hint=f"helpers: {', '.join(HELPERS)}; filters: date, period, josa; "
+        return TemplateError(str(exc), where, hint=f"helpers: {', '.join(HELPERS)}; filters: {', '.join(FILTERS)}; "
                                                    "variables: lang, edition")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"template not found: {exc.name}", where,
                              hint=f"paths are relative to the audience folder or the templates folder "
                                   f"(e.g. {SHARED_FOLDER}/macros.md.j2)")
-    # Helpers are methods of _Edition; the template author knows them by their bare names.
-    return TemplateError(f"{type(exc).__name__}: {str(exc).replace(_Edition.__name__ + '.', '')}", where)
+    # Helpers are methods of _HelperState; the template author knows them by their bare names.
+    return TemplateError(f"{type(exc).__name__}: {str(exc).replace(_HelperState.__name__ + '.', '')}", where)

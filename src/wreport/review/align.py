@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from wreport.errors import RenderError
+from wreport.inputs.text import squash_spaces
 from wreport.render.document import (
     Block,
     BlockQuote,
     Document,
     Figure,
+    FootnoteRef,
     Heading,
     Inline,
     LineBreak,
@@ -31,7 +32,9 @@ from wreport.render.document import (
     Paragraph,
     Table,
     Text,
+    TreeVisitor,
     inline_text,
+    section_headings,
 )
 
 HEADING, PARAGRAPH, ITEM, ROW, CAPTION, NOTE = "heading", "paragraph", "item", "row", "caption", "note"
@@ -62,7 +65,7 @@ class Segment:
 
     @property
     def text(self) -> str:
-        return " | ".join(" ".join(inline_text(part).split()) for part in self.parts)
+        return " | ".join(squash_spaces(inline_text(part)) for part in self.parts)
 
 
 class _Sections:
@@ -87,52 +90,63 @@ class _Sections:
 
 def segments(doc: Document) -> list[Segment]:
     """The edition's segments in reading order."""
-    levels = [b.level for b in doc.blocks if isinstance(b, Heading)]
-    sections = _Sections(min(levels, default=1))
+    levels = [heading.level for heading in section_headings(doc.blocks)]
+    reader = _SegmentReader(_Sections(min(levels, default=1)))
     out: list[Segment] = []
     for block in doc.blocks:
-        out.extend(_block_segments(block, sections))
+        out.extend(reader.visit(block, top=True))
     out.extend(Segment(NOTE, NOTES_SECTION, [note.children]) for note in doc.footnotes)
     return out
 
 
-def _block_segments(block: Block, sections: _Sections) -> Iterator[Segment]:
-    match block:
-        case Heading():
-            yield Segment(HEADING, sections.heading(block.level), [block.children], block.line, block.level)
-        case Paragraph():
-            yield Segment(PARAGRAPH, sections.current, [block.children], block.line)
-        case ListBlock():
-            for item in block.items:
-                yield from _item_segments(item, sections)
-        case Table():
-            if block.caption:
-                yield Segment(CAPTION, sections.current, [block.caption], block.line)
-            if block.header:
-                yield Segment(ROW, sections.current, [c.children for c in block.header], block.line)
-            lines = block.row_lines or [block.line] * len(block.rows)
-            for row, line in zip(block.rows, lines, strict=False):
-                yield Segment(ROW, sections.current, [c.children for c in row], line)
-        case Figure():
-            yield Segment(CAPTION, sections.current, [block.caption], block.line, chart_facts=list(block.chart.facts))
-        case BlockQuote():
-            for child in block.children:
-                yield from _block_segments(child, sections)
-        case PageBreak():
-            return
-        case _:
-            raise RenderError(f"the aligner has no rule for a {type(block).__name__} block")
+class _SegmentReader(TreeVisitor[Iterator[Segment]]):
+    """Cuts blocks into segments. ``top`` is whether the block stands at the top level of the
+    document: only there does a heading open a section (document.section_headings); a heading
+    in a quote or a list item is a paragraph of what holds it."""
 
+    def __init__(self, sections: _Sections):
+        self.sections = sections
 
-def _item_segments(item: list[Block], sections: _Sections) -> Iterator[Segment]:
-    """A list item: its first paragraph is the item; nested lists and later blocks their own segments."""
-    first = True
-    for child in item:
-        if first and isinstance(child, Paragraph):
-            yield Segment(ITEM, sections.current, [child.children], child.line)
+    def visit_heading(self, block: Heading, top: bool) -> Iterator[Segment]:
+        if top:
+            yield Segment(HEADING, self.sections.heading(block.level), [block.children], block.line, block.level)
         else:
-            yield from _block_segments(child, sections)
-        first = False
+            yield Segment(PARAGRAPH, self.sections.current, [block.children], block.line)
+
+    def visit_paragraph(self, block: Paragraph, top: bool) -> Iterator[Segment]:
+        yield Segment(PARAGRAPH, self.sections.current, [block.children], block.line)
+
+    def visit_list(self, block: ListBlock, top: bool) -> Iterator[Segment]:
+        for item in block.items:
+            yield from self._item(item)
+
+    def visit_table(self, block: Table, top: bool) -> Iterator[Segment]:
+        section = self.sections.current
+        if block.caption:
+            yield Segment(CAPTION, section, [block.caption], block.line)
+        if block.header:
+            yield Segment(ROW, section, [c.children for c in block.header], block.line)
+        lines = block.row_lines or [block.line] * len(block.rows)
+        for row, line in zip(block.rows, lines, strict=False):
+            yield Segment(ROW, section, [c.children for c in row], line)
+
+    def visit_figure(self, block: Figure, top: bool) -> Iterator[Segment]:
+        yield Segment(CAPTION, self.sections.current, [block.caption], block.line, chart_facts=list(block.chart.facts))
+
+    def visit_block_quote(self, block: BlockQuote, top: bool) -> Iterator[Segment]:
+        for child in block.children:
+            yield from self.visit(child, top=False)
+
+    def visit_page_break(self, block: PageBreak, top: bool) -> Iterator[Segment]:
+        yield from ()  # nothing a reader reads
+
+    def _item(self, item: list[Block]) -> Iterator[Segment]:
+        """A list item: its first paragraph is the item; nested lists and later blocks their own segments."""
+        for index, child in enumerate(item):
+            if index == 0 and isinstance(child, Paragraph):
+                yield Segment(ITEM, self.sections.current, [child.children], child.line)
+            else:
+                yield from self.visit(child, top=False)
 
 
 # ---------------------------------------------------------------- alignment
@@ -224,19 +238,7 @@ def _best_pairing(ko: list[_T], en: list[_T],
     n, m = len(ko), len(en)
     if n * m > _MAX_CELLS:
         return list(zip(ko, en, strict=False)) + [(x, None) for x in ko[m:]] + [(None, x) for x in en[n:]]
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            options = []
-            if i:
-                options.append(score[i - 1][j] + _GAP)
-            if j:
-                options.append(score[i][j - 1] + _GAP)
-            if i and j and (sim := similarity(ko[i - 1], en[j - 1])) is not None:
-                options.append(score[i - 1][j - 1] + 1 + sim)
-            score[i][j] = max(options)
+    score = _scores(ko, en, similarity)
     out: list[tuple[_T | None, _T | None]] = []
     i, j = n, m
     while i or j:
@@ -251,6 +253,22 @@ def _best_pairing(ko: list[_T], en: list[_T],
             out.append((None, en[j - 1]))
             j -= 1
     return out[::-1]
+
+
+def _scores(ko: list[_T], en: list[_T], similarity: Callable[[_T, _T], float | None]) -> list[list[float]]:
+    """The table of best scores: ``score[i][j]`` for the first i Korean and j English items."""
+    n, m = len(ko), len(en)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for j in range(1, m + 1):
+        score[0][j] = score[0][j - 1] + _GAP
+    for i in range(1, n + 1):
+        score[i][0] = score[i - 1][0] + _GAP
+        for j in range(1, m + 1):
+            options = [score[i - 1][j] + _GAP, score[i][j - 1] + _GAP]
+            if (sim := similarity(ko[i - 1], en[j - 1])) is not None:
+                options.append(score[i - 1][j - 1] + 1 + sim)
+            score[i][j] = max(options)
+    return score
 
 
 def _number(raw: list[tuple[Segment | None, Segment | None]]) -> list[Pair]:
@@ -293,8 +311,26 @@ class Difference:
     check: str  # FactPlacementMismatch, SegmentGap, ApproxMismatch, StatusMismatch
     pair: Pair
     message: str
+    lang: str  # the edition it is reported at ("ko", "en"): its template line; the other is named beside
     fact: str | None = None
     other: Pair | None = None  # for a placement: the pair holding the fact in the other edition
+
+
+class _Roles(TreeVisitor[list[tuple[str, str]]]):
+    """Each inline as (role, text) for one figure: "self" (this figure), "other" (another
+    figure) or "prose"; a line break reads as a space, a note marker as nothing."""
+
+    def visit_text(self, node: Text, fact_id: str) -> list[tuple[str, str]]:
+        return [("self" if node.fact == fact_id else "other" if node.fact else "prose", node.text)]
+
+    def visit_line_break(self, node: LineBreak, fact_id: str) -> list[tuple[str, str]]:
+        return [("prose", " ")]
+
+    def visit_footnote_ref(self, node: FootnoteRef, fact_id: str) -> list[tuple[str, str]]:
+        return []
+
+
+_ROLES = _Roles()
 
 
 def _occurrences(segment: Segment, fact_id: str) -> Iterator[tuple[list[tuple[str, str]], int]]:
@@ -303,10 +339,7 @@ def _occurrences(segment: Segment, fact_id: str) -> Iterator[tuple[list[tuple[st
     for part in segment.parts:
         runs: list[tuple[str, str]] = []
         for node in part:
-            if isinstance(node, Text):
-                runs.append(("self" if node.fact == fact_id else "other" if node.fact else "prose", node.text))
-            elif isinstance(node, LineBreak):
-                runs.append(("prose", " "))
+            runs.extend(_ROLES.visit(node, fact_id=fact_id))
         for index, (role, _) in enumerate(runs):
             if role == "self":
                 yield runs, index
@@ -364,7 +397,8 @@ def compare(pairs: list[Pair], statuses: dict[str, str] | None = None) -> list[D
     for pair in pairs:
         if pair.is_gap:
             side = "Korean" if pair.ko else "English"
-            found.append(Difference("SegmentGap", pair, f"{pair.kind} {pair.id} is in the {side} edition only"))
+            found.append(Difference("SegmentGap", pair, f"{pair.kind} {pair.id} is in the {side} edition only",
+                                    "ko" if pair.ko else "en"))
     found.extend(_placements(pairs))
     for pair in pairs:
         if pair.ko is None or pair.en is None:
@@ -398,7 +432,8 @@ def _placements(pairs: list[Pair]) -> Iterator[Difference]:
                     elsewhere = ", ".join(sorted(theirs))
                     yield Difference("FactPlacementMismatch", pair,
                                      f"fact '{fact_id}' is printed in section {pair.section} of the {lang} edition, "
-                                     f"but in section {elsewhere} of the other", fact_id, others[0])
+                                     f"but in section {elsewhere} of the other", "ko" if lang == "Korean" else "en",
+                                     fact_id, others[0])
                     mine = mine - {pair.section}
 
 
@@ -417,4 +452,4 @@ def _around(pair: Pair, fact_id: str, status: str | None) -> Iterator[Difference
         if bool(ko_found) != bool(en_found):
             side, found = ("Korean", ko_found) if ko_found else ("English", en_found)
             yield Difference(check, pair, f"around fact '{fact_id}' the {side} edition has {what} "
-                                          f"('{found.group() if found else ''}'), the other does not", fact_id)
+                                          f"('{found.group() if found else ''}'), the other does not", "ko", fact_id)

@@ -21,8 +21,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from wreport.errors import RenderError
-from wreport.render.document import FootnoteRef, Inline, LineBreak, Text
+from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVisitor
 from wreport.review.align import Pair, Segment
 from wreport.review.model import FactCard, Review
 from wreport.writers.docx import EMBEDDED_FONT, embed_bundled_font, normalise_zip
@@ -101,20 +100,27 @@ def _segment(cell: _Cell, segment: Segment | None, lang: str) -> None:
 
 def _inlines(paragraph: DocxParagraph, nodes: list[Inline]) -> None:
     for node in nodes:
-        match node:
-            case Text():
-                run = paragraph.add_run(node.text)
-                run.bold = bool(node.bold or node.fact)
-                run.italic = node.italic or None
-                if node.fact:
-                    run.font.highlight_color = WD_COLOR_INDEX.TURQUOISE
-            case LineBreak():
-                paragraph.add_run().add_break()
-            case FootnoteRef():
-                run = paragraph.add_run(str(node.number))
-                run.font.superscript = True
-            case _:
-                raise RenderError(f"the review DOCX writer has no rule for a {type(node).__name__} inline")
+        _RUNS.visit(node, paragraph=paragraph)
+
+
+class _Runs(TreeVisitor[None]):
+    """Inline nodes as runs of the review table: a figure bold on turquoise, a marker raised."""
+
+    def visit_text(self, node: Text, paragraph: DocxParagraph) -> None:
+        run = paragraph.add_run(node.text)
+        run.bold = bool(node.bold or node.fact)
+        run.italic = node.italic or None
+        if node.fact:
+            run.font.highlight_color = WD_COLOR_INDEX.TURQUOISE
+
+    def visit_line_break(self, node: LineBreak, paragraph: DocxParagraph) -> None:
+        paragraph.add_run().add_break()
+
+    def visit_footnote_ref(self, node: FootnoteRef, paragraph: DocxParagraph) -> None:
+        paragraph.add_run(str(node.number)).font.superscript = True
+
+
+_RUNS = _Runs()
 
 
 def _figures(cell: _Cell, review: Review, pair: Pair) -> None:

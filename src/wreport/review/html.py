@@ -16,8 +16,7 @@ from dataclasses import replace
 from html import escape, unescape
 
 from wreport import __version__
-from wreport.errors import RenderError
-from wreport.render.document import FootnoteRef, Inline, LineBreak, Text
+from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVisitor
 from wreport.render.fontsubset import font_face_css
 from wreport.review.align import Pair, Segment
 from wreport.review.model import FactCard, QuoteInSource, Review
@@ -103,7 +102,7 @@ def _top_sections(review: Review) -> list[str]:
     return list(dict.fromkeys(p.section.split(".")[0] for p in review.pairs))
 
 
-class _Page:
+class _Page(TreeVisitor[str]):
     """One walk over the review's pairs, writing the rows."""
 
     def __init__(self, review: Review):
@@ -111,20 +110,15 @@ class _Page:
 
     # ------------------------------------------------------------ inline content
     def inlines(self, nodes: list[Inline], pair: Pair) -> str:
-        out = []
-        for node in nodes:
-            match node:
-                case Text():
-                    out.append(self.run(node, pair))
-                case LineBreak():
-                    out.append("<br>")
-                case FootnoteRef():
-                    out.append(f'<sup class="note">{node.number}</sup>')
-                case _:
-                    raise RenderError(f"the review writer has no rule for a {type(node).__name__} inline")
-        return "".join(out)
+        return "".join(self.visit(node, pair=pair) for node in nodes)
 
-    def run(self, node: Text, pair: Pair) -> str:
+    def visit_line_break(self, node: LineBreak, pair: Pair) -> str:
+        return "<br>"
+
+    def visit_footnote_ref(self, node: FootnoteRef, pair: Pair) -> str:
+        return f'<sup class="note">{node.number}</sup>'
+
+    def visit_text(self, node: Text, pair: Pair) -> str:
         """A run with its emphasis, as the HTML writer writes it (no link: a figure is a link to
         its card), inside its term and figure marks."""
         html = wrap_run(replace(node, link=None), escape(node.text, quote=False))

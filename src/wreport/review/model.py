@@ -10,7 +10,6 @@ its note, a term's two names and notes. The writers (:mod:`wreport.review.html`,
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from wreport.data import formatting
 from wreport.data.facts import Fact, FactSet
 from wreport.data.glossary import Glossary, Term
 from wreport.inputs.project import Project
+from wreport.inputs.text import quote_key, squash_spaces
 from wreport.render.templating import Audience, RenderedEdition, load_audience, render_edition
 from wreport.review.align import Difference, Pair, align, compare, segments
 
@@ -93,7 +93,7 @@ def quote_in_source(text: str, quote: str) -> QuoteInSource:
     text = unicodedata.normalize("NFC", text)
     positions = [i for i, char in enumerate(text) if not char.isspace()]
     squeezed = "".join(text[i] for i in positions)
-    wanted = re.sub(r"\s+", "", unicodedata.normalize("NFC", quote))
+    wanted = quote_key(quote)
     at = squeezed.find(wanted) if wanted else -1
     if at < 0:
         return QuoteInSource("", quote, "", found=False)
@@ -104,9 +104,9 @@ def quote_in_source(text: str, quote: str) -> QuoteInSource:
     last = end
     while last < len(text) and last - end < _MAX_SENTENCE and text[last - 1] not in _SENTENCE_STOP:
         last += 1
-    before, after = " ".join(text[first:start].split()), " ".join(text[end:last].split())
+    before, after = squash_spaces(text[first:start]), squash_spaces(text[end:last])
     return QuoteInSource(before + (" " if before and text[start - 1].isspace() else ""),
-                         " ".join(text[start:end].split()),
+                         squash_spaces(text[start:end]),
                          (" " if after and text[end].isspace() else "") + after)
 
 

@@ -27,7 +27,6 @@ from wreport.inputs.project import CONFIG_NAME, load_project
 from wreport.scaffold.audience import check_name, new_audience
 
 AUDIENCE = "brief"
-SOURCE_ID = "project-note"
 SOURCE_FILE = "project-note.txt"
 
 

@@ -52,7 +52,9 @@ from wreport.render.document import (
     Paragraph,
     Table,
     Text,
+    TreeVisitor,
     plain_text,
+    section_headings,
     unmarked,
 )
 from wreport.writers import ooxml
@@ -145,22 +147,19 @@ def _word_level(heading: Heading) -> int:
     return min(max(heading.level, 1), 3)
 
 
-def _iter_headings(blocks: list[Block]) -> list[Heading]:
-    """Every heading in reading order, including those inside quotes and list items."""
-    found: list[Heading] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            found.append(block)
-        elif isinstance(block, BlockQuote):
-            found += _iter_headings(block.children)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                found += _iter_headings(item)
-    return found
+@dataclass
+class _Place:
+    """Where inline runs are being written: the paragraph, the part that owns its links, and the
+    hyperlink the last run went into (neighbouring runs with the same target share it)."""
+
+    paragraph: DocxParagraph
+    part: Part
+    link_element: BaseOxmlElement | None = None
+    link_target: str | None = None
 
 
 @dataclass
-class _DocxWriter:
+class _DocxWriter(TreeVisitor[None]):
     """One pass over the tree, appending to the reference document in reading order."""
 
     doc: Document
@@ -175,8 +174,9 @@ class _DocxWriter:
     def __post_init__(self) -> None:
         self.footnotes = ooxml.Footnotes(self.word)
         self.labels = {**UI_LABELS[self.doc.lang], **self.doc.labels}
-        self.headings = _iter_headings(self.doc.blocks)
+        self.headings = section_headings(self.doc.blocks)
         self.bookmarks = _bookmark_names(self.headings)  # parallel to self.headings
+        self._section_ids = {id(heading) for heading in self.headings}
         self.note_bookmarks: dict[int, str] = {}  # note number -> the bookmark around its one marker
         self.citations: Counter[int] = Counter()  # note number -> markers written so far
         self.link_targets: dict[str, str] = {}  # "#anchor" links go to the first heading with it
@@ -245,30 +245,43 @@ class _DocxWriter:
 
     # ------------------------------------------------------------ blocks
     def _block(self, block: Block, *, quote: bool = False, depth: int = 0) -> None:
-        if isinstance(block, Heading):
-            self._heading(block)
-        elif isinstance(block, Paragraph):
-            style = "Block Text" if quote and block.style is None else PARAGRAPH_STYLES.get(block.style, "Normal")
-            paragraph = self._paragraph(style)
+        self.visit(block, quote=quote, depth=depth)
+
+    def visit_heading(self, block: Heading, quote: bool, depth: int) -> None:
+        """A section heading, or, inside a quote or a list item, a bold paragraph of what holds it:
+        such a heading opens no section (document.section_headings), so it is not in the contents."""
+        if id(block) not in self._section_ids:
+            paragraph = self._paragraph("Block Text" if quote else "Normal")
             self._inlines(paragraph, block.children)
-        elif isinstance(block, ListBlock):
-            self._list(block, depth)
-        elif isinstance(block, Table):
-            self._table(block)
-        elif isinstance(block, Figure):
-            self._figure(block)
-        elif isinstance(block, PageBreak):
-            self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
-        elif isinstance(block, BlockQuote):
-            for child in block.children:
-                self._block(child, quote=True, depth=depth)
+            for run in paragraph.runs:
+                run.bold = True
         else:
-            raise RenderError(f"the DOCX writer has no rule for a {type(block).__name__} block")
+            self._heading(block)
+
+    def visit_paragraph(self, block: Paragraph, quote: bool, depth: int) -> None:
+        style = "Block Text" if quote and block.style is None else PARAGRAPH_STYLES.get(block.style, "Normal")
+        self._inlines(self._paragraph(style), block.children)
+
+    def visit_list(self, block: ListBlock, quote: bool, depth: int) -> None:
+        self._list(block, depth)
+
+    def visit_table(self, block: Table, quote: bool, depth: int) -> None:
+        self._table(block)
+
+    def visit_figure(self, block: Figure, quote: bool, depth: int) -> None:
+        self._figure(block)
+
+    def visit_page_break(self, block: PageBreak, quote: bool, depth: int) -> None:
+        self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+
+    def visit_block_quote(self, block: BlockQuote, quote: bool, depth: int) -> None:
+        for child in block.children:
+            self._block(child, quote=True, depth=depth)
 
     def _heading(self, heading: Heading) -> None:
         """A Heading 1-3 paragraph (deeper levels use Heading 3) wrapped in its bookmark."""
         paragraph = self._paragraph(f"Heading {_word_level(heading)}")
-        # headings are written in the order _iter_headings found them
+        # section headings are written in the order section_headings found them
         start, end = ooxml.bookmark(self._heading_count, self.bookmarks[self._heading_count])
         self._heading_count += 1
         paragraph._p.append(start)
@@ -382,32 +395,36 @@ class _DocxWriter:
         ``part`` is the package part the paragraph lives in (the document, or the footnotes part),
         which owns the relationships of external links.
         """
-        part = part or self.word.part
-        parent = paragraph._p
+        at = _Place(paragraph, part or self.word.part)
         children = unmarked(children)  # fact and term marks are review data: runs as without them
-        link_element: BaseOxmlElement | None = None
-        link_target: str | None = None
         for node, previous in zip(children, [None, *children], strict=False):
-            run = ooxml.run()
-            if isinstance(node, Text):
-                self._text_run(Run(run, paragraph), node)
-                if node.link:
-                    if node.link != link_target:
-                        link_element, link_target = self._hyperlink(node.link, part), node.link
-                        parent.append(link_element)
-                    assert link_element is not None  # made for this link target, or for the run before
-                    link_element.append(run)
-                    continue
-            elif isinstance(node, LineBreak):
-                run.append(ooxml.element("w:br"))
-            elif isinstance(node, FootnoteRef):
-                if marker_needs_gap(previous):
-                    parent.append(ooxml.run(text=MARKER_GAP))
-                parent.extend(self._footnote_reference(node))
-                link_element, link_target = None, None
-                continue
-            parent.append(run)
-            link_element, link_target = None, None
+            self.visit(node, at=at, previous=previous)
+
+    def visit_text(self, node: Text, at: _Place, previous: Inline | None) -> None:
+        """A run, inside the hyperlink of the run before when both link to the same target."""
+        run = ooxml.run()
+        self._text_run(Run(run, at.paragraph), node)
+        if not node.link:
+            at.paragraph._p.append(run)
+            at.link_element, at.link_target = None, None
+            return
+        if node.link != at.link_target:
+            at.link_element, at.link_target = self._hyperlink(node.link, at.part), node.link
+            at.paragraph._p.append(at.link_element)
+        assert at.link_element is not None  # made for this link target, or for the run before
+        at.link_element.append(run)
+
+    def visit_line_break(self, node: LineBreak, at: _Place, previous: Inline | None) -> None:
+        run = ooxml.run()
+        run.append(ooxml.element("w:br"))
+        at.paragraph._p.append(run)
+        at.link_element, at.link_target = None, None
+
+    def visit_footnote_ref(self, node: FootnoteRef, at: _Place, previous: Inline | None) -> None:
+        if marker_needs_gap(previous):
+            at.paragraph._p.append(ooxml.run(text=MARKER_GAP))
+        at.paragraph._p.extend(self._footnote_reference(node))
+        at.link_element, at.link_target = None, None
 
     def _text_run(self, run: Run, node: Text) -> None:
         run.text = node.text

@@ -45,7 +45,9 @@ from wreport.render.document import (
     Table,
     TableCell,
     Text,
+    TreeVisitor,
     plain_text,
+    section_headings,
     unmarked,
 )
 
@@ -163,7 +165,7 @@ def break_long_runs(segments: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- the walk
 @dataclass
-class _Writer:
+class _Writer(TreeVisitor[str]):
     """State of one walk: the flavour, labels and counters that must follow document order."""
 
     doc: Document
@@ -178,25 +180,32 @@ class _Writer:
     def inlines(self, nodes: list[Inline]) -> str:
         """Inline runs as HTML; Korean words joined across adjacent text runs when printing.
         Fact and term marks are review data, not part of the page: dropped first."""
-        nodes = unmarked(nodes)
+        run: list[Text] = []  # the text runs since the last break or marker, written together
         out: list[str] = []
-        run: list[Text] = []
         previous: Inline | None = None
-        for node in nodes:
-            if isinstance(node, Text):
-                run.append(node)
-            else:
-                out.append(self._text_run(run))
-                run = []
-                if isinstance(node, LineBreak):
-                    out.append("<br>")
-                elif isinstance(node, FootnoteRef):
-                    if self.for_print and _ends_a_word(previous):
-                        out.append(WORD_JOINER)  # Pango may break between Hangul and the marker's digit
-                    out.append(self._footnote_ref(node.number, spaced=marker_needs_gap(previous)))
+        for node in unmarked(nodes):
+            out.append(self.visit(node, run=run, previous=previous))
             previous = node
-        out.append(self._text_run(run))
+        out.append(self._flush(run))
         return "".join(out)
+
+    def visit_text(self, node: Text, run: list[Text], previous: Inline | None) -> str:
+        run.append(node)
+        return ""
+
+    def visit_line_break(self, node: LineBreak, run: list[Text], previous: Inline | None) -> str:
+        return self._flush(run) + "<br>"
+
+    def visit_footnote_ref(self, node: FootnoteRef, run: list[Text], previous: Inline | None) -> str:
+        joiner = WORD_JOINER if self.for_print and _ends_a_word(previous) else ""  # Pango may break
+        # between Hangul and the marker's digit
+        return self._flush(run) + joiner + self._footnote_ref(node.number, spaced=marker_needs_gap(previous))
+
+    def _flush(self, run: list[Text]) -> str:
+        """The pending text runs as HTML, and the list emptied for the runs after a break."""
+        html = self._text_run(run)
+        run.clear()
+        return html
 
     def _text_run(self, run: list[Text]) -> str:
         run = [piece for node in run for piece in split_foreign_runs(node, self.doc.lang)]
@@ -236,32 +245,26 @@ class _Writer:
         return "\n".join(self.block(block) for block in blocks)
 
     def block(self, block: Block) -> str:
-        """One block node as HTML; unknown node types are a programming error, said plainly."""
-        if isinstance(block, Heading):
-            return self.heading(block)
-        if isinstance(block, Paragraph):
-            css = f' class="{escape(block.style)}"' if block.style else ""
-            return f"<p{css}>{self.inlines(block.children)}</p>"
-        if isinstance(block, ListBlock):
-            return self.list_block(block)
-        if isinstance(block, Table):
-            return self.table(block)
-        if isinstance(block, Figure):
-            return self.figure(block)
-        if isinstance(block, PageBreak):
-            return '<div class="page-break"></div>'
-        if isinstance(block, BlockQuote):
-            return f"<blockquote>\n{self.blocks(block.children)}\n</blockquote>"
-        raise RenderError(f"the HTML writer cannot render a {type(block).__name__} block")
+        return self.visit(block)
 
-    def heading(self, heading: Heading) -> str:
+    def visit_paragraph(self, block: Paragraph) -> str:
+        css = f' class="{escape(block.style)}"' if block.style else ""
+        return f"<p{css}>{self.inlines(block.children)}</p>"
+
+    def visit_page_break(self, block: PageBreak) -> str:
+        return '<div class="page-break"></div>'
+
+    def visit_block_quote(self, block: BlockQuote) -> str:
+        return f"<blockquote>\n{self.blocks(block.children)}\n</blockquote>"
+
+    def visit_heading(self, heading: Heading) -> str:
         level = min(max(heading.level, 1), 6)
         anchor = self.anchors.get(id(heading))
         id_attr = f' id="{escape(anchor)}"' if anchor else ""
         return (f'<h{level}{id_attr} data-label="{self.clean(heading.children)}">'
                 f"{self.inlines(heading.children)}</h{level}>")
 
-    def list_block(self, block: ListBlock) -> str:
+    def visit_list(self, block: ListBlock) -> str:
         tag = "ol" if block.ordered else "ul"
         start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
         items = []
@@ -273,7 +276,7 @@ class _Writer:
                 items.append(f"<li>{self.blocks(item)}</li>")
         return f"<{tag}{start}>\n" + "\n".join(items) + f"\n</{tag}>"
 
-    def table(self, table: Table) -> str:
+    def visit_table(self, table: Table) -> str:
         parts = ["<table>"]
         if table.caption:
             self.table_count += 1
@@ -293,7 +296,7 @@ class _Writer:
         css = f' class="align-{escape(cell.align)}"' if cell.align in ("left", "center", "right") else ""
         return f"<{tag}{extra}{css}>{self.inlines(cell.children)}</{tag}>"
 
-    def figure(self, figure: Figure) -> str:
+    def visit_figure(self, figure: Figure) -> str:
         self.figure_count += 1
         number = figure.number or self.figure_count
         alt = figure_alt(figure, self.doc.lang)
@@ -399,7 +402,7 @@ def marker_needs_gap(previous: Inline | None) -> bool:
 
 def _headings(doc: Document) -> list[Heading]:
     """The document's section headings (top level; a heading quoted in a block quote is not one)."""
-    return [block for block in doc.blocks if isinstance(block, Heading)]
+    return section_headings(doc.blocks)
 
 
 def _anchors(doc: Document) -> dict[int, str]:

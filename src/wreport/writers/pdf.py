@@ -108,7 +108,7 @@ def release_font_config() -> None:
         gc.collect()
 
 
-class _RefusedURL(ValueError):
+class _RefusedURLError(ValueError):
     """Raised inside WeasyPrint for a refused URL; WeasyPrint logs it and carries on, and
     :func:`html_to_pdf` reports every refusal afterwards."""
 
@@ -135,7 +135,7 @@ class FencedURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
         self.refused.append(url)
-        raise _RefusedURL(f"wreport refuses to fetch {url}")
+        raise _RefusedURLError(f"wreport refuses to fetch {url}")
 
     def allowed_path(self, url: str) -> Path | None:
         """The resolved local file behind a ``file:`` URL if it lies inside an allowed folder."""
