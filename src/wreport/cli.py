@@ -226,27 +226,40 @@ def sources_add(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The document to import (.pdf, .html, .docx, .txt)."),
     source_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Source id (lower-case, digits, "
-                                            "hyphens). Default: from the file name and year."),
+                                            "hyphens). Default: from the English title and year."),
     title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title in the source's language. "
                                         "Default: the document's own, else its first line."),
     title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (needed for a Korean "
                                            "document; an English one's title is used as it is)."),
     publisher: Optional[str] = typer.Option(None, "--publisher", metavar="P", help="Publisher. Default: the "
                                             "page's site name, if it has one."),
+    publisher_en: Optional[str] = typer.Option(None, "--publisher-en", metavar="P", help="The publisher's English "
+                                               "name (needed when the publisher is Korean: the English edition "
+                                               "prints it)."),
     date: Optional[str] = typer.Option(None, "--date", metavar="D", help="Date: YYYY-MM-DD, YYYY-MM or YYYY. "
                                        "Default: one stated in the text or the document's metadata."),
 ) -> None:
     """Extract FILE's text into the sources folder, keep the original beside it, and add its entry
-    to sources.yaml (checked by the loader first; nothing is written if it does not load)."""
+    to sources.yaml (checked by the loader first; nothing is written if it does not load).
+
+    A Korean source needs its English title and, for a Korean publisher, the publisher's English
+    name: in a terminal wreport asks for them, elsewhere it refuses without them. A generic title
+    (Word Document, Microsoft Word - ...) or page furniture is never taken from the document.
+    """
     from wreport.curation.importing import add_source
 
     project = project_of(ctx)
     added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
-                       date=date)
+                       publisher_en=publisher_en, date=date, ask=_ask if sys.stdin.isatty() else None)
     if not options(ctx).quiet:
         typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
                    f"{added.entry}"
                    f"next: wreport facts candidates {added.id} --format yaml")
+
+
+def _ask(name: str, prompt: str) -> str:
+    """Ask the user in the terminal for a field ``sources add`` needs (the English title or publisher)."""
+    return str(typer.prompt(f"{prompt} ({name})"))
 
 
 # ---------------------------------------------------------------- glossary commands

@@ -260,6 +260,9 @@ def test_korean_in_the_english_edition_is_traced_to_template_fact_and_source(min
         (f"seeds/sources.yaml:{line_of(mini, 'seeds/sources.yaml', 'id: etnews-2006')}",
          "Korean text '전자신문' in the brief/en edition"),
     ]
+    assert [f.hint for f in findings][1:] == [
+        "translate it, or take the English from the glossary (term()) or a fact label",
+        "write the English in `publisher_en:` of source 'etnews-2006' in seeds/sources.yaml"]
 
 
 def test_untraceable_korean_points_at_the_built_pdf_page(mini):

@@ -542,7 +542,19 @@ class _Run:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
             self.found.add("Untranslated", self.trace(edition, run),
                            f"Korean text '{run}' in the {edition.name} edition",
-                           "translate it, or take the English from the glossary (term()) or a fact label")
+                           self.source_field_hint(edition, run)
+                           or "translate it, or take the English from the glossary (term()) or a fact label")
+
+    def source_field_hint(self, edition: _Edition, run: str) -> str | None:
+        """When the Korean comes from a cited source's entry in sources.yaml (a Korean publisher
+        with no English name, a Korean title_en), the field to write in English."""
+        for source_id in edition.rendered.sources:
+            source = self.loaded_facts.sources[source_id]
+            for name, text in (("publisher_en", source.publisher_en or source.publisher), ("title_en", source.title_en)):
+                if run in reader_text(text):
+                    return (f"write the English in `{name}:` of source '{source_id}' in "
+                            f"{self.project.relative(self.project.sources_file)}")
+        return None
 
     def compare(self, ko: _Edition, en: _Edition) -> None:
         """What the two editions of one audience should share: facts, figures and key terms."""
