@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
 glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
-sources_app = typer.Typer(help="Import new source documents (PDF, HTML, DOCX, text).", **_PLAIN)
+sources_app = typer.Typer(help="List, import (PDF, HTML, DOCX, text) and remove source documents.", **_PLAIN)
 app.add_typer(facts_app, name="facts")
 app.add_typer(sources_app, name="sources")
 app.add_typer(glossary_app, name="glossary")
@@ -255,6 +255,34 @@ def sources_add(
         typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
                    f"{added.entry}"
                    f"next: wreport facts candidates {added.id} --format yaml")
+
+
+@sources_app.command("list", short_help="List the sources: id, date, publisher, title, facts citing each.")
+def sources_list(ctx: typer.Context) -> None:
+    """List every source in sources.yaml, one a line (for reading and for scripts): id, date,
+    language, how many facts quote it, then the English publisher and title and the text file."""
+    fact_set, _, _ = _facts(ctx)
+    width = max((len(source_id) for source_id in fact_set.sources), default=2)
+    for source in fact_set.sources.values():
+        cited = sum(1 for fact in fact_set if fact.source == source.id)
+        typer.echo(f"{source.id:<{width}}  {source.date!s:<10}  {source.language}  {cited:>3} facts  "
+                   f"{source.publisher_en or source.publisher}: {source.title_en} ({source.file.name})")
+    if not options(ctx).quiet:
+        typer.echo(f"{len(fact_set.sources)} sources")
+
+
+@sources_app.command("remove", short_help="Remove a source no fact cites: its entry, text and original.")
+def sources_remove(ctx: typer.Context, source_id: str = typer.Argument(..., metavar="ID", help="The source's id.")) -> None:
+    """Remove source ID: its entry in sources.yaml (written atomically first), then its text and its
+    original in the sources folder. Refused, naming them, while a fact or a set-aside entry cites it.
+    If an earlier remove stopped midway, running it again deletes the files left behind."""
+    from wreport.curation.manifest import remove_source
+
+    removed = remove_source(project_of(ctx), source_id)
+    if not options(ctx).quiet:
+        what = ["its entry in sources.yaml"] if removed.entry_removed else []
+        what += [_shown(path) for path in removed.files]
+        typer.echo(f"removed source '{removed.id}': {', '.join(what) or 'nothing left to remove'}")
 
 
 def _ask(name: str, prompt: str) -> str:

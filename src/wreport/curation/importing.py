@@ -33,9 +33,10 @@ from pathlib import Path
 
 import yaml
 
+from wreport.curation.manifest import write_manifest
 from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
 from wreport.data.facts import load_facts, parse_partial_date
-from wreport.errors import DataError, Location, WreportError
+from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 
@@ -418,18 +419,7 @@ def _replace_manifest(project: Project, entry: str) -> None:
         raise DataError("no top-level 'sources:' list to add to", Location.of(project.relative(manifest)))
     if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
         current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
-    text = current.rstrip("\n") + "\n\n" + entry
-
-    def loads(temp: Path) -> None:
-        """The manifest with the new entry must load before it replaces the old one."""
-        checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
-        try:
-            load_facts(checked)
-        except WreportError as exc:
-            raise DataError(f"the new manifest entry does not load: {exc}", Location.of(project.relative(manifest)),
-                            hint="nothing was changed") from None
-
-    write_atomic(manifest, text, check=loads)
+    write_manifest(project, current.rstrip("\n") + "\n\n" + entry)
 
 
 def _write_new(path: Path, data: bytes) -> None:
