@@ -221,6 +221,30 @@ def facts_coverage(
         raise typer.Exit(1)
 
 
+@facts_app.command("set-aside", short_help="Set aside a source's open figures (or some lines) with one reason.")
+def facts_set_aside(
+    ctx: typer.Context,
+    source_id: str = typer.Argument(..., metavar="SOURCE_ID", help="The source whose figures to set aside."),
+    reason: str = typer.Option(..., "--reason", "-r", metavar="REASON", help="unused (relevant, not used in this "
+                               "brief), out-of-scope, navigation, repeat or not-a-figure."),
+    lines: Optional[str] = typer.Option(None, "--lines", metavar="A-B", help="Only the figures on these lines of "
+                                        "the source text (12-40, or 12). Default: the whole source."),
+    text: Optional[str] = typer.Option(None, "--text", metavar="T", help="Only the mention written so, as "
+                                       "`facts candidates` prints it (4억3500만달러)."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="N", help="Why, in your words (kept in the entry)."),
+) -> None:
+    """Add one entry to set-aside.yaml that sets aside every figure of SOURCE_ID no fact covers yet
+    (or those on --lines, or those written as --text), with one reason. The file is checked before
+    it replaces the old one; an entry that would set aside nothing is refused."""
+    from wreport.curation.setting_aside import add_set_aside
+
+    fact_set, _, _ = _facts(ctx)
+    given = {"source": source_id, "text": text, "lines": lines, "reason": reason, "note": note}
+    count = add_set_aside(project_of(ctx), fact_set, {k: v for k, v in given.items() if v is not None})
+    if not options(ctx).quiet:
+        typer.echo(f"set aside {count} figure{'s' if count != 1 else ''} of '{source_id}' ({reason})")
+
+
 @sources_app.command("add", short_help="Import a PDF, HTML page, DOCX or text file as a source.")
 def sources_add(
     ctx: typer.Context,

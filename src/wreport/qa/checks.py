@@ -26,6 +26,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wreport.build.editions import output_path
+from wreport.curation.mentions import Mention
 from wreport.data.facts import FactSet, load_facts
 from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
@@ -770,14 +771,18 @@ def _check_coverage(run: _Run) -> None:
     except WreportError as exc:
         run.found.error(exc, "DataError", Location(run.project.relative(set_aside_path(run.project))))
         return
+    open_by_source: dict[str, list[Mention]] = {}
     for status in statuses:
         if status.is_open:
-            mention = status.mention
-            source = run.facts.sources[mention.source]
-            run.found.add("UncoveredFigure", Location(run.project.relative(source.file), mention.line),
-                          f"'{mention.text}' in source '{mention.source}' is not quoted by any fact",
-                          "add a fact quoting it, or set it aside with a reason in set-aside.yaml "
-                          "(wreport facts candidates --format yaml drafts one)")
+            open_by_source.setdefault(status.mention.source, []).append(status.mention)
+    for source_id, mentions in open_by_source.items():  # one line per source: 48 alike say nothing more
+        first = mentions[0]
+        count = f"'{first.text}'" if len(mentions) == 1 else f"{len(mentions)} figures (first '{first.text}')"
+        run.found.add("UncoveredFigure", Location(run.project.relative(run.facts.sources[source_id].file), first.line),
+                      f"{count} in source '{source_id}' {'is' if len(mentions) == 1 else 'are'} not quoted by any "
+                      "fact", f"wreport facts coverage {source_id} lists {'it' if len(mentions) == 1 else 'them'}; "
+                      "add a fact quoting each figure the brief uses (wreport facts candidates --format yaml drafts "
+                      f"them) and set the rest aside: wreport facts set-aside {source_id} --reason unused")
 
 
 # ---------------------------------------------------------------- reports
