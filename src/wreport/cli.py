@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
 glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
-sources_app = typer.Typer(help="List, import (PDF, HTML, DOCX, text) and remove source documents.", **_PLAIN)
+sources_app = typer.Typer(help="List, import (PDF, HTML, DOCX) and remove sources.", **_PLAIN)
 app.add_typer(facts_app, name="facts")
 app.add_typer(sources_app, name="sources")
 app.add_typer(glossary_app, name="glossary")
@@ -55,6 +55,19 @@ class Options:
     verbose: bool = False
 
 
+def _print_version(value: bool) -> None:
+    """``wreport --version``: the installed distribution's version (pyproject.toml), then exit."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("wreport")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            from wreport import __version__ as shown
+        typer.echo(f"wreport {shown}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     ctx: typer.Context,
@@ -67,6 +80,8 @@ def _global_options(
                                "to print (no progress, no summaries). Wins over --verbose."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print the project used, what a build "
                                  "will do and how long each output took (on standard error)."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print wreport's version and exit."),
 ) -> None:
     ctx.obj = Options(project=project, debug=debug, quiet=quiet, verbose=verbose)
 
@@ -221,7 +236,7 @@ def facts_coverage(
         raise typer.Exit(1)
 
 
-@facts_app.command("set-aside", short_help="Set aside a source's open figures (or some lines) with one reason.")
+@facts_app.command("set-aside", short_help="Set aside a source's open figures with one reason.")
 def facts_set_aside(
     ctx: typer.Context,
     source_id: str = typer.Argument(..., metavar="SOURCE_ID", help="The source whose figures to set aside."),
@@ -579,10 +594,12 @@ def new_audience_command(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="Folder name of the new audience, e.g. investor-brief."),
     source: Optional[str] = typer.Option(None, "--from", metavar="AUDIENCE", autocompletion=_complete_audience,
-                                         help="Copy this audience (e.g. policy-brief). "
-                                         "Default: a small starter using one fact, one term and the shared macros."),
+                                         help="Copy this audience (e.g. policy-brief). Default: a small starter "
+                                         "using one fact and one term (and the fact_table macro, when the project's "
+                                         "templates/_shared/macros.md.j2 has one; an init project has none)."),
 ) -> None:
-    """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites."""
+    """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites.
+    The starter's titles are the project's name (wreport.toml)."""
     from wreport.scaffold.audience import new_audience
 
     facts, glossary, _ = _facts(ctx)

@@ -265,6 +265,19 @@ def test_korean_in_the_english_edition_is_traced_to_template_fact_and_source(min
         "write the English in `publisher_en:` of source 'etnews-2006' in seeds/sources.yaml"]
 
 
+def test_an_english_name_the_glossary_does_not_know_beside_a_term(mini):
+    edit(mini, EN, '{{ term("wmit") }} housed', 'The Wonju Techno Valley, near Korea Industrial Complex Corporation, housed')
+    findings = only(check(mini), "UnknownName")
+    assert [(where(f), f.message, f.hint, f.severity) for f in findings] == [
+        (f"{EN}:4", "'Wonju Techno Valley' in the brief/en edition is not a glossary name (the brief/ko edition uses "
+         "a glossary term here)", "did you mean 'Wonju Medical Industry Techno Valley'? write term('wmit'), or add "
+         "the name to the glossary if it is another one", WARNING)]  # KICOX's own name is the glossary's
+    edit(mini, EN, "The Wonju Techno Valley", "The Wonju Medical Industry Techno Valley")
+    assert only(check(mini), "UnknownName") == []
+    edit(mini, EN, "## Sales\n", "## Sales\n\nThe Gangwon Daily reported it.\n")  # no Korean twin
+    assert only(check(mini), "UnknownName") == []
+
+
 def test_untraceable_korean_points_at_the_built_pdf_page(mini):
     edit(mini, EN, "## Exports and sites\n", "## Exports and sites\n\nThe {{ '클러' ~ '스터' }} grew.\n")
     (before,) = only(check(mini), "Untranslated")

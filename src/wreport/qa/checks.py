@@ -15,12 +15,13 @@ holding the text (read with pypdf) when that PDF exists, otherwise the edition's
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -32,7 +33,7 @@ from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL_RANGES, reader_text, search_key
+from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key
 from wreport.render.document import (
     Block,
     BlockQuote,
@@ -43,6 +44,7 @@ from wreport.render.document import (
     PageBreak,
     Paragraph,
     Table,
+    Text,
     inline_text,
 )
 from wreport.render.templating import (
@@ -56,6 +58,9 @@ from wreport.render.templating import (
     load_audience,
     render_edition,
 )
+
+if TYPE_CHECKING:
+    from wreport.review.align import Pair
 
 ERROR = "error"
 WARNING = "warning"
@@ -85,6 +90,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ApproxMismatch": (WARNING, "a word qualifying a figure (about, at least, 이상...) is in one edition only"),
     "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
+    "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
 }
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
@@ -603,6 +609,29 @@ class _Run:
             self.found.add(difference.check, where(index[id(pair)], here),
                            f"{difference.message} ({editions[there].name}: {prefix}{other_place})",
                            _SECTION_HINTS[difference.check])
+        for number, pair in enumerate(pairs):
+            for name, hint in self.unknown_names(pair):
+                self.found.add("UnknownName", where(number, "en"),
+                               f"'{name}' in the {en.name} edition is not a glossary name (the {ko.name} "
+                               "edition uses a glossary term here)", hint)
+
+    def unknown_names(self, pair: Pair) -> Iterator[tuple[str, str]]:
+        """English names in a pair's English segment, outside the text term() and fact() printed,
+        that no glossary name holds, when the Korean segment uses a glossary term; each with a
+        did-you-mean from the Korean segment's terms."""
+        if pair.ko is None or pair.en is None or not pair.ko.terms:
+            return
+        agreed = [search_key(name) for term in self.loaded_glossary for name in (term.en, term.en_plural, term.abbr)
+                  if name]
+        terms = [self.loaded_glossary.get(term_id) for term_id in pair.ko.terms]
+        for part in pair.en.parts:
+            plain = "".join(n.text if isinstance(n, Text) and not (n.term or n.fact) else "\n" for n in part)
+            for name in dict.fromkeys(capitalised_names(plain)):
+                if any(search_key(name) in known for known in agreed):
+                    continue
+                best = max(terms, key=lambda term: difflib.SequenceMatcher(None, name, term.en).ratio())
+                yield name, (f"did you mean '{best.en}'? write term('{best.id}'), or add the name to the glossary "
+                             "if it is another one")
 
     def compare_figure(self, fact_id: str, both: dict[str, _Edition]) -> None:
         fact = self.loaded_facts.get(fact_id)
