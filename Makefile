@@ -4,9 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
+	@echo "Installing wreport and its libraries into $(VENV) (once; about 30 s, pip shows its progress)"
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[test]'
 	touch $@
 
 .PHONY: brief test

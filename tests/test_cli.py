@@ -70,6 +70,26 @@ def test_no_arguments_shows_the_help_and_dash_h_is_help():
     assert CliRunner().invoke(app, ["-h"]).output == CliRunner().invoke(app, ["--help"]).output
 
 
+def test_make_brief_shows_the_installation_as_it_goes(tmp_path):
+    """The first `make brief` spends half a minute installing: it says so, and pip is not silenced."""
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(["make", "-n", "-C", str(root), f"VENV={tmp_path / 'venv'}", "brief"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    installs = [line for line in result.stdout.splitlines() if "pip install" in line]
+    assert len(installs) == 2 and not any(re.search(r"\s-q\b|--quiet", line) for line in installs), installs
+    assert "Installing wreport and its libraries" in result.stdout
+
+
+def test_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    result = wreport("--version")
+    assert (result.returncode, result.stdout) == (0, f"wreport {version('wreport')}\n")
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'\nversion = "{version("wreport")}"\n' in pyproject
+
+
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["preview", "--help"], ["facts", "--help"]])
 def test_help_loads_no_heavy_library(args):
     code = ("import sys\nfrom wreport.cli import main\nsys.argv = ['wreport', *sys.argv[1:]]\n"

@@ -39,7 +39,7 @@ app = typer.Typer(
 )
 facts_app = typer.Typer(help="List, show and export the sourced fact set.", **_PLAIN)
 glossary_app = typer.Typer(help="List, look up and export the Korean-English glossary.", **_PLAIN)
-sources_app = typer.Typer(help="Import new source documents (PDF, HTML, DOCX, text).", **_PLAIN)
+sources_app = typer.Typer(help="List, import (PDF, HTML, DOCX) and remove sources.", **_PLAIN)
 app.add_typer(facts_app, name="facts")
 app.add_typer(sources_app, name="sources")
 app.add_typer(glossary_app, name="glossary")
@@ -55,6 +55,19 @@ class Options:
     verbose: bool = False
 
 
+def _print_version(value: bool) -> None:
+    """``wreport --version``: the installed distribution's version (pyproject.toml), then exit."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("wreport")
+        except PackageNotFoundError:  # run from a source tree that is not installed
+            from wreport import __version__ as shown
+        typer.echo(f"wreport {shown}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     ctx: typer.Context,
@@ -67,6 +80,8 @@ def _global_options(
                                "to print (no progress, no summaries). Wins over --verbose."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print the project used, what a build "
                                  "will do and how long each output took (on standard error)."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print wreport's version and exit."),
 ) -> None:
     ctx.obj = Options(project=project, debug=debug, quiet=quiet, verbose=verbose)
 
@@ -221,32 +236,97 @@ def facts_coverage(
         raise typer.Exit(1)
 
 
+@facts_app.command("set-aside", short_help="Set aside a source's open figures with one reason.")
+def facts_set_aside(
+    ctx: typer.Context,
+    source_id: str = typer.Argument(..., metavar="SOURCE_ID", help="The source whose figures to set aside."),
+    reason: str = typer.Option(..., "--reason", "-r", metavar="REASON", help="unused (relevant, not used in this "
+                               "brief), out-of-scope, navigation, repeat or not-a-figure."),
+    lines: Optional[str] = typer.Option(None, "--lines", metavar="A-B", help="Only the figures on these lines of "
+                                        "the source text (12-40, or 12). Default: the whole source."),
+    text: Optional[str] = typer.Option(None, "--text", metavar="T", help="Only the mention written so, as "
+                                       "`facts candidates` prints it (4억3500만달러)."),
+    note: Optional[str] = typer.Option(None, "--note", metavar="N", help="Why, in your words (kept in the entry)."),
+) -> None:
+    """Add one entry to set-aside.yaml that sets aside every figure of SOURCE_ID no fact covers yet
+    (or those on --lines, or those written as --text), with one reason. The file is checked before
+    it replaces the old one; an entry that would set aside nothing is refused."""
+    from wreport.curation.setting_aside import add_set_aside
+
+    fact_set, _, _ = _facts(ctx)
+    given = {"source": source_id, "text": text, "lines": lines, "reason": reason, "note": note}
+    count = add_set_aside(project_of(ctx), fact_set, {k: v for k, v in given.items() if v is not None})
+    if not options(ctx).quiet:
+        typer.echo(f"set aside {count} figure{'s' if count != 1 else ''} of '{source_id}' ({reason})")
+
+
 @sources_app.command("add", short_help="Import a PDF, HTML page, DOCX or text file as a source.")
 def sources_add(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The document to import (.pdf, .html, .docx, .txt)."),
     source_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Source id (lower-case, digits, "
-                                            "hyphens). Default: from the file name and year."),
+                                            "hyphens). Default: from the English title and year."),
     title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title in the source's language. "
                                         "Default: the document's own, else its first line."),
     title_en: Optional[str] = typer.Option(None, "--title-en", metavar="T", help="English title (needed for a Korean "
                                            "document; an English one's title is used as it is)."),
     publisher: Optional[str] = typer.Option(None, "--publisher", metavar="P", help="Publisher. Default: the "
                                             "page's site name, if it has one."),
+    publisher_en: Optional[str] = typer.Option(None, "--publisher-en", metavar="P", help="The publisher's English "
+                                               "name (needed when the publisher is Korean: the English edition "
+                                               "prints it)."),
     date: Optional[str] = typer.Option(None, "--date", metavar="D", help="Date: YYYY-MM-DD, YYYY-MM or YYYY. "
                                        "Default: one stated in the text or the document's metadata."),
 ) -> None:
     """Extract FILE's text into the sources folder, keep the original beside it, and add its entry
-    to sources.yaml (checked by the loader first; nothing is written if it does not load)."""
+    to sources.yaml (checked by the loader first; nothing is written if it does not load).
+
+    A Korean source needs its English title and, for a Korean publisher, the publisher's English
+    name: in a terminal wreport asks for them, elsewhere it refuses without them. A generic title
+    (Word Document, Microsoft Word - ...) or page furniture is never taken from the document.
+    """
     from wreport.curation.importing import add_source
 
     project = project_of(ctx)
     added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
-                       date=date)
+                       publisher_en=publisher_en, date=date, ask=_ask if sys.stdin.isatty() else None)
     if not options(ctx).quiet:
         typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
                    f"{added.entry}"
                    f"next: wreport facts candidates {added.id} --format yaml")
+
+
+@sources_app.command("list", short_help="List the sources: id, date, publisher, title, facts citing each.")
+def sources_list(ctx: typer.Context) -> None:
+    """List every source in sources.yaml, one a line (for reading and for scripts): id, date,
+    language, how many facts quote it, then the English publisher and title and the text file."""
+    fact_set, _, _ = _facts(ctx)
+    width = max((len(source_id) for source_id in fact_set.sources), default=2)
+    for source in fact_set.sources.values():
+        cited = sum(1 for fact in fact_set if fact.source == source.id)
+        typer.echo(f"{source.id:<{width}}  {source.date!s:<10}  {source.language}  {cited:>3} facts  "
+                   f"{source.publisher_en or source.publisher}: {source.title_en} ({source.file.name})")
+    if not options(ctx).quiet:
+        typer.echo(f"{len(fact_set.sources)} sources")
+
+
+@sources_app.command("remove", short_help="Remove a source no fact cites: its entry, text and original.")
+def sources_remove(ctx: typer.Context, source_id: str = typer.Argument(..., metavar="ID", help="The source's id.")) -> None:
+    """Remove source ID: its entry in sources.yaml (written atomically first), then its text and its
+    original in the sources folder. Refused, naming them, while a fact or a set-aside entry cites it.
+    If an earlier remove stopped midway, running it again deletes the files left behind."""
+    from wreport.curation.manifest import remove_source
+
+    removed = remove_source(project_of(ctx), source_id)
+    if not options(ctx).quiet:
+        what = ["its entry in sources.yaml"] if removed.entry_removed else []
+        what += [_shown(path) for path in removed.files]
+        typer.echo(f"removed source '{removed.id}': {', '.join(what) or 'nothing left to remove'}")
+
+
+def _ask(name: str, prompt: str) -> str:
+    """Ask the user in the terminal for a field ``sources add`` needs (the English title or publisher)."""
+    return str(typer.prompt(f"{prompt} ({name})"))
 
 
 # ---------------------------------------------------------------- glossary commands
@@ -514,10 +594,12 @@ def new_audience_command(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="Folder name of the new audience, e.g. investor-brief."),
     source: Optional[str] = typer.Option(None, "--from", metavar="AUDIENCE", autocompletion=_complete_audience,
-                                         help="Copy this audience (e.g. policy-brief). "
-                                         "Default: a small starter using one fact, one term and the shared macros."),
+                                         help="Copy this audience (e.g. policy-brief). Default: a small starter "
+                                         "using one fact and one term (and the fact_table macro, when the project's "
+                                         "templates/_shared/macros.md.j2 has one; an init project has none)."),
 ) -> None:
-    """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites."""
+    """Create templates/NAME/ (audience.toml, ko.md.j2, en.md.j2) that builds at once; never overwrites.
+    The starter's titles are the project's name (wreport.toml)."""
     from wreport.scaffold.audience import new_audience
 
     facts, glossary, _ = _facts(ctx)

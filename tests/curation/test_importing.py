@@ -42,21 +42,22 @@ def test_pdf_made_with_weasyprint(tmp_path: Path) -> None:
         body {{ font-family: Nanum; }}</style></head>
         <body><h1>원주 의료기기 클러스터 보고서</h1><p>{SENTENCE}</p></body></html>""").write_pdf(pdf)
     code, output = _add(root, pdf, "--title-en", "Wonju medical-device cluster report", "--publisher", "보건복지부",
-                        "--date", "2024-05")
+                        "--publisher-en", "Ministry of Health and Welfare", "--date", "2024-05")
     assert code == 0, output
-    text = (root / "seeds/sources/ministry-report-2024.txt").read_text(encoding="utf-8")
+    text = (root / "seeds/sources/wonju-medical-device-cluster-report-2024.txt").read_text(encoding="utf-8")
     assert _squash(SENTENCE) in _squash(text)
-    assert (root / "seeds/sources/ministry-report-2024.original.pdf").read_bytes() == pdf.read_bytes()
+    assert (root / "seeds/sources/wonju-medical-device-cluster-report-2024.original.pdf").read_bytes() == pdf.read_bytes()
     manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
     assert manifest.startswith("# The source documents behind seeds/facts.yaml")  # comments survive
     assert 'title: "원주 의료기기 클러스터 보고서"' in manifest  # read from the PDF's information
     assert 'date_basis: "stated by the curator on import (--date)"' in manifest
     assert "title read from the PDF" in manifest
-    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "ministry-report-2024")}
+    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "wonju-medical-device-cluster-report-2024")}
     assert {("5억 2000만 달러", "520000000", "USD"), ("120개", "120", "count")} <= found
     assert extract(pdf).text == text  # deterministic: the same file gives the same text
     # the same file again: the id is taken
-    code, output = _add(root, pdf, "--title-en", "x", "--publisher", "y", "--date", "2024")
+    code, output = _add(root, pdf, "--title-en", "Wonju medical device cluster report", "--publisher", "y",
+                        "--date", "2024")
     assert code == 1 and "already in seeds/sources.yaml" in output
 
 
@@ -70,14 +71,15 @@ def test_html_page_main_text_only(tmp_path: Path) -> None:
         <body><nav><a href="/">홈</a> <a href="/a">정치</a> <a href="/b">경제</a> 메뉴 999개</nav>
         <article><h1>원주 의료기기 수출 늘어</h1>{body}</article>
         <footer>저작권자 © 강원일보 무단전재 및 재배포 금지 회원 1234명</footer></body></html>""", encoding="utf-8")
-    code, output = _add(root, page, "--id", "kwnews-2024-02-exports", "--title-en", "Wonju device exports rise")
+    code, output = _add(root, page, "--id", "kwnews-2024-02-exports", "--title-en", "Wonju device exports rise",
+                        "--publisher-en", "Kangwon Ilbo")
     assert code == 0, output
     text = (root / "seeds/sources/kwnews-2024-02-exports.txt").read_text(encoding="utf-8")
     assert _squash(SENTENCE) in _squash(text)
     assert "메뉴" not in text and "999개" not in text  # the navigation is not main text
     manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
     assert 'publisher: "강원일보"' in manifest and 'date: "2024-02-14"' in manifest
-    assert "publisher read from the HTML" in manifest
+    assert "publisher read from the HTML" in manifest and 'publisher_en: "Kangwon Ilbo"' in manifest
 
 
 def test_html_page_in_euc_kr(tmp_path: Path) -> None:
@@ -86,11 +88,12 @@ def test_html_page_in_euc_kr(tmp_path: Path) -> None:
     body = "".join(f"<p>{SENTENCE} 문단 {n}번째 내용으로 기사 본문을 이룬다.</p>" for n in range(1, 6))
     page.write_bytes(f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=euc-kr">
         <title>옛 기사</title></head><body><article>{body}</article></body></html>""".encode("euc-kr"))
-    code, output = _add(root, page, "--title-en", "An old article", "--publisher", "전자신문", "--date", "2006-03")
+    code, output = _add(root, page, "--title-en", "An old article", "--publisher", "전자신문",
+                        "--publisher-en", "Electronic Times", "--date", "2006-03")
     assert code == 0, output
-    text = (root / "seeds/sources/old-page-2006.txt").read_text(encoding="utf-8")
+    text = (root / "seeds/sources/old-article-2006.txt").read_text(encoding="utf-8")
     assert _squash(SENTENCE) in _squash(text)
-    assert (root / "seeds/sources/old-page-2006.original.html").read_bytes() == page.read_bytes()
+    assert (root / "seeds/sources/old-article-2006.original.html").read_bytes() == page.read_bytes()
     broken = tmp_path / "broken.txt"
     broken.write_bytes("첫 줄\n둘째 줄 ".encode() + "원주".encode("euc-kr"))
     code, output = _add(root, broken, "--title-en", "x", "--publisher", "p", "--date", "2024")
@@ -112,7 +115,7 @@ def test_docx_made_with_python_docx(tmp_path: Path) -> None:
     path = tmp_path / "동향.docx"
     document.save(path)
     code, output = _add(root, path, "--id", "colleague-2023-trends", "--title-en", "Wonju cluster trends",
-                        "--publisher", "원주시")
+                        "--publisher", "원주시", "--publisher-en", "Wonju City")
     assert code == 0, output
     text = (root / "seeds/sources/colleague-2023-trends.txt").read_text(encoding="utf-8")
     assert _squash(SENTENCE) in _squash(text) and "회원수 82 112" in text  # a table row as one line
@@ -163,7 +166,7 @@ def test_an_english_document_needs_no_separate_english_title(tmp_path: Path) -> 
     assert code == 0, output
     manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
     assert 'title_en: "Regional clusters in Korea"' in manifest and 'language: "en"' in manifest
-    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "oecd-note-2009")}
+    found = {(c["text"], c["value"], c["unit"]) for c in _candidates(root, "regional-clusters-korea-2009")}
     assert found == {("USD 12.5 million", "12500000", "USD")}
     korean = tmp_path / "메모.txt"
     korean.write_text(SENTENCE + "\n", encoding="utf-8")
@@ -190,3 +193,68 @@ def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
 ])
 def test_bold_korean_drawn_twice_is_halved(extracted: str, cleaned: str) -> None:
     assert clean_text(extracted) == cleaned + "\n"
+
+
+def test_generic_titles_and_page_furniture_are_not_titles(tmp_path: Path) -> None:
+    import docx
+
+    root = copy_project(tmp_path)
+    document = docx.Document()
+    document.core_properties.title = "Word Document"  # what a template leaves in the core properties
+    for line in ("대통령기록관 홈페이지로 이동합니다", "본문 바로가기", "원주 의료기기 수출 동향", SENTENCE):
+        document.add_paragraph(line)
+    path = tmp_path / "2017.docx"
+    document.save(path)
+    code, output = _add(root, path, "--title", "Microsoft Word - 2017.docx", "--title-en", "Wonju device exports",
+                        "--publisher", "KADO", "--date", "2017-06")
+    assert code == 1 and "cannot name a source" in output and "--title" in output
+    code, output = _add(root, path, "--title-en", "Untitled", "--publisher", "KADO", "--date", "2017-06")
+    assert code == 1 and "cannot name a source" in output
+    assert not (root / "seeds/sources/2017.txt").exists()
+    code, output = _add(root, path, "--title-en", "Wonju device exports", "--publisher", "KADO", "--date", "2017-06")
+    assert code == 0, output
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert 'title: "원주 의료기기 수출 동향"' in manifest  # the first line that can be a title
+    assert "own title 'Word Document' left out" in manifest
+    assert "  - id: wonju-device-exports-2017\n" in manifest  # from the title and year, not the file's 2017
+
+
+def test_a_korean_publisher_needs_its_english_name(tmp_path: Path) -> None:
+    from wreport.curation.importing import add_source
+    from wreport.inputs.project import load_project
+
+    root = copy_project(tmp_path)
+    manifest = root / "seeds/sources.yaml"
+    before = manifest.read_text(encoding="utf-8")
+    path = tmp_path / "대구 클러스터.txt"
+    path.write_text(f"대구 의료 클러스터 보고서\n{SENTENCE}\n", encoding="utf-8")
+    code, output = _add(root, path, "--title-en", "Daegu cluster report", "--publisher", "대구시", "--date", "2024")
+    assert code == 1 and "(publisher_en)" in output and "--publisher-en" in output
+    assert manifest.read_text(encoding="utf-8") == before
+    code, output = _add(root, path, "--title-en", "Daegu cluster report", "--publisher", "대구시",
+                        "--publisher-en", "대구광역시", "--date", "2024")
+    assert code == 1 and "holds Korean" in output
+    asked: list[str] = []
+
+    def ask(name: str, prompt: str) -> str:  # what the terminal user types
+        asked.append(name)
+        return {"title_en": "Daegu cluster report", "publisher_en": "Daegu Metropolitan City"}[name]
+
+    added = add_source(load_project(root), path, publisher="대구시", date="2024", ask=ask)
+    assert asked == ["title_en", "publisher_en"] and added.id == "daegu-cluster-report-2024"
+    assert 'publisher_en: "Daegu Metropolitan City"' in manifest.read_text(encoding="utf-8")
+
+
+def test_an_id_is_never_a_bare_number(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    path = tmp_path / "2017.txt"
+    path.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, path, "--id", "2017", "--title-en", "Wonju exports", "--publisher", "KADO",
+                        "--date", "2017")
+    assert code == 1 and "invalid source id '2017'" in output and "digits only" in output
+    code, output = _add(root, path, "--title-en", "2017", "--publisher", "KADO", "--date", "2017-06")
+    assert code == 1  # a title of digits says nothing either
+    code, output = _add(root, path, "--title-en", "2017 보고서 report", "--publisher", "KADO", "--date", "2017-06")
+    assert code == 1 and "holds Korean" in output
+    code, output = _add(root, path, "--title-en", "Report 2017", "--publisher", "KADO", "--date", "2017-06")
+    assert code == 0 and "added source 'report-2017'" in output

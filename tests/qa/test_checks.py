@@ -260,6 +260,22 @@ def test_korean_in_the_english_edition_is_traced_to_template_fact_and_source(min
         (f"seeds/sources.yaml:{line_of(mini, 'seeds/sources.yaml', 'id: etnews-2006')}",
          "Korean text '전자신문' in the brief/en edition"),
     ]
+    assert [f.hint for f in findings][1:] == [
+        "translate it, or take the English from the glossary (term()) or a fact label",
+        "write the English in `publisher_en:` of source 'etnews-2006' in seeds/sources.yaml"]
+
+
+def test_an_english_name_the_glossary_does_not_know_beside_a_term(mini):
+    edit(mini, EN, '{{ term("wmit") }} housed', 'The Wonju Techno Valley, near Korea Industrial Complex Corporation, housed')
+    findings = only(check(mini), "UnknownName")
+    assert [(where(f), f.message, f.hint, f.severity) for f in findings] == [
+        (f"{EN}:4", "'Wonju Techno Valley' in the brief/en edition is not a glossary name (the brief/ko edition uses "
+         "a glossary term here)", "did you mean 'Wonju Medical Industry Techno Valley'? write term('wmit'), or add "
+         "the name to the glossary if it is another one", WARNING)]  # KICOX's own name is the glossary's
+    edit(mini, EN, "The Wonju Techno Valley", "The Wonju Medical Industry Techno Valley")
+    assert only(check(mini), "UnknownName") == []
+    edit(mini, EN, "## Sales\n", "## Sales\n\nThe Gangwon Daily reported it.\n")  # no Korean twin
+    assert only(check(mini), "UnknownName") == []
 
 
 def test_untraceable_korean_points_at_the_built_pdf_page(mini):

@@ -46,7 +46,7 @@ def test_starter_builds_html_in_both_languages(project_root: Path, tmp_path: Pat
         text = html_text(output.path)
         assert fact.formatted(output.lang, glossary, style) in text
         assert (term.ko if output.lang == "ko" else term.en) in text
-        assert "Investor brief" in text  # the title made from the name
+        assert "Wonju medical-device cluster" in text  # the title: the project's name (wreport.toml)
 
 
 def test_copy_of_an_audience_renders_like_its_source(project_root: Path) -> None:

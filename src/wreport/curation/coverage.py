@@ -14,11 +14,15 @@ set-aside.yaml::
       - source: fnnews-2007-12-wonju
         text: "4,417"                 # the mention as `wreport facts candidates` prints it
         context: "조회수 4,417"          # optional: words around it, to pick some occurrences
-        reason: navigation            # navigation | out-of-scope | repeat | not-a-figure
+        reason: navigation            # navigation | out-of-scope | repeat | not-a-figure | unused
         note: The page's view counter.
+      - source: kado-2017-technovalley
+        lines: "20-48"                # optional: a part of the source (no text: every figure in it)
+        reason: unused                # relevant, not used in this brief
 
-An entry without ``context`` sets aside every mention of that text in that source; one that sets
-aside nothing is reported, so the file cannot silently go stale.
+An entry without ``context`` sets aside every mention of that text in that source; one without
+``text`` every mention (in ``lines``, if given) that no fact covers and no earlier entry sets
+aside. One that sets aside nothing is reported, so the file cannot silently go stale.
 """
 
 from __future__ import annotations
@@ -46,11 +50,17 @@ class SetAside:
     """One set-aside entry: the mention text in a source, optionally narrowed by its context."""
 
     source: str
-    text: str
+    text: str | None
     reason: str
     context: str | None
     note: str | None
     line: int
+    lines: tuple[int, int] | None = None
+
+    @property
+    def shown(self) -> str:
+        """How messages name the entry: its text, else its lines, else the whole source."""
+        return self.text or (f"lines {self.lines[0]}-{self.lines[1]}" if self.lines else "every open figure")
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,10 @@ def set_aside_path(project: Project) -> Path:
     return project.sources_file.parent / SET_ASIDE_FILE
 
 
-def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
-    """The set-aside entries, checked (known source, known reason, text given); none if no file."""
-    path = set_aside_path(project)
+def load_set_aside(project: Project, fact_set: FactSet, path: Path | None = None) -> list[SetAside]:
+    """The set-aside entries (of ``path``, default the project's file), checked (known source,
+    known reason); none if there is no file."""
+    path = path or set_aside_path(project)
     if not os.path.lexists(path):
         return []
     problems: list[WreportError] = []
@@ -90,18 +101,27 @@ def load_set_aside(project: Project, fact_set: FactSet) -> list[SetAside]:
                        hint=did_you_mean(entry.source, fact_set.sources), check="UnknownSource")
             continue
         entries.append(SetAside(entry.source, entry.text, entry.reason, entry.context, entry.note,
-                                report.line("set_aside", index) or 0))
+                                report.line("set_aside", index) or 0, _lines(entry.lines)))
     raise_if_any(problems, f"{len(problems)} problems in {report.shown}")
     return entries
 
 
-def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None = None) -> list[Status]:
-    """Every mention of the chosen sources (default: all) with its covering fact or set-aside entry.
+def _lines(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None = None,
+             set_aside_file: Path | None = None) -> list[Status]:
+    """Every mention of the chosen sources (default: all) with its covering fact or set-aside entry
+    (from ``set_aside_file``, default the project's set-aside.yaml).
 
     Raises DataError for an unknown source id and for set-aside entries that match no mention.
     """
     chosen = _chosen(fact_set, source_ids)
-    set_aside = load_set_aside(project, fact_set)
+    set_aside = load_set_aside(project, fact_set, set_aside_file)
     used: set[int] = set()
     statuses: list[Status] = []
     for source_id in chosen:
@@ -118,7 +138,7 @@ def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None =
     stale = [e for e in set_aside if e.source in chosen and e.line not in used]
     if stale:
         shown = project.relative(set_aside_path(project))
-        raise_if_any([DataError(f"set-aside entry '{e.text}' ({e.source}) matches no open mention",
+        raise_if_any([DataError(f"set-aside entry '{e.shown}' ({e.source}) matches no open mention",
                                 Location.of(shown, e.line), hint="a fact now quotes it, or the text or context "
                                 "differs from the source: remove or correct the entry") for e in stale],
                      f"{len(stale)} stale set-aside entries")
@@ -172,7 +192,9 @@ def _covering_fact(fact_set: FactSet, spans: list[tuple[str, int, int]], mention
 
 
 def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, list[int]]) -> bool:
-    if _squashed(entry.text)[0] != _squashed(mention.text)[0]:
+    if entry.lines is not None and not entry.lines[0] <= mention.line <= entry.lines[1]:
+        return False
+    if entry.text is not None and _squashed(entry.text)[0] != _squashed(mention.text)[0]:
         return False
     if entry.context is None:
         return True

@@ -27,13 +27,16 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from wreport.curation.manifest import write_manifest
+from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
 from wreport.data.facts import load_facts, parse_partial_date
-from wreport.errors import DataError, Location, WreportError
+from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.text import squash_spaces
@@ -237,61 +240,107 @@ def yaml_scalar(text: str) -> str:
         "...").strip()
 
 
-def suggest_id(path: Path, date: str | None) -> str:
-    """A source id from the file name (lower-case ASCII words joined by hyphens), with the year
-    when the name lacks it; 'source-<year>' when the name has no ASCII word."""
-    words = re.findall(r"[a-z0-9]+", path.stem.lower())
-    year = date[:4] if date else None
-    if year and year not in words:
-        words.append(year)
-    return "-".join(words)[:MAX_ID].strip("-") or f"source-{year or 'undated'}"
-
-
 def _language(text: str) -> str:
     hangul = len(re.findall(r"[가-힣]", text))
     letters = len(re.findall(r"[A-Za-z가-힣]", text))
     return "ko" if letters and hangul / letters > 0.2 else "en"
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
+#: Asks the user for a missing field (its name, a prompt); None when not run in a terminal.
+Ask = Callable[[str, str], str]
+
+
+@dataclass
+class _Fields:
+    """The manifest entry's fields as they are chosen, with how each was found (for ``note``)."""
+
+    kind: str
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    how: list[str] = dataclasses.field(default_factory=list)
+
+    def choose(self, name: str, given: str | None, read: str | None, inferred: str | None = None,
+               why: str = "") -> str | None:
+        """The first of the given, read and inferred values that is there, recorded with its basis."""
+        for value, basis in ((given, "given on import"), (read, f"read from the {self.kind.upper()}"),
+                             (inferred, f"inferred: {why}")):
+            if value and value.strip():
+                self.values[name] = squash_spaces(value)
+                self.how.append(f"{name} {basis}")
+                return self.values[name]
+        return None
 
 
 def add_source(project: Project, path: Path, *, source_id: str | None = None, title: str | None = None,
-               title_en: str | None = None, publisher: str | None = None, date: str | None = None) -> Added:
+               title_en: str | None = None, publisher: str | None = None, publisher_en: str | None = None,
+               date: str | None = None, ask: Ask | None = None) -> Added:
     """Import ``path`` as a new source of ``project``; return what was written.
 
     Raises DataError (nothing written) for an unreadable document, a bad or taken id, missing
-    metadata the manifest needs, or a manifest the loader rejects.
+    metadata the manifest needs (``ask``, when given, is asked for an English title or publisher
+    first), a generic or page-furniture title, or a manifest the loader rejects.
     """
     found = extract(path)
     shown = project.relative(project.sources_file)
-    fields: dict[str, str] = {}
-    how: list[str] = []
-
-    def choose(name: str, given: str | None, read: str | None, inferred: str | None = None,
-               why: str = "") -> str | None:
-        for value, basis in ((given, "given on import"), (read, f"read from the {found.kind.upper()}"),
-                             (inferred, f"inferred: {why}")):
-            if value and value.strip():
-                fields[name] = squash_spaces(value)
-                how.append(f"{name} {basis}")
-                return fields[name]
-        return None
-
-    choose("title", title, found.title, _first_line(found.text), "the text's first line")
+    fields = _Fields(found.kind)
+    _choose_title(fields, found, title, shown)
     language = _language(found.text)
     if not title_en and language == "en":  # an English document's title is its English title
-        title_en = fields.get("title")
-    if not title_en:
-        raise DataError("a Korean document needs an English title for the manifest (title_en)", Location.of(shown),
-                        hint="give it with --title-en 'English title'")
-    fields["title_en"] = squash_spaces(title_en)
-    if choose("publisher", publisher, found.publisher) is None:
+        title_en = fields.values["title"]
+    _english(fields, "title_en", title_en, "an English title", "--title-en 'English title'", shown, ask)
+    if fields.choose("publisher", publisher, found.publisher) is None:
         raise DataError("the document does not say who published it", Location.of(shown),
                         hint="give it with --publisher NAME")
+    if needs_english(fields.values["publisher"]) or publisher_en:
+        _english(fields, "publisher_en", publisher_en, "the publisher's English name", "--publisher-en NAME",
+                 shown, ask)
     if found.author:
-        choose("author", None, found.author)
+        fields.choose("author", None, found.author)
+    _choose_date(fields, found, date, shown)
+    new_id = source_id or make_id(fields.values["title_en"], fields.values.get("publisher_en")
+                                  or (None if needs_english(fields.values["publisher"]) else fields.values["publisher"]),
+                                  fields.values["date"], MAX_ID)
+    if new_id is None:
+        raise DataError("no id can be made from the English title or publisher", Location.of(shown),
+                        hint="give one with --id publisher-year-subject, e.g. kado-2017-technovalley")
+    _check_id(project, new_id, given=source_id is not None)
+    fields.values["language"] = language
+    return _write_source(project, path, found, new_id, fields)
+
+
+def _choose_title(fields: _Fields, found: Extracted, title: str | None, shown: str) -> None:
+    """The title given (refused if generic), else the document's own unless generic or furniture
+    (then the note says so), else the text's first line that can be a title."""
+    if title and (problem := title_problem(title)):
+        raise DataError(f"the title {title!r} cannot name a source: {problem}", Location.of(shown),
+                        hint="give the document's own title with --title")
+    read = found.title
+    if read and (problem := title_problem(read)):
+        fields.how.append(f"the {found.kind.upper()}'s own title {squash_spaces(read)!r} left out ({problem})")
+        read = None
+    if fields.choose("title", title, read, title_from_text(found.text), "the text's first line that can be a "
+                     "title; check it") is None:
+        raise DataError("the document has no title that can name it", Location.of(shown),
+                        hint="give it with --title")
+
+
+def _english(fields: _Fields, name: str, given: str | None, what: str, option: str, shown: str,
+             ask: Ask | None) -> None:
+    """An English field a Korean source needs for the English edition, given or asked for."""
+    value = given or (ask(name, what[0].upper() + what[1:]) if ask else None)
+    if not value or not value.strip():
+        raise DataError(f"a Korean source needs {what} for the English edition ({name})", Location.of(shown),
+                        hint=f"give it with {option}")
+    if name == "title_en" and (problem := title_problem(value)):
+        raise DataError(f"the English title {value!r} cannot name a source: {problem}", Location.of(shown),
+                        hint=f"give the document's title in English with {option}")
+    if needs_english(value):
+        raise DataError(f"{name} {value!r} holds Korean; the English edition prints it", Location.of(shown),
+                        hint=f"give it in English with {option}")
+    fields.values[name] = squash_spaces(value)
+
+
+def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str) -> None:
+    """The date given, else the one the document states or implies, checked as a date."""
     date_text = date or found.date
     if not date_text:
         raise DataError("the document states no date", Location.of(shown),
@@ -300,11 +349,13 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
         parse_partial_date(date_text)
     except ValueError:
         raise DataError(f"'{date_text}' is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
-    fields["date"] = date_text
-    fields["date_basis"] = "stated by the curator on import (--date)" if date else str(found.date_basis)
-    how.append("date given on import" if date else f"date {found.date_basis}")
-    new_id = source_id or suggest_id(path, date_text)
-    _check_id(project, new_id, given=source_id is not None)
+    fields.values["date"] = date_text
+    fields.values["date_basis"] = "stated by the curator on import (--date)" if date else str(found.date_basis)
+    fields.how.append("date given on import" if date else f"date {found.date_basis}")
+
+
+def _write_source(project: Project, path: Path, found: Extracted, new_id: str, fields: _Fields) -> Added:
+    """Write the text, the original and the manifest entry; the files go again if the entry fails."""
     folder = project.sources_file.parent / "sources"
     if not folder.resolve().is_relative_to(project.root.resolve()):
         raise DataError(f"the sources folder {folder} is outside the project; wreport writes only inside it",
@@ -316,14 +367,13 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
         if target.exists():
             raise DataError(f"{project.relative(target)} already exists; wreport never overwrites a source",
                             hint="choose another id with --id")
-    fields["language"] = language
-    fields["file"] = text_file.name
+    fields.values["file"] = text_file.name
     if found.url:
-        fields["url"] = found.url
+        fields.values["url"] = found.url
     detail = f", {found.detail}" if found.detail else ""
-    fields["note"] = (f"Imported by `wreport sources add` from {path.name} ({found.kind}{detail}); original kept "
-                      f"as {original.name}. {'; '.join(how)}.")
-    entry = _entry(new_id, fields)
+    fields.values["note"] = (f"Imported by `wreport sources add` from {path.name} ({found.kind}{detail}); original "
+                             f"kept as {original.name}. {'; '.join(fields.how)}.")
+    entry = _entry(new_id, fields.values)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
@@ -341,9 +391,11 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
 
 def _check_id(project: Project, source_id: str, given: bool) -> None:
     """A valid id that the project (loaded as every command loads it) does not have yet."""
-    if not _SOURCE_ID.match(source_id) or len(source_id) > MAX_ID:
-        raise DataError(f"invalid source id {source_id!r}", hint=f"lower-case letters, digits and hyphens, up to "
-                        f"{MAX_ID} characters: moh-2024-cluster-report" + ("" if given else "; give one with --id"))
+    problem = id_problem(source_id)
+    if not _SOURCE_ID.match(source_id) or len(source_id) > MAX_ID or problem:
+        raise DataError(f"invalid source id {source_id!r}" + (f": {problem}" if problem else ""),
+                        hint=f"lower-case letters, digits and hyphens, up to {MAX_ID} characters, with a word: "
+                        "moh-2024-cluster-report" + ("" if given else "; give one with --id"))
     known = load_facts(project).sources if project.sources_file.exists() else {}
     if source_id in known:
         raise DataError(f"source id '{source_id}' is already in {project.relative(project.sources_file)}",
@@ -351,7 +403,7 @@ def _check_id(project: Project, source_id: str, given: bool) -> None:
 
 
 def _entry(source_id: str, fields: dict[str, str]) -> str:
-    order = ("title", "title_en", "publisher", "author", "date", "date_basis", "language", "file", "url", "note")
+    order = ("title", "title_en", "publisher", "publisher_en", "author", "date", "date_basis", "language", "file", "url", "note")
     lines = [f"  - id: {source_id}"]
     lines += [f"    {key}: {yaml_scalar(fields[key])}" for key in order if key in fields]
     return "\n".join(lines) + "\n"
@@ -368,18 +420,7 @@ def _replace_manifest(project: Project, entry: str) -> None:
         raise DataError("no top-level 'sources:' list to add to", Location.of(project.relative(manifest)))
     if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
         current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
-    text = current.rstrip("\n") + "\n\n" + entry
-
-    def loads(temp: Path) -> None:
-        """The manifest with the new entry must load before it replaces the old one."""
-        checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
-        try:
-            load_facts(checked)
-        except WreportError as exc:
-            raise DataError(f"the new manifest entry does not load: {exc}", Location.of(project.relative(manifest)),
-                            hint="nothing was changed") from None
-
-    write_atomic(manifest, text, check=loads)
+    write_manifest(project, current.rstrip("\n") + "\n\n" + entry)
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -703,17 +703,31 @@ class ConflictEntry(BaseModel):
 
 # ---------------------------------------------------------------- set-aside.yaml
 #: Why a source's figure is not a fact (curation/coverage.py): page furniture, a figure the briefs
-#: do not use, a second copy of a figure a fact already quotes elsewhere, words that only look
-#: like a quantity.
-SET_ASIDE_REASONS = ("navigation", "out-of-scope", "repeat", "not-a-figure")
+#: are not about, a second copy of a figure a fact already quotes elsewhere, words that only look
+#: like a quantity, and a relevant figure this brief does not use.
+SET_ASIDE_REASONS = ("navigation", "out-of-scope", "repeat", "not-a-figure", "unused")
+
+
+def _line_range(value: str) -> str:
+    first, _, last = value.partition("-")
+    if int(first) < 1 or (last and int(last) < int(first)):
+        raise _custom("lines", f"lines '{value}' is not a range of lines", "write FIRST-LAST, e.g. 12-40, from 1")
+    return value
+
+
+LineRange = Annotated[str, matching(r"[0-9]{1,7}(-[0-9]{1,7})?", "lines must be a line or a range: 12 or 12-40"),
+                      AfterValidator(_line_range)]
 
 
 class SetAsideEntry(BaseModel):
-    """One entry of set-aside.yaml: a mention in a source that is deliberately not a fact."""
+    """One entry of set-aside.yaml: mentions in a source that are deliberately not facts. ``text``
+    picks a mention (``context`` some of its occurrences), ``lines`` a part of the source; with
+    neither, the entry sets aside every mention of the source no fact covers."""
 
     model_config = _STRICT
     source: Text
-    text: Text
+    text: OptionalText = None
+    lines: LineRange | None = Field(None, description='lines of the source text: "12-40", or one line: "12"')
     context: OptionalText = None
     reason: Annotated[str, one_of("reason", SET_ASIDE_REASONS)]
     note: OptionalText = None

@@ -52,3 +52,24 @@ def quote_key(text: str) -> str:
     its spaces or break lines anywhere in extraction). Facts, claims, the review and coverage
     all find quotes through it, so a quote found by one is found by all."""
     return "".join(unicodedata.normalize("NFC", text).split())
+
+
+#: Words that start a sentence or join a name's words without being a name themselves.
+_NAME_LEADS = frozenset({"The", "A", "An", "In", "At", "By", "For", "On", "From", "With", "Its", "This", "These",
+                         "Those", "Our", "Their", "Since", "After", "Before", "As", "And", "But", "Of", "To"})
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|for|the|de)\s+)?[A-Z][\w'’.-]*)+")
+
+
+def capitalised_names(text: str) -> list[str]:
+    """The names an English text writes out: two or more capitalised words in a row (joined by
+    *of*, *and*, *for*, *the* at most), without a sentence's leading *The*, *In*...: in "The Wonju
+    Techno Valley grew", ``Wonju Techno Valley``. A single capitalised word is too often a
+    sentence's first word to count."""
+    names = []
+    for match in _CAPITALISED_RUN.finditer(reader_text(text)):
+        words = match.group().split()
+        while words and words[0] in _NAME_LEADS:
+            words.pop(0)
+        if sum(1 for word in words if word[:1].isupper()) >= 2:
+            names.append(" ".join(words))
+    return names

@@ -15,23 +15,25 @@ holding the text (read with pypdf) when that PDF exists, otherwise the edition's
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from wreport.build.editions import output_path
+from wreport.curation.mentions import Mention
 from wreport.data.facts import FactSet, load_facts
 from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL_RANGES, reader_text, search_key, squash_spaces
+from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, squash_spaces
 from wreport.render.document import (
     BlockQuote,
     Document,
@@ -41,6 +43,7 @@ from wreport.render.document import (
     PageBreak,
     Paragraph,
     Table,
+    Text,
     TreeVisitor,
     inline_text,
 )
@@ -55,6 +58,9 @@ from wreport.render.templating import (
     load_audience,
     render_edition,
 )
+
+if TYPE_CHECKING:
+    from wreport.review.align import Pair
 
 ERROR = "error"
 WARNING = "warning"
@@ -84,6 +90,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ApproxMismatch": (WARNING, "a word qualifying a figure (about, at least, 이상...) is in one edition only"),
     "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
+    "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
 }
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
@@ -543,7 +550,19 @@ class _Run:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
             self.found.add("Untranslated", self.trace(edition, run),
                            f"Korean text '{run}' in the {edition.name} edition",
-                           "translate it, or take the English from the glossary (term()) or a fact label")
+                           self.source_field_hint(edition, run)
+                           or "translate it, or take the English from the glossary (term()) or a fact label")
+
+    def source_field_hint(self, edition: _CheckedEdition, run: str) -> str | None:
+        """When the Korean comes from a cited source's entry in sources.yaml (a Korean publisher
+        with no English name, a Korean title_en), the field to write in English."""
+        for source_id in edition.rendered.sources:
+            source = self.loaded_facts.sources[source_id]
+            for name, text in (("publisher_en", source.publisher_en or source.publisher), ("title_en", source.title_en)):
+                if run in reader_text(text):
+                    return (f"write the English in `{name}:` of source '{source_id}' in "
+                            f"{self.project.relative(self.project.sources_file)}")
+        return None
 
     def compare(self, ko: _CheckedEdition, en: _CheckedEdition) -> None:
         """What the two editions of one audience should share: facts, figures and key terms."""
@@ -590,6 +609,29 @@ class _Run:
             self.found.add(difference.check, where(index[id(pair)], here),
                            f"{difference.message} ({editions[there].name}: {prefix}{other_place})",
                            _SECTION_HINTS[difference.check])
+        for number, pair in enumerate(pairs):
+            for name, hint in self.unknown_names(pair):
+                self.found.add("UnknownName", where(number, "en"),
+                               f"'{name}' in the {en.name} edition is not a glossary name (the {ko.name} "
+                               "edition uses a glossary term here)", hint)
+
+    def unknown_names(self, pair: Pair) -> Iterator[tuple[str, str]]:
+        """English names in a pair's English segment, outside the text term() and fact() printed,
+        that no glossary name holds, when the Korean segment uses a glossary term; each with a
+        did-you-mean from the Korean segment's terms."""
+        if pair.ko is None or pair.en is None or not pair.ko.terms:
+            return
+        agreed = [search_key(name) for term in self.loaded_glossary for name in (term.en, term.en_plural, term.abbr)
+                  if name]
+        terms = [self.loaded_glossary.get(term_id) for term_id in pair.ko.terms]
+        for part in pair.en.parts:
+            plain = "".join(n.text if isinstance(n, Text) and not (n.term or n.fact) else "\n" for n in part)
+            for name in dict.fromkeys(capitalised_names(plain)):
+                if any(search_key(name) in known for known in agreed):
+                    continue
+                best = max(terms, key=lambda term: difflib.SequenceMatcher(None, name, term.en).ratio())
+                yield name, (f"did you mean '{best.en}'? write term('{best.id}'), or add the name to the glossary "
+                             "if it is another one")
 
     def compare_figure(self, fact_id: str, both: dict[str, _CheckedEdition]) -> None:
         fact = self.loaded_facts.get(fact_id)
@@ -758,14 +800,18 @@ def _check_coverage(run: _Run) -> None:
     except WreportError as exc:
         run.found.error(exc, "DataError", Location(run.project.relative(set_aside_path(run.project))))
         return
+    open_by_source: dict[str, list[Mention]] = {}
     for status in statuses:
         if status.is_open:
-            mention = status.mention
-            source = run.facts.sources[mention.source]
-            run.found.add("UncoveredFigure", Location(run.project.relative(source.file), mention.line),
-                          f"'{mention.text}' in source '{mention.source}' is not quoted by any fact",
-                          "add a fact quoting it, or set it aside with a reason in set-aside.yaml "
-                          "(wreport facts candidates --format yaml drafts one)")
+            open_by_source.setdefault(status.mention.source, []).append(status.mention)
+    for source_id, mentions in open_by_source.items():  # one line per source: 48 alike say nothing more
+        first = mentions[0]
+        count = f"'{first.text}'" if len(mentions) == 1 else f"{len(mentions)} figures (first '{first.text}')"
+        run.found.add("UncoveredFigure", Location(run.project.relative(run.facts.sources[source_id].file), first.line),
+                      f"{count} in source '{source_id}' {'is' if len(mentions) == 1 else 'are'} not quoted by any "
+                      "fact", f"wreport facts coverage {source_id} lists {'it' if len(mentions) == 1 else 'them'}; "
+                      "add a fact quoting each figure the brief uses (wreport facts candidates --format yaml drafts "
+                      f"them) and set the rest aside: wreport facts set-aside {source_id} --reason unused")
 
 
 # ---------------------------------------------------------------- reports

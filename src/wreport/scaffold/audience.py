@@ -11,6 +11,7 @@ and an existing folder is never overwritten.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from wreport.data.facts import FactSet
 from wreport.data.glossary import Glossary
 from wreport.errors import ConfigError, Location
 from wreport.inputs.project import Project
+from wreport.inputs.text import HANGUL
 from wreport.render.templating import AUDIENCE_FILE, SHARED_FOLDER, TEMPLATE_SUFFIX, load_audience
 
 #: Audience names become folder and file names (out/<name>/<name>.en.pdf) and CLI arguments:
@@ -85,13 +87,23 @@ def _write_starter(folder: Path, name: str, project: Project, facts: FactSet, gl
                           hint="add one, or copy an existing audience with --from")
     shared = _has_fact_table(project.templates_dir / SHARED_MACROS)
     latest = max((source.date.date for source in facts.sources.values()), default=datetime.date.today())
-    title = name.replace("-", " ").capitalize()
     folder.mkdir()
-    (folder / AUDIENCE_FILE).write_text(_STARTER_AUDIENCE.format(name=name, title=title, date=latest.isoformat()),
+    ko_title, en_title = starter_titles(project.name, name)
+    (folder / AUDIENCE_FILE).write_text(_STARTER_AUDIENCE.format(name=name, ko_title=json.dumps(ko_title,
+                                        ensure_ascii=False), en_title=json.dumps(en_title), date=latest.isoformat()),
                                         encoding="utf-8")
     for lang, words in _STARTER_WORDS.items():
         text = _starter_template(lang, words, fact.id, term.id, shared)
         (folder / f"{lang}{TEMPLATE_SUFFIX}").write_text(text, encoding="utf-8")
+
+
+def starter_titles(project_name: str, audience: str) -> tuple[str, str]:
+    """The starter's Korean and English titles: the project's name (wreport.toml, ``init --name``)
+    in both; a Korean name cannot be the English title, which then is the audience's name in words
+    (investor-brief: Investor brief), as is an empty one."""
+    words = audience.replace("-", " ").capitalize()
+    name = " ".join(project_name.split())
+    return name or words, (name if name and not HANGUL.search(name) else words)
 
 
 def _has_fact_table(macros: Path) -> bool:
@@ -122,10 +134,10 @@ formats = ["html", "pdf", "docx"]
 date = {date}
 
 [ko]
-title = "{title}"
+title = {ko_title}
 
 [en]
-title = "{title}"
+title = {en_title}
 """
 
 _STARTER_WORDS = {

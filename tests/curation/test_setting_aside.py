@@ -1,0 +1,53 @@
+"""`wreport facts set-aside`: many open figures set aside at once, and `check` counting them per source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from real_project import copy_project, load
+from typer.testing import CliRunner
+
+from wreport.cli import app
+from wreport.qa.checks import run_checks
+
+SOURCE = "etnews-2006-03-wonju"
+ADDED = "\n 올해는 입주기업이 12곳 늘었다.\n 지원사업은 35건이다.\n 참가자는 480명이었다.\n"
+
+
+def _run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--project", str(root), *args])
+    error = f"error: {result.exception}" if result.exception and not isinstance(result.exception, SystemExit) else ""
+    return result.exit_code, result.output + error
+
+
+def _uncovered(root: Path) -> list[tuple[int | None, str]]:
+    project, _, _ = load(root)
+    return [(f.location.line, f.message) for f in run_checks(project) if f.check == "UncoveredFigure"]
+
+
+def test_open_figures_are_set_aside_by_lines_then_all_at_once(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    text_file = root / "seeds/sources/001_4b4705ae55b1dff4.txt"
+    original = text_file.read_text(encoding="utf-8")
+    text_file.write_text(original + ADDED, encoding="utf-8")
+    first = original.count("\n") + 2  # the three new lines: first, first + 1, first + 2
+    assert _uncovered(root) == [(first, f"3 figures (first '12곳') in source '{SOURCE}' are not quoted by any fact")]
+    set_aside = root / "seeds/set-aside.yaml"
+    before = set_aside.read_text(encoding="utf-8")
+    code, output = _run(root, "facts", "set-aside", SOURCE, "--lines", f"{first}-{first + 1}", "--reason", "unused",
+                        "--note", "Relevant, not in this brief.")
+    assert code == 0 and "set aside 2 figures" in output, output
+    assert set_aside.read_text(encoding="utf-8").startswith(before)  # appended: comments and entries stay
+    assert _uncovered(root) == [(first + 2, f"'480명' in source '{SOURCE}' is not quoted by any fact")]
+    code, output = _run(root, "facts", "set-aside", SOURCE, "--reason", "unused")
+    assert code == 0 and "set aside 1 figure " in output, output
+    code, output = _run(root, "facts", "coverage", SOURCE)
+    assert code == 0 and f"{SOURCE}: 22 mentions, 17 covered, 5 set aside, 0 open" in output
+    after = set_aside.read_text(encoding="utf-8")
+    code, output = _run(root, "facts", "set-aside", SOURCE, "--reason", "unused")  # nothing left: refused
+    assert code == 1 and f"nothing to set aside in source '{SOURCE}'" in output
+    code, output = _run(root, "facts", "set-aside", SOURCE, "--reason", "unusd")
+    assert code == 1 and "unused" in output
+    code, output = _run(root, "facts", "set-aside", SOURCE, "--lines", "9-3", "--reason", "unused")
+    assert code == 1 and "not a range of lines" in output
+    assert set_aside.read_text(encoding="utf-8") == after
