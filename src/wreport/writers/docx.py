@@ -15,11 +15,12 @@ the same tree gives the same bytes in any process. See docs/docx.md.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -63,6 +64,7 @@ __all__ = ["normalise_zip", "render_docx"]
 
 REFERENCE = "styles/reference.docx"  # inside the wreport package
 EMBEDDED_FONT = "NanumGothic"  # the font-table name the reference's styles use; bundled, embedded
+EMBEDDED_FAMILY = "WreportGothic"  # the embedded subsets' name, before their hash (embedded_family)
 PRINT_DPI = 200  # charts are rendered at print resolution, then fitted to the text column
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 # Before a note marker that would read as an exponent (2016², m²¹, ¹²): a narrow space that, unlike
@@ -92,15 +94,32 @@ def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None
 
 
 def embed_bundled_font(word: docx.document.Document) -> None:
-    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows.
+    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows,
+    under a family name of this subset's own (:func:`embedded_family`), which every style, run and
+    the font table then use.
 
-    Every style names NanumGothic, so the file then looks the same on a machine without it
-    (LibreOffice and Word both read embedded fonts); the OFL allows embedding (fonts/OFL.txt).
+    The file then looks the same on a machine without the font (LibreOffice and Word both read
+    embedded fonts; the OFL allows embedding, fonts/OFL.txt), and several briefs opened in one
+    office session each keep their own glyphs: an office suite keeps the first embedded font of a
+    name it sees, so a shared name drew the second brief's Hangul as boxes (issue 20).
     """
     text = ooxml.package_text(word)
     faces = {"w:embedRegular": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.REGULAR), text),
              "w:embedBold": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.BOLD), text)}
-    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(EMBEDDED_FONT, faces)])
+    family = embedded_family(faces.values())
+    ooxml.rename_font(word, EMBEDDED_FONT, family)
+    faces = {face: fontsubset.renamed(data, family) for face, data in faces.items()}
+    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(family, faces)])
+
+
+def embedded_family(faces: Iterable[bytes]) -> str:
+    """The family name of a document's embedded subsets: :data:`EMBEDDED_FAMILY` and a short hash
+    of the subsets, so documents showing different characters never share a name, and a rebuild
+    keeps its name. Not NanumGothic: a modified font may not carry the OFL's Reserved Font Names."""
+    digest = hashlib.sha256()
+    for data in faces:
+        digest.update(hashlib.sha256(data).digest())
+    return f"{EMBEDDED_FAMILY}-{digest.hexdigest()[:10]}"
 
 
 def _open_reference() -> docx.document.Document:
