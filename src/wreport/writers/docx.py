@@ -159,9 +159,16 @@ def _bookmark_names(headings: list[Heading]) -> list[str]:
     return names
 
 
-def _word_level(heading: Heading) -> int:
-    """The Word heading level, 1-3: the brief's styles (and its TOC) stop at Heading 3."""
-    return min(max(heading.level, 1), 3)
+def _word_levels(headings: list[Heading]) -> list[int]:
+    """Each heading's Word level, 1-3: the document's top level is Heading 1 (the partner brief's
+    sections are ``##`` under its title, and a DOCX starting at Heading 2 reads as a gap to a screen
+    reader or Word's navigation pane), no level is more than one below the one before it, and
+    deeper levels use Heading 3, where the brief's styles and its TOC stop."""
+    top = min((heading.level for heading in headings), default=1)
+    levels: list[int] = []
+    for heading in headings:
+        levels.append(max(1, min(heading.level - top + 1, (levels[-1] if levels else 0) + 1, 3)))
+    return levels
 
 
 def _iter_headings(blocks: list[Block]) -> list[Heading]:
@@ -196,6 +203,7 @@ class _DocxWriter:
         self.labels = {**UI_LABELS[self.doc.lang], **self.doc.labels}
         self.headings = _iter_headings(self.doc.blocks)
         self.bookmarks = _bookmark_names(self.headings)  # parallel to self.headings
+        self.levels = _word_levels(self.headings)  # parallel to self.headings
         self.note_bookmarks: dict[int, str] = {}  # note number -> the bookmark around its one marker
         self.citations: Counter[int] = Counter()  # note number -> markers written so far
         self.link_targets: dict[str, str] = {}  # "#anchor" links go to the first heading with it
@@ -231,9 +239,9 @@ class _DocxWriter:
         """
         self._paragraph("TOC Heading", self.labels["contents"])
         html_ids = heading_ids(self.doc)
-        entries = list(zip(self.headings, self.bookmarks, strict=True))
-        for index, (heading, name) in enumerate(entries):
-            paragraph = self._paragraph(f"toc {_word_level(heading)}")
+        entries = list(zip(self.headings, self.bookmarks, self.levels, strict=True))
+        for index, (heading, name, level) in enumerate(entries):
+            paragraph = self._paragraph(f"toc {level}")
             if index == 0:
                 paragraph._p.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
             link = ooxml.anchor_link(name)
@@ -286,8 +294,8 @@ class _DocxWriter:
 
     def _heading(self, heading: Heading) -> None:
         """A Heading 1-3 paragraph (deeper levels use Heading 3) wrapped in its bookmark."""
-        paragraph = self._paragraph(f"Heading {_word_level(heading)}")
         # headings are written in the order _iter_headings found them
+        paragraph = self._paragraph(f"Heading {self.levels[self._heading_count]}")
         start, end = ooxml.bookmark(self._heading_count, self.bookmarks[self._heading_count])
         self._heading_count += 1
         paragraph._p.append(start)
@@ -478,15 +486,14 @@ class _DocxWriter:
         """Every note, numbered, at the end, when a note is cited more than once (or never).
 
         A note prints at the foot of the page of its first marker only; a marker repeated pages
-        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title looks
-        like the document's top-level headings but stays out of the contents: TOC Heading (Heading
-        1's look at body outline level) under a contents, the top heading style when there is none.
+        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title is a
+        Heading 1, a section of the document's top level, so a screen reader or Word's navigation
+        pane finds it; the contents' stored result leaves it out, as the PDF's contents does (Word
+        adds it when it updates the field).
         """
         if all(self.citations[note.number] == 1 for note in self.doc.footnotes):
             return
-        top = min((_word_level(heading) for heading in self.headings), default=1)
-        with_contents = self.doc.contents and self.headings
-        self._paragraph("TOC Heading" if with_contents else f"Heading {top}", self.labels["notes"])
+        self._paragraph("Heading 1", self.labels["notes"])
         for note in self.doc.footnotes:
             paragraph = self._paragraph("footnote text", f"{note.number}. ")
             self._inlines(paragraph, note.children)
