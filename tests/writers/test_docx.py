@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from real_project import load
 from sample_documents import sample_document
 
 from wreport.errors import RenderError
@@ -24,11 +26,13 @@ from wreport.render.document import (
     Document,
     Footnote,
     FootnoteRef,
+    Heading,
     Paragraph,
     Table,
     TableCell,
     Text,
 )
+from wreport.render.templating import render_edition
 from wreport.writers.docx import normalise_zip, render_docx
 from wreport.writers.html import heading_ids
 
@@ -95,11 +99,12 @@ def test_korean_text_resolves_to_nanum_gothic_and_ko_kr(korean):
     word = open_docx(korean)
     lead = next(p for p in word.paragraphs if p.style.name == "Lead")
     run = lead.runs[0]
-    assert resolve_run_property(word, lead, run, "w:rFonts", "w:eastAsia") == "NanumGothic"
+    family = resolve_run_property(word, lead, run, "w:rFonts", "w:eastAsia")
+    assert re.fullmatch(r"WreportGothic-[0-9a-f]{10}", family or "")  # the embedded subset's own name
     assert resolve_run_property(word, lead, run, "w:lang", "w:eastAsia") == "ko-KR"
     assert resolve_run_property(word, lead, run, "w:lang", "w:val") == "en-US"
     heading = next(p for p in word.paragraphs if p.style.name == "Heading 1")
-    assert resolve_run_property(word, heading, heading.runs[0], "w:rFonts", "w:eastAsia") == "NanumGothic"
+    assert resolve_run_property(word, heading, heading.runs[0], "w:rFonts", "w:eastAsia") == family
 
 
 def resolve_run_property(word, paragraph, run, tag: str, attribute: str) -> str | None:
@@ -233,6 +238,30 @@ def test_notes_cited_again_are_listed_at_the_end_for_print():
     word = open_docx(render_docx(cited_twice_document()))
     texts = [p.text for p in word.paragraphs]
     assert texts[-3:] == ["Notes", "1. Financial News, 2007.", "2. Kangwon Domin Ilbo, 2017."]
+
+
+def heading_outline(data: bytes) -> list[tuple[int, str]]:
+    """(level, text) of every Heading N paragraph, in order: what Word's navigation pane lists."""
+    return [(int(p.style.name.split()[-1]), p.text) for p in open_docx(data).paragraphs
+            if re.fullmatch(r"Heading \d", p.style.name)]
+
+
+@pytest.mark.parametrize("audience", ["policy-brief", "partner-brief"])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_each_brief_starts_at_heading_1_skips_no_level_and_ends_with_its_notes(audience, lang):
+    """Issue 20: the partner brief started at Heading 2 and the policy brief's notes were no heading."""
+    project, facts, glossary = load(ROOT)
+    outline = heading_outline(render_docx(render_edition(project, audience, lang, facts, glossary).document))
+    assert outline[0][0] == 1
+    assert all(level <= before + 1 for (before, _), (level, _) in zip(outline, outline[1:], strict=False))
+    assert outline[-1] == (1, {"ko": "주", "en": "Notes"}[lang])  # both briefs cite a source twice
+
+
+def test_headings_below_the_top_level_keep_their_depth_without_gaps():
+    doc = Document(lang="en", title="T", blocks=[
+        Heading(2, [Text("A")]), Heading(4, [Text("B")]), Heading(3, [Text("C")]), Heading(2, [Text("D")]),
+        Heading(5, [Text("E")])])
+    assert heading_outline(render_docx(doc)) == [(1, "A"), (2, "B"), (2, "C"), (1, "D"), (2, "E")]
 
 
 def test_notes_each_cited_once_need_no_list_at_the_end(english):
@@ -378,6 +407,7 @@ def test_zip_entries_have_fixed_times_and_order(korean):
 RENDER_SCRIPT = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
+from real_project import load
 from sample_documents import sample_document
 from wreport.writers.docx import render_docx
 print(hashlib.sha256(render_docx(sample_document({lang!r}))).hexdigest())

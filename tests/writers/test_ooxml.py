@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import zipfile
 
 import docx
@@ -97,16 +98,51 @@ def document_text(data: bytes) -> str:
 def test_docx_embeds_nanum_gothic_regular_and_bold_subset_to_its_text():
     data = render_docx(sample_document("ko"))
     fonts = embedded_fonts(data)
-    assert set(fonts) == {"NanumGothic embedRegular", "NanumGothic embedBold"}
+    family = next(iter(fonts)).split()[0]
+    assert re.fullmatch(r"WreportGothic-[0-9a-f]{10}", family)  # a name of this subset's own (issue 20)
+    assert set(fonts) == {f"{family} embedRegular", f"{family} embedBold"}
     used = {ord(char) for char in document_text(data)} - {0x202F}  # NanumGothic has no U+202F
     for name, font in fonts.items():
-        family = font["name"].getDebugName(1)
-        assert family == "NanumGothic", name
+        assert font["name"].getDebugName(1) == family, name  # the name the styles ask for is the font's own
+        assert font["name"].getDebugName(4) == (family if "Regular" in name else f"{family} Bold")
         cmap = font.getBestCmap()
         assert used <= set(cmap), f"{name} lacks {sorted(chr(c) for c in used - set(cmap))}"
         assert len(cmap) < 1500, f"{name} is not a subset ({len(cmap)} characters)"
         assert not {"TSI0", "TSI1", "TSI2", "TSI3", "TSI5"} & set(font.keys())
         assert ord("뷁") not in cmap  # a syllable the text does not use
+
+
+RESERVED = ("Nanum", "나눔")  # the OFL's Reserved Font Names (fonts/OFL.txt): Nanum, NanumGothic, ...
+
+
+def test_embedded_subsets_are_renamed_without_the_reserved_font_names_and_keep_the_notices():
+    """A subset is a Modified Version under the OFL: its names may not use the Reserved Font Names;
+    the copyright and trademark notices stay."""
+    for name, font in embedded_fonts(render_docx(sample_document("ko"))).items():
+        records = font["name"].names
+        for record in records:
+            if record.nameID in (1, 3, 4, 6, 16, 20, 21):
+                assert not any(word in record.toUnicode() for word in RESERVED), (name, record.nameID, record.toUnicode())
+        assert "NHN Corporation" in font["name"].getDebugName(0), name  # the copyright notice
+        assert "NanumGothic" in font["name"].getDebugName(7), name  # the trademark notice, unchanged
+
+
+def test_every_font_reference_names_the_embedded_subset_and_each_text_has_its_own():
+    """The styles, runs, numbering and font table all name the subset; another text, another name."""
+    names = set()
+    for lang in ("ko", "en"):
+        data = render_docx(sample_document(lang))
+        family = next(iter(embedded_fonts(data))).split()[0]
+        names.add(family)
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for part in package.namelist():
+                if part.startswith("word/") and part.endswith(".xml") and "theme" not in part:
+                    xml = package.read(part).decode("utf-8")
+                    assert "NanumGothic" not in xml, part
+                    if part in ("word/styles.xml", "word/fontTable.xml"):
+                        assert f'"{family}"' in xml, part
+        assert render_docx(sample_document(lang)) == data  # the name is the same on a rebuild
+    assert len(names) == 2
 
 
 def test_settings_declare_embedded_subset_fonts_in_schema_position():

@@ -302,3 +302,50 @@ def test_finishing_is_deterministic_and_leaves_untagged_pdfs_alone(editions):
     assert finish_tags(raw, lang="ko", other_lang="en") == finished
     plain = pdf_writer.render_pdf(editions["ko"][0], variant=None)
     assert finish_tags(plain, lang="ko") == plain
+
+
+def annotation_holders(pdf: pikepdf.Pdf) -> list[tuple[str, str]]:
+    """(the annotation's /Subtype, the /S of the structure element whose kid it is) per /OBJR."""
+    return [(str(kid.Obj.Subtype), str(element.S)) for element in struct_elements(pdf.Root.StructTreeRoot)
+            for kid in kids(element) if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_link_is_one_link_element_holding_all_its_annotations(editions, lang):
+    """PDF/UA 7.18.5: a link annotation belongs to a Link element (the Korean contents' "IoT" link sat
+    in an English /Span), and a contents entry is one link, not three nested ones (issue 20)."""
+    doc, raw, finished = editions[lang]
+    nested = [e for e, above in with_ancestors(opened(raw)) if e.S == "/Link" and "/Link" in above]
+    assert nested  # WeasyPrint: the entry's text, its ::after box and its leader, each a Link
+    pdf = opened(finished)
+    assert [e for e, above in with_ancestors(pdf) if e.S == "/Link" and "/Link" in above] == []
+    holders = annotation_holders(pdf)
+    assert holders and {holder for subtype, holder in holders if subtype == "/Link"} == {"/Link"}
+    first_page = pdf.pages[0].obj.objgen
+    entries = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Link" and e.Pg.objgen == first_page]
+    headings = [block for block in doc.blocks if isinstance(block, Heading) and block.level <= 3]
+    assert len(entries) == len(headings)  # the contents lists every heading, one link each
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_parent_tree_points_each_sequence_and_annotation_at_its_element(editions, lang):
+    """After links are folded, a reader going from content to structure (the ParentTree) still lands
+    on the element that holds it."""
+    pdf = opened(editions[lang][2])
+    tree = pdf.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    checked = 0
+    for element in struct_elements(tree):
+        for kid in kids(element):
+            if isinstance(kid, int):
+                found = parents[int(element.Pg.StructParents)][int(kid)]
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                found = parents[int(kid.Obj.StructParent)]
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                found = parents[int(kid.Pg.StructParents)][int(kid.MCID)]
+            else:
+                continue
+            assert found.objgen == element.objgen, (str(element.S), kid)
+            checked += 1
+    assert checked > 500

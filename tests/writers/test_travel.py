@@ -14,7 +14,10 @@ import io
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
+import numpy
+import pypdfium2 as pdfium
 import pytest
 from pdf_layout import pdf_fonts
 from pypdf import PdfReader
@@ -23,6 +26,7 @@ from real_project import copy_project, load
 from wreport.build.editions import build
 from wreport.render.document import FootnoteRef, Heading, Paragraph, plain_text
 from wreport.render.templating import render_edition
+from wreport.review.writing import write_reviews
 
 AUDIENCE = "policy-brief"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -82,7 +86,8 @@ def libreoffice_pdfs(brief, without_korean_fonts, tmp_path_factory) -> dict[str,
 @needs_libreoffice
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_docx_in_libreoffice_is_set_in_the_embedded_nanum_gothic(libreoffice_pdfs, lang: str) -> None:
-    assert pdf_fonts(libreoffice_pdfs[lang]) == {"NanumGothic", "NanumGothicBold"}  # no fallback anywhere
+    fonts = pdf_fonts(libreoffice_pdfs[lang])  # the subset's own name (issue 20), no fallback anywhere
+    assert {re.sub(r"-[0-9a-f]{10}(-Bold)?$", r"\1", font) for font in fonts} == {"WreportGothic", "WreportGothic-Bold"}
 
 
 @needs_libreoffice
@@ -148,3 +153,90 @@ def test_html_in_chromium_shows_korean_in_the_embedded_font(brief, chromium_pdf)
     text = squash("".join(page.extract_text() for page in chromium_pdf.pages))
     for sentence in first_sentences(documents["ko"]):
         assert squash(sentence) in text
+
+
+# ------------------------------------------------------------------ several briefs in one session
+SESSION_ORDERS = {  # the four briefs and a review, opened one after another in one LibreOffice process
+    "english-first": ["partner-brief.en", "policy-brief.ko", "partner-brief.ko", "policy-brief.review",
+                      "policy-brief.en"],
+    "korean-first": ["policy-brief.ko", "partner-brief.ko", "policy-brief.en", "policy-brief.review",
+                     "partner-brief.en"],
+}
+
+
+@pytest.fixture(scope="module")
+def every_docx(brief) -> dict[str, Path]:
+    """The four briefs' DOCX and the policy brief's review DOCX, by file stem."""
+    _, paths = brief
+    out = paths[("ko", "docx")].parent.parent
+    project, _, _ = load(out.parent)
+    build(project, audiences=["partner-brief"], formats=["docx"], out_dir=out)
+    write_reviews(project, [AUDIENCE], out)
+    files = [*out.glob("*/*.docx")]
+    return {file.name.removesuffix(".docx"): file for file in files}
+
+
+def _convert(files: list[Path], out: Path, profile: Path, env: dict[str, str]) -> dict[str, bytes]:
+    """The files converted to PDF by ONE LibreOffice process, in the order given, by file stem."""
+    assert SOFFICE is not None
+    command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(out), *map(str, files)]
+    subprocess.run(command, env=env, capture_output=True, timeout=TIMEOUT, check=True)
+    return {file.stem: (out / f"{file.stem}.pdf").read_bytes() for file in files}
+
+
+@pytest.fixture(scope="module")
+def session_pdfs(every_docx, without_korean_fonts, tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """LibreOffice's PDFs of every DOCX: each opened alone ("alone"), and all in one process in each
+    order of SESSION_ORDERS, on a machine without a Korean font."""
+    out = tmp_path_factory.mktemp("session")
+    profile = out / "profile"
+    converted = {"alone": {}}
+    for path in sorted(every_docx.values()):
+        converted["alone"].update(_convert([path], out / "alone", profile, without_korean_fonts))
+    for name, order in SESSION_ORDERS.items():
+        converted[name] = _convert([every_docx[stem] for stem in order], out / name, profile, without_korean_fonts)
+    return converted
+
+
+def _page_images(data: bytes) -> list[numpy.ndarray]:
+    """Each page as a greyscale image at 50 dpi."""
+    document = pdfium.PdfDocument(data)
+    try:
+        return [numpy.asarray(document[n].render(scale=50 / 72, grayscale=True).to_pil().convert("L"), dtype=float)
+                for n in range(len(document))]
+    finally:
+        document.close()
+
+
+def _text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        return "".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
+    finally:
+        document.close()
+
+
+@needs_libreoffice
+def test_each_docx_alone_is_set_in_its_own_embedded_font(session_pdfs) -> None:
+    """Opened alone, every file draws all its text in its embedded subset (a name of its own), no fallback."""
+    for stem, data in session_pdfs["alone"].items():
+        fonts = pdf_fonts(PdfReader(io.BytesIO(data)))
+        family = {re.sub(r"-Bold$", "", font) for font in fonts}
+        assert len(family) == 1 and re.fullmatch(r"WreportGothic-[0-9a-f]{10}", family.pop()), (stem, fonts)
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("order", sorted(SESSION_ORDERS))
+def test_docx_opened_together_look_as_each_does_alone(session_pdfs, order: str) -> None:
+    """Issue 20: opened after another brief, a Korean DOCX drew its Hangul in the first file's subset
+    (boxes, and the text read back as one repeated syllable). Same text, pages pixel-close."""
+    for stem, alone in session_pdfs["alone"].items():
+        together = session_pdfs[order][stem]
+        assert _text(together) == _text(alone), stem
+        pages_alone, pages_together = _page_images(alone), _page_images(together)
+        assert len(pages_together) == len(pages_alone), stem
+        for number, (a, b) in enumerate(zip(pages_alone, pages_together, strict=True), start=1):
+            assert a.shape == b.shape, (stem, number)
+            differing = float(numpy.mean(numpy.abs(a - b) > 64))  # share of pixels that changed visibly
+            assert differing < 0.001, f"{stem} page {number}: {differing:.2%} of the pixels differ"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import string
 from functools import lru_cache
 from importlib import resources
@@ -37,9 +38,8 @@ from wreport.errors import RenderError
 # zero length) plus fontTools' own default list (DSIG, EBDT, ...).
 EDITOR_TABLES = ("TSI0", "TSI1", "TSI2", "TSI3", "TSI5", "TSIB", "TSIC", "TSID", "TSIJ", "TSIP", "TSIS", "TSIV")
 # Always in a subset: digits and punctuation (fields a word processor updates: PAGE, NUMPAGES,
-# the contents' page numbers) and the Latin letters. LibreOffice keeps the embedded fonts of the
-# first document it opens under their family name: an English DOCX opened after a Korean one in
-# the same session is drawn with the Korean file's subset, so every subset carries all of ASCII.
+# the contents' page numbers) and the Latin letters, so a word processor that updates a field or
+# an editor who types a Latin word still finds the glyphs.
 ALWAYS = string.ascii_letters + string.digits + string.punctuation + " \u00a0\u00b7"
 
 REGULAR = "NanumGothic.ttf"
@@ -57,6 +57,32 @@ def bundled_font(name: str) -> Path:
 def ttf_subset(font_path: Path, text: str) -> bytes:
     """A TrueType font holding the glyphs of ``text`` (and :data:`ALWAYS`), for embedding in a DOCX."""
     return _subset(font_path, text, flavor=None)
+
+
+def renamed(data: bytes, family: str) -> bytes:
+    """The TrueType font ``data`` under another family name, its style (Regular, Bold) kept.
+
+    A DOCX's embedded subset needs a name of its own: an office suite registers the embedded
+    fonts of every file it opens under the names inside them and keeps the first one it saw, so
+    two briefs whose subsets share a name draw the second in the first one's glyphs (boxes). The
+    new name also keeps the OFL's Reserved Font Names (Nanum, NanumGothic, 나눔고딕) off a modified
+    font (docs/docx.md). Only the naming records change: the family, full, unique and PostScript
+    names (every platform and language), and the old CID findfont name is dropped; the copyright,
+    trademark and licence records stay.
+    """
+    font = _read(data)
+    table = font["name"]
+    style = str(table.getDebugName(2) or "Regular")
+    full = family if style == "Regular" else f"{family} {style}"
+    postscript = re.sub(r"[^A-Za-z0-9-]", "", full.replace(" ", "-"))
+    values = {1: family, 3: f"{postscript};wreport", 4: full, 6: postscript, 16: family}
+    for record in table.names:
+        if record.nameID in values:
+            record.string = values[record.nameID]
+    table.names = [record for record in table.names if record.nameID != 20]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def woff2_subset(font_path: Path, text: str) -> bytes:
@@ -98,6 +124,14 @@ def known_glyph_orders() -> dict[str, tuple[str, ...]]:
 def add_glyph_orders(orders: dict[str, tuple[str, ...]]) -> None:
     """Take glyph orders another process worked out (:func:`known_glyph_orders`) for the same files."""
     _glyph_orders.update(orders)
+
+
+def _read(data: bytes) -> TTFont:
+    """A font made by this module, read back to change a table; the rest is saved as it was."""
+    try:
+        return TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    except (OSError, ValueError, AssertionError) as exc:
+        raise RenderError(f"cannot read back a font subset: {exc}") from None
 
 
 def _open(font_path: str) -> TTFont:

@@ -15,11 +15,12 @@ the same tree gives the same bytes in any process. See docs/docx.md.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from importlib import resources
@@ -65,6 +66,7 @@ __all__ = ["normalise_zip", "render_docx"]
 
 REFERENCE = "styles/reference.docx"  # inside the wreport package
 EMBEDDED_FONT = "NanumGothic"  # the font-table name the reference's styles use; bundled, embedded
+EMBEDDED_FAMILY = "WreportGothic"  # the embedded subsets' name, before their hash (embedded_family)
 PRINT_DPI = 200  # charts are rendered at print resolution, then fitted to the text column
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 # Before a note marker that would read as an exponent (2016², m²¹, ¹²): a narrow space that, unlike
@@ -94,15 +96,32 @@ def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None
 
 
 def embed_bundled_font(word: docx.document.Document) -> None:
-    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows.
+    """Embed the bundled NanumGothic, regular and bold, cut to the characters the document shows,
+    under a family name of this subset's own (:func:`embedded_family`), which every style, run and
+    the font table then use.
 
-    Every style names NanumGothic, so the file then looks the same on a machine without it
-    (LibreOffice and Word both read embedded fonts); the OFL allows embedding (fonts/OFL.txt).
+    The file then looks the same on a machine without the font (LibreOffice and Word both read
+    embedded fonts; the OFL allows embedding, fonts/OFL.txt), and several briefs opened in one
+    office session each keep their own glyphs: an office suite keeps the first embedded font of a
+    name it sees, so a shared name drew the second brief's Hangul as boxes (issue 20).
     """
     text = ooxml.package_text(word)
     faces = {"w:embedRegular": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.REGULAR), text),
              "w:embedBold": fontsubset.ttf_subset(fontsubset.bundled_font(fontsubset.BOLD), text)}
-    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(EMBEDDED_FONT, faces)])
+    family = embedded_family(faces.values())
+    ooxml.rename_font(word, EMBEDDED_FONT, family)
+    faces = {face: fontsubset.renamed(data, family) for face, data in faces.items()}
+    ooxml.embed_fonts(word, [ooxml.EmbeddedFont(family, faces)])
+
+
+def embedded_family(faces: Iterable[bytes]) -> str:
+    """The family name of a document's embedded subsets: :data:`EMBEDDED_FAMILY` and a short hash
+    of the subsets, so documents showing different characters never share a name, and a rebuild
+    keeps its name. Not NanumGothic: a modified font may not carry the OFL's Reserved Font Names."""
+    digest = hashlib.sha256()
+    for data in faces:
+        digest.update(hashlib.sha256(data).digest())
+    return f"{EMBEDDED_FAMILY}-{digest.hexdigest()[:10]}"
 
 
 def _open_reference() -> docx.document.Document:
@@ -142,9 +161,16 @@ def _bookmark_names(headings: list[Heading]) -> list[str]:
     return names
 
 
-def _word_level(heading: Heading) -> int:
-    """The Word heading level, 1-3: the brief's styles (and its TOC) stop at Heading 3."""
-    return min(max(heading.level, 1), 3)
+def _word_levels(headings: list[Heading]) -> list[int]:
+    """Each heading's Word level, 1-3: the document's top level is Heading 1 (the partner brief's
+    sections are ``##`` under its title, and a DOCX starting at Heading 2 reads as a gap to a screen
+    reader or Word's navigation pane), no level is more than one below the one before it, and
+    deeper levels use Heading 3, where the brief's styles and its TOC stop."""
+    top = min((heading.level for heading in headings), default=1)
+    levels: list[int] = []
+    for heading in headings:
+        levels.append(max(1, min(heading.level - top + 1, (levels[-1] if levels else 0) + 1, 3)))
+    return levels
 
 
 @dataclass
@@ -177,6 +203,7 @@ class _DocxWriter(TreeVisitor[None]):
         self.headings = section_headings(self.doc.blocks)
         self.bookmarks = _bookmark_names(self.headings)  # parallel to self.headings
         self._section_ids = {id(heading) for heading in self.headings}
+        self.levels = _word_levels(self.headings)  # parallel to self.headings
         self.note_bookmarks: dict[int, str] = {}  # note number -> the bookmark around its one marker
         self.citations: Counter[int] = Counter()  # note number -> markers written so far
         self.link_targets: dict[str, str] = {}  # "#anchor" links go to the first heading with it
@@ -212,9 +239,9 @@ class _DocxWriter(TreeVisitor[None]):
         """
         self._paragraph("TOC Heading", self.labels["contents"])
         html_ids = heading_ids(self.doc)
-        entries = list(zip(self.headings, self.bookmarks, strict=True))
-        for index, (heading, name) in enumerate(entries):
-            paragraph = self._paragraph(f"toc {_word_level(heading)}")
+        entries = list(zip(self.headings, self.bookmarks, self.levels, strict=True))
+        for index, (heading, name, level) in enumerate(entries):
+            paragraph = self._paragraph(f"toc {level}")
             if index == 0:
                 paragraph._p.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
             link = ooxml.anchor_link(name)
@@ -280,8 +307,8 @@ class _DocxWriter(TreeVisitor[None]):
 
     def _heading(self, heading: Heading) -> None:
         """A Heading 1-3 paragraph (deeper levels use Heading 3) wrapped in its bookmark."""
-        paragraph = self._paragraph(f"Heading {_word_level(heading)}")
         # section headings are written in the order section_headings found them
+        paragraph = self._paragraph(f"Heading {self.levels[self._heading_count]}")
         start, end = ooxml.bookmark(self._heading_count, self.bookmarks[self._heading_count])
         self._heading_count += 1
         paragraph._p.append(start)
@@ -476,15 +503,14 @@ class _DocxWriter(TreeVisitor[None]):
         """Every note, numbered, at the end, when a note is cited more than once (or never).
 
         A note prints at the foot of the page of its first marker only; a marker repeated pages
-        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title looks
-        like the document's top-level headings but stays out of the contents: TOC Heading (Heading
-        1's look at body outline level) under a contents, the top heading style when there is none.
+        later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title is a
+        Heading 1, a section of the document's top level, so a screen reader or Word's navigation
+        pane finds it; the contents' stored result leaves it out, as the PDF's contents does (Word
+        adds it when it updates the field).
         """
         if all(self.citations[note.number] == 1 for note in self.doc.footnotes):
             return
-        top = min((_word_level(heading) for heading in self.headings), default=1)
-        with_contents = self.doc.contents and self.headings
-        self._paragraph("TOC Heading" if with_contents else f"Heading {top}", self.labels["notes"])
+        self._paragraph("Heading 1", self.labels["notes"])
         for note in self.doc.footnotes:
             paragraph = self._paragraph("footnote text", f"{note.number}. ")
             self._inlines(paragraph, note.children)

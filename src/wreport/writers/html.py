@@ -483,7 +483,10 @@ def render_html(doc: Document, *, embed_assets: bool = False) -> str:
     labels = {**UI_LABELS.get(doc.lang, UI_LABELS["en"]), **doc.labels}
     writer = _Writer(doc=doc, for_print=not embed_assets, labels=labels, anchors=_anchors(doc))
     body = writer.blocks(doc.blocks)  # first, so footnote citations are known for the endnotes
-    content = [writer.title_block(), writer.contents(), f"<main>\n{body}\n</main>", writer.endnotes()]
+    endnotes = writer.endnotes()
+    if embed_assets:  # in a browser the notes belong to the main landmark (axe-core's rule "region")
+        body, endnotes = f"{body}\n{endnotes}" if endnotes else body, ""
+    content = [writer.title_block(), writer.contents(), f"<main>\n{body}\n</main>", endnotes]
     head = _head(doc, labels, embed_assets)
     if embed_assets:  # the font goes last in <head>, cut to every character the page shows
         head = head.replace("\n</head>", "\n" + embedded_font_css(head + "".join(content)) + "\n</head>")

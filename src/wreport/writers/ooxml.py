@@ -293,6 +293,23 @@ def embed_fonts(word: WordDocument, fonts: Sequence[EmbeddedFont]) -> None:
     set_setting(settings, element("w:saveSubsetFonts"))
 
 
+def rename_font(word: WordDocument, old: str, new: str) -> None:
+    """Name font ``new`` wherever the package names ``old``: every script slot of every
+    ``w:rFonts`` (styles, numbering, body, notes, headers, footers) and the font table's entry."""
+    _font_table_part(word)  # parsed, so its entries are renamed with the rest
+    slots = [qn(slot) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")]
+    for part in word.part.package.iter_parts():
+        if not isinstance(part, XmlPart):
+            continue
+        for fonts in part.element.iter(qn("w:rFonts")):
+            for slot in slots:
+                if fonts.get(slot) == old:
+                    fonts.set(slot, new)
+        for entry in part.element.iter(qn("w:font")):
+            if entry.get(qn("w:name")) == old:
+                entry.set(qn("w:name"), new)
+
+
 def _font_table_part(word: WordDocument) -> XmlPart:
     """The font table as an XML part (python-docx loads it as opaque bytes): replaced in place
     by a parsed copy, related to the document under a new id."""

@@ -101,6 +101,8 @@ def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declar
         document = kids(tree)[0]
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
+        _whole_links(tree, elements)
+        elements = list(struct_elements(tree))
         _footnotes(document)
         if other_lang:
             _other_language(elements, other_lang)
@@ -184,6 +186,95 @@ def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place
 
     new, count = _MARKED.subn(artifact, content)
     return new, count, gone
+
+
+def _whole_links(tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> None:
+    """Each link is one /Link element holding all its annotations (PDF/UA 7.18.5).
+
+    WeasyPrint gives each inline box of an ``<a>`` its own annotation and element: a contents
+    entry was three nested Links (the text, its ``::after`` box, the leader), and the annotation of
+    a ``<span>`` inside a link (IoT in the Korean contents) sat in that /Span, which veraPDF's
+    rule 7.18.5-1 fails. A Link inside a Link gives its kids to its parent; an annotation below a
+    Link but outside it moves to that Link. The ParentTree follows each move.
+    """
+    parents = _parent_tree(tree)
+    for element in reversed(elements):  # children first: a Link in a Link in a Link folds twice
+        if element.S == "/Link" and _link_above(element) is not None:
+            _fold_into_parent(element, parents)
+    for link in (e for e in struct_elements(tree) if e.S == "/Link" and _link_above(e) is None):
+        for inner in [e for e in struct_elements(link) if e.S != "/Link"]:
+            annotations = [kid for kid in kids(inner) if _is_annotation(kid)]
+            if annotations:
+                inner.K = Array([kid for kid in kids(inner) if not _is_annotation(kid)])
+                link.K = Array([*annotations, *kids(link)])
+                for objr in annotations:
+                    parents[int(objr.Obj.StructParent)] = link
+
+
+def _is_annotation(kid: pikepdf.Object) -> bool:
+    """Whether a structure element's kid is an object reference (/OBJR: an annotation)."""
+    return isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR"
+
+
+def _link_above(element: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+    """The nearest /Link among ``element``'s ancestors, if any."""
+    above = element.get("/P")
+    for _ in range(64):  # a structure tree is shallow; a cycle in a broken file ends here
+        if not isinstance(above, Dictionary) or "/S" not in above:
+            return None
+        if above.S == "/Link":
+            return above
+        above = above.get("/P")
+    return None
+
+
+def _fold_into_parent(element: pikepdf.Dictionary, parents: _ParentTree) -> None:
+    """Replace ``element`` in its parent's kids by its own kids, re-parented (marked content that
+    sits on another page than the parent's becomes a marked-content reference)."""
+    parent = element.P
+    moved = Array()
+    for kid in kids(element):
+        if isinstance(kid, int):
+            page = element.Pg
+            parents.set_mcid(page, int(kid), parent)
+            same_page = "/Pg" in parent and parent.Pg.objgen == page.objgen
+            moved.append(kid if same_page else Dictionary(Type=Name.MCR, Pg=page, MCID=int(kid)))
+        elif _is_annotation(kid):
+            parents[int(kid.Obj.StructParent)] = parent
+            moved.append(kid)
+        else:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = parent
+            moved.append(kid)
+    new = Array()
+    for kid in kids(parent):
+        if isinstance(kid, Dictionary) and kid.is_indirect and kid.objgen == element.objgen:
+            new.extend(moved)
+        else:
+            new.append(kid)
+    parent.K = new
+
+
+class _ParentTree:
+    """The StructTreeRoot's /ParentTree number tree (a flat /Nums array, as WeasyPrint writes
+    it), to re-point a marked-content sequence or an annotation at its new parent element."""
+
+    def __init__(self, nums: pikepdf.Object) -> None:
+        self.nums = nums
+        self.index = {int(nums[i]): i + 1 for i in range(0, len(nums), 2)}
+
+    def __setitem__(self, key: int, element: pikepdf.Object) -> None:
+        if key in self.index:
+            self.nums[self.index[key]] = element
+
+    def set_mcid(self, page: pikepdf.Object, mcid: int, element: pikepdf.Object) -> None:
+        key = page.get("/StructParents")
+        if key is not None and int(key) in self.index:
+            self.nums[self.index[int(key)]][mcid] = element
+
+
+def _parent_tree(tree: pikepdf.Object) -> _ParentTree:
+    return _ParentTree(tree.ParentTree.Nums)
 
 
 def _footnotes(document: pikepdf.Object) -> None:
