@@ -67,6 +67,7 @@ class _Page:
         self.diff = diff
         self.by_new = {lang: {c.new: c for c in found if c.new is not None} for lang, found in diff.changes.items()}
         self.removed = {lang: [c for c in found if c.status == REMOVED] for lang, found in diff.changes.items()}
+        self.rows = self._removed_rows()
 
     def cell(self, lang: str, index: int | None) -> tuple[str, str, str]:
         """A new segment's cell: its text with marks, its status and template line."""
@@ -89,18 +90,32 @@ class _Page:
                f'<td lang="en">{cells["en"][0]}</td></tr>')
         return row, first.section, status != "unchanged"
 
-    def removed_row(self, change: SegmentChange) -> str:
-        assert change.old is not None  # a removed segment is in the old edition
-        segment = self.diff.old.segments[change.lang][change.old]
-        where = self.diff.old.where[change.lang][change.old]
-        text = _parts(change.parts)
-        cells = (f'<td lang="ko">{text}</td><td lang="en"></td>' if change.lang == "ko"
-                 else f'<td lang="ko"></td><td lang="en">{text}</td>')
-        return (f'<tr data-status="removed" data-kind="{segment.kind}"><td class="num">{REMOVED}'
-                f"<span>{escape(where)}</span></td>{cells}</tr>")
+    def removed_row(self, pid: str, ko: SegmentChange | None, en: SegmentChange | None) -> str:
+        """A pair of the old editions whose Korean or English segment (or both) went, deleted."""
+        cells, where = [], []
+        for lang, change in (("ko", ko), ("en", en)):
+            cells.append(f'<td lang="{lang}">{_parts(change.parts) if change else ""}</td>')
+            if change is not None and change.old is not None:
+                where.append(f"<span>{escape(self.diff.old.where[lang][change.old])}</span>")
+        kind = next(self.diff.old.segments[c.lang][c.old].kind for c in (ko, en) if c and c.old is not None)
+        return (f'<tr data-pair="{escape(pid)}" data-status="removed" data-kind="{kind}"><td class="num">'
+                f'{escape(pid)}{"".join(where)}</td>{"".join(cells)}</tr>')
+
+    def _removed_rows(self) -> dict[tuple[str, int | None], list[str]]:
+        """The removed rows by where they go: after the new segment (edition, index) that the
+        removed English segment (else the Korean one) followed."""
+        gone = {lang: {c.old: c for c in found} for lang, found in self.removed.items()}
+        rows: dict[tuple[str, int | None], list[str]] = {}
+        for pid, ko, en in self.diff.old.pairs:
+            ko_change = gone.get("ko", {}).get(ko) if ko is not None else None
+            en_change = gone.get("en", {}).get(en) if en is not None else None
+            anchor = en_change or ko_change
+            if anchor is not None:
+                rows.setdefault((anchor.lang, anchor.after), []).append(self.removed_row(pid, ko_change, en_change))
+        return rows
 
     def removed_after(self, lang: str, index: int | None) -> list[str]:
-        return [self.removed_row(c) for c in self.removed.get(lang, []) if c.after == index]
+        return self.rows.get((lang, index), [])
 
     def sections(self) -> str:
         """The aligned editions, a block per section; a section without a change folded away."""
@@ -146,8 +161,10 @@ def _fact_row(change: FactChange) -> str:
     sides = [("", new or old)]
     if new and old and (old.get("quote"), old.get("source")) != (new.get("quote"), new.get("source")):
         sides.append(("before: ", old))
-    quotes = "".join(f'<small>{escape(when)}{escape(side.get("source", ""))} — {escape(side.get("source_title", ""))}'
-                     f'</small><blockquote lang="ko">{escape(side.get("quote", ""))}</blockquote>' for when, side in sides)
+    quotes = "".join(f'<small>{escape(when)}{escape(side["source"])} — {escape(side.get("source_title", ""))}'
+                     f'</small><blockquote lang="ko">{escape(side.get("quote", ""))}</blockquote>'
+                     if side.get("source") else f"<small>{escape(when)}worked out from other facts (no quote of its own)</small>"
+                     for when, side in sides)
     return (f'<tr data-fact="{escape(change.id)}" data-status="{change.status}"><td><code>{escape(change.id)}</code>'
             f"<br>{label}</td><td><del>{escape(old.get('en', ''))}</del><br><del lang=\"ko\">{escape(old.get('ko', ''))}"
             f"</del></td><td><ins>{escape(new.get('en', ''))}</ins><br><ins lang=\"ko\">{escape(new.get('ko', ''))}</ins>"
@@ -175,6 +192,10 @@ def _lists(diff: AudienceDiff) -> str:
     return "\n".join(out)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -188,7 +209,8 @@ def render_changes_html(diff: AudienceDiff, titles: dict[str, str], since: str, 
     heading = " / ".join(escape(t) for t in titles.values())
     header = (f"<header><h1>Changes: {heading}</h1><p>Audience <code>{escape(diff.audience)}</code>, from release "
               f"<code>{escape(since)}</code> to {escape(until)}. Segments:</p><ul>{counts}</ul>"
-              f"<p>{len(diff.facts)} figures changed, {len(diff.parity)} changes in one edition only.</p></header>")
+              f"<p>{_count(len(diff.facts), 'figure')} changed, {_count(len(diff.parity), 'change')} made in one "
+              "edition only.</p></header>")
     body = f"{header}\n<main>{_lists(diff)}\n{_Page(diff).sections()}</main>"
     text = unescape(re.sub(r"<[^>]*>", "", body)) + "".join(titles.values()) + "§—"
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
