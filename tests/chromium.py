@@ -14,7 +14,10 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +114,18 @@ class Browser:
             self.process.wait()
         os.close(self.to_browser)
         os.close(self.from_browser)
+
+
+@contextmanager
+def opened(page: Path) -> Iterator[Browser]:
+    """A headless Chromium showing the local file ``page``, loaded and its fonts ready; closed after."""
+    home = Path(tempfile.mkdtemp(prefix="wreport-chromium-"))
+    browser = Browser(home)
+    try:
+        browser.send("Page.navigate", session=True, url=page.as_uri())
+        browser.wait_for("Page.loadEventFired")
+        browser.evaluate("document.fonts.ready.then(() => true)")
+        yield browser
+    finally:
+        browser.close()
+        shutil.rmtree(home, ignore_errors=True)

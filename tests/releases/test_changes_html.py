@@ -4,28 +4,16 @@ without a change folded away. The edits are listed in tests/released_mini.py."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
-from chromium import CHROMIUM, Browser
+from chromium import CHROMIUM, opened
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
 def page(diffed):
-    home = Path(tempfile.mkdtemp(prefix="changes-chromium-"))
-    browser = Browser(home)
-    try:
-        browser.send("Page.navigate", session=True, url=diffed.file("brief.changes.html").as_uri())
-        browser.wait_for("Page.loadEventFired")
-        browser.evaluate("document.fonts.ready.then(() => true)")
+    with opened(diffed.file("brief.changes.html")) as browser:
         yield browser
-    finally:
-        browser.close()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def _visible_text(page, selector: str) -> str:

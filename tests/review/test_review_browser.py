@@ -4,12 +4,8 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
-from chromium import CHROMIUM, Browser
+from chromium import CHROMIUM, opened
 from real_project import copy_project, wreport
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -19,17 +15,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not instal
 def browser_page(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("browser"))
     assert wreport("-q", "review", "--audience", "policy-brief", "--out", "review", cwd=root).returncode == 0
-    home = Path(tempfile.mkdtemp(prefix="review-chromium-"))
-    browser = Browser(home)
-    try:
-        url = (root / "review/policy-brief/policy-brief.review.html").as_uri()
-        browser.send("Page.navigate", session=True, url=url)
-        browser.wait_for("Page.loadEventFired")
-        browser.evaluate("document.fonts.ready.then(() => true)")
+    with opened(root / "review/policy-brief/policy-brief.review.html") as browser:
         yield browser
-    finally:
-        browser.close()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_page_opens_without_console_errors(browser_page):
