@@ -44,6 +44,7 @@ li.fix { color: #5a5f66; }
 
 
 def _inlines(nodes: list[Inline]) -> str:
+    """Runs as HTML: inserted words in ``<ins>``, deleted ones in ``<del>``, note markers raised."""
     out = []
     for node in nodes:
         if isinstance(node, Text):
@@ -57,6 +58,7 @@ def _inlines(nodes: list[Inline]) -> str:
 
 
 def _parts(parts: list[list[Inline]]) -> str:
+    """A segment's parts (a row's cells) as HTML, cells apart by a bar."""
     return " | ".join(_inlines(part) for part in parts)
 
 
@@ -115,6 +117,7 @@ class _Page:
         return rows
 
     def removed_after(self, lang: str, index: int | None) -> list[str]:
+        """The removed rows that go after new segment ``index`` of edition ``lang``."""
         return self.rows.get((lang, index), [])
 
     def sections(self) -> str:
@@ -146,6 +149,7 @@ class _Page:
 
     @staticmethod
     def _group(section: str, title: str, rows: list[str], changed: bool) -> str:
+        """A section's rows, folded in a ``<details>`` when nothing in it changed."""
         table = '<table><tbody>' + "".join(rows) + "</tbody></table>"
         label = f"§ {escape(section)} {escape(title)}".strip()
         if changed:

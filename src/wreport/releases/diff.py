@@ -85,12 +85,9 @@ class AudienceDiff:
     parity: list[Parity] = field(default_factory=list)
 
     def counts(self, lang: str) -> dict[str, int]:
+        """How many segments of an edition were added, removed and changed."""
         found = self.changes.get(lang, [])
         return {status: sum(c.status == status for c in found) for status in (ADDED, REMOVED, CHANGED)}
-
-    @property
-    def empty(self) -> bool:
-        return not (any(self.changes.values()) or self.facts or self.claims or self.signoffs)
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary: counts per edition, facts, claims, sign-offs and parity findings."""

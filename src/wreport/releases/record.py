@@ -134,6 +134,7 @@ def snapshot(review: Review) -> Snapshot:
 
 
 def _where(review: Review, segment: Segment, lang: str) -> str:
+    """The template line that wrote a segment, as text ("" when unknown)."""
     if not segment.line:
         return ""
     where = review.editions[lang].locate(segment.line)
@@ -190,6 +191,7 @@ def release_dir(project: Project, name: str) -> Path:
 
 
 def digest(data: bytes | str) -> str:
+    """The SHA-256 a release records of a file (text as UTF-8)."""
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
@@ -273,6 +275,7 @@ def load_release(project: Project, name: str) -> Release:
 
 
 def _names(project: Project) -> list[Path]:
+    """The release folders, for naming the known ones in a message (100 at most)."""
     folder = releases_dir(project)
     return sorted((p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.name)[:100] if folder.is_dir() else []
@@ -320,6 +323,7 @@ def load_snapshot(release: Release, audience: str, project: Project) -> Snapshot
 
 
 def _snapshot_of(release: Release, audience: str, data: dict[str, Any], project: Project) -> Snapshot:
+    """The snapshot ``review.json`` describes, with its trees read; a shape that does not fit raises."""
     trees: dict[str, tree.Document] = {}
     found: dict[str, list[Segment]] = {}
     where: dict[str, list[str]] = {}

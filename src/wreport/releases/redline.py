@@ -71,6 +71,7 @@ def _places(blocks: list[Block], out: dict[int, _Place], top: Block | None = Non
 
 
 def _insert_after(container: list[Any], node: Any, made: Any) -> None:
+    """Put ``made`` right after ``node`` in ``container`` (found by identity; None: first)."""
     at = next((i for i, x in enumerate(container) if x is node), -1) if node is not None else -1
     container.insert(at + 1, made)
 
@@ -110,6 +111,7 @@ class _Redline:
         self.cursor[change.after] = _Place(place.kind, place.container, made, place.top)
 
     def _place_of(self, after: int | None) -> _Place:
+        """Where the new segment ``after`` sits; the start of the document for None."""
         if after is None:
             return _Place(BLOCKS, self.doc.blocks, None, self.doc.blocks[0] if self.doc.blocks else Paragraph([]))
         parts = self.segments[after].parts
@@ -121,6 +123,7 @@ class _Redline:
 
 
 def _joined(parts: list[list[Inline]]) -> list[Inline]:
+    """A removed row's cells as one deleted paragraph, for a place where a row cannot go."""
     out: list[Inline] = []
     for index, part in enumerate(parts):
         if index:
