@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wreport"
 # The stages in import order, as docs/architecture.md lists them.
-STAGES = ("errors", "inputs", "data", "curation", "render", "writers", "build", "review", "qa", "scaffold",
+STAGES = ("errors", "inputs", "data", "curation", "render", "writers", "build", "review", "qa", "releases", "scaffold",
           "preview", "cli")
 
 

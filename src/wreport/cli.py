@@ -536,6 +536,9 @@ def check_command(
                                                  help="Check this audience (repeat for more). Default: all."),
     fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text (grouped by file) or json."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="RELEASE",
+                                        help="Also report changes made in one edition only since this release "
+                                             "(ChangeParity; docs/releases.md)."),
 ) -> None:
     """Check the data, the templates and both built editions; exit 1 if anything is wrong.
 
@@ -543,11 +546,17 @@ def check_command(
     Warnings alone exit 0 unless --strict. docs/checks.md explains each check.
     """
     from wreport.errors import ConfigError
-    from wreport.qa.checks import format_json, format_text, has_errors, run_checks
+    from wreport.qa.checks import ERROR, Finding, format_json, format_text, has_errors, run_checks
 
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown report format {fmt!r}", hint="use text or json")
-    findings = run_checks(project_of(ctx), audiences=audience or None, strict=strict)
+    project = project_of(ctx)
+    findings = run_checks(project, audiences=audience or None, strict=strict)
+    if since is not None:
+        from wreport.releases.writing import since_findings
+
+        found = since_findings(project, since, audience or None)
+        findings += [Finding(f.check, ERROR, f.location, f.message, f.hint) if strict else f for f in found]
     typer.echo(format_json(findings) if fmt == "json" else format_text(findings), nl=False)
     if has_errors(findings):
         raise typer.Exit(1)
@@ -586,6 +595,66 @@ def review_command(
     if not opts.quiet:
         Console().print(summary(outputs, {o.path: _shown(o.path) for o in outputs}, time.perf_counter() - start,
                                 verbose=opts.verbose))
+
+
+# ---------------------------------------------------------------- releases
+@app.command("release", short_help="Record what is sent: the editions, review data and output digests.")
+def release_command(
+    ctx: typer.Context,
+    name: Optional[str] = typer.Argument(None, metavar="NAME",
+                                         help="The release's name: lower case, digits, . _ - (e.g. 2026-12-partner)."),
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                 autocompletion=_complete_audience,
+                                                 help="Record this audience (repeat for more). Default: all."),
+    list_them: bool = typer.Option(False, "--list", help="List the releases with their dates."),
+) -> None:
+    """Record release NAME in releases/NAME/: each edition's document tree, the review data
+    (segments, facts with values and sources) and the built outputs' digests, as text for version
+    control. Refused while `wreport check` finds errors, and when NAME exists. docs/releases.md."""
+    from wreport.errors import ConfigError
+    from wreport.releases.record import list_releases
+    from wreport.releases.writing import make_release
+
+    project = project_of(ctx)
+    if list_them:
+        for release in list_releases(project):
+            manifest = release.manifest
+            typer.echo(f"{release.name}\t{manifest.created}\t{', '.join(manifest.audiences)}")
+        return
+    if name is None:
+        raise ConfigError("name the release (wreport release NAME), or list them with --list")
+    folder = make_release(project, name, audience or None)
+    _say(ctx, f"recorded release {name} in {_shown(folder)}")
+
+
+@app.command("diff", short_help="What changed since a release: redline DOCX, change page, summary.")
+def diff_command(
+    ctx: typer.Context,
+    since: str = typer.Option(..., "--from", metavar="RELEASE", help="The release sent."),
+    until: Optional[str] = typer.Option(None, "--to", metavar="RELEASE",
+                                        help="A later release. Default: the working project."),
+    audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                 autocompletion=_complete_audience,
+                                                 help="Compare this audience (repeat for more). Default: all."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Output folder. Default: the project's out/."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="Summary as text or json."),
+) -> None:
+    """Write OUT/AUDIENCE/AUDIENCE.redline.ko.docx and .redline.en.docx (tracked changes to accept
+    or reject), .changes.html (both editions aligned, changed figures with their sources) and
+    .changes.json; print the summary, with each change made in one edition only (ChangeParity)."""
+    import json
+
+    from wreport.errors import ConfigError
+    from wreport.releases.writing import WORKING, terminal_summary, write_diff
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"unknown summary format {fmt!r}", hint="use text or json")
+    result = write_diff(project_of(ctx), since, until, audience or None, out)
+    if fmt == "json":
+        typer.echo(json.dumps(result.summary(since, until or WORKING), ensure_ascii=False, indent=1))
+    elif not options(ctx).quiet:
+        typer.echo(terminal_summary(result, _shown), nl=False)
 
 
 # ---------------------------------------------------------------- new-audience / preview

@@ -764,3 +764,21 @@ class TermRow(BaseModel):
     ko_counter: str = ""
     notes: str = ""
     forbidden: str = ""
+
+
+# ---------------------------------------------------------------- releases/NAME/release.yaml
+RELEASE_FORMAT = 1  # the record format this wreport writes and reads; a newer one is refused
+RELEASE_NAME = r"\A[a-z0-9][a-z0-9._-]{0,63}\Z"
+
+
+class ReleaseManifest(BaseModel):
+    """releases/NAME/release.yaml: what was sent, when, by which wreport, and the digest of each
+    file of the record, so a file changed by hand is found (docs/releases.md)."""
+
+    model_config = _STRICT
+    format: Annotated[str, matching(r"\A[1-9][0-9]{0,2}\Z", "not a record format number")]  # checked first
+    name: Annotated[str, matching(RELEASE_NAME, "not a safe release name")]
+    created: Annotated[str, matching(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", "not a UTC time (2026-12-05T09:30:00Z)")]
+    wreport: str
+    audiences: list[str]
+    files: dict[str, Annotated[str, matching(r"\A[0-9a-f]{64}\Z", "not a SHA-256 digest")]]

@@ -21,6 +21,9 @@ class Text:
     ``fact`` / ``term`` name the fact or glossary term the run prints, when a template helper
     printed it (``fact()``, ``term()``; see :mod:`wreport.render.marks`). They are marks for the review
     writer and the checks: the other writers drop them (:func:`unmarked`), so output is unchanged.
+
+    ``change`` is "ins" or "del" on a run a redline inserts or deletes (:mod:`wreport.releases.redline`);
+    only the DOCX writer reads it, as a tracked change. Ordinary editions never set it.
     """
 
     text: str
@@ -31,6 +34,7 @@ class Text:
     lang: str | None = None
     fact: str | None = None
     term: str | None = None
+    change: str | None = None
 
 
 @dataclass

@@ -77,18 +77,21 @@ MARKER_GAP = "\u202f"
 PARAGRAPH_STYLES = {None: "Normal", "lead": "Lead", "note": "Note", "source": "Source", "code": "Source Code"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 
-def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None) -> bytes:
+def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None,
+                revisions: ooxml.Revisions | None = None) -> bytes:
     """The document as the bytes of a .docx file; the same tree (and pages) always give the same bytes.
 
     ``heading_pages`` maps a heading's HTML id (:func:`wreport.writers.html.heading_ids`) to the
     page it lands on in the PDF edition (:func:`wreport.writers.pdf.heading_pages`); the contents
     then shows those numbers. Without it the contents lists the headings without numbers.
+    ``revisions`` (a redline's author and date) writes runs whose ``Text.change`` is set as tracked
+    changes; a paragraph or table row whose every run is inserted (deleted) is itself inserted (deleted).
     """
     if doc.lang not in LANGUAGE_TAGS:
         raise RenderError(f"cannot write a DOCX in language {doc.lang!r}",
                           hint=f"editions are {', '.join(LANGUAGE_TAGS)}")
     word = _open_reference()
-    _DocxWriter(doc, word, dict(heading_pages or {})).write()
+    _DocxWriter(doc, word, dict(heading_pages or {}), revisions).write()
     embed_bundled_font(word)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -137,6 +140,13 @@ def _open_reference() -> docx.document.Document:
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     return word
+
+
+def whole_change(children: list[Inline]) -> str | None:
+    """"ins" or "del" when every text run of ``children`` is inserted (deleted) in a redline, so
+    the paragraph or row holding them is new (gone) as a whole; else None."""
+    changes = {node.change for node in children if isinstance(node, Text) and node.text.strip()}
+    return changes.pop() if len(changes) == 1 and None not in changes else None
 
 
 def _bookmark_name(anchor: str) -> str:
@@ -191,6 +201,7 @@ class _DocxWriter(TreeVisitor[None]):
     doc: Document
     word: docx.document.Document
     heading_pages: dict[str, int]  # a heading's HTML id -> its page in the PDF edition
+    revisions: ooxml.Revisions | None = None  # a redline's: runs with Text.change become w:ins/w:del
     footnotes: ooxml.Footnotes = field(init=False)
     labels: dict[str, str] = field(init=False)  # UI words of the edition: "contents", "page"...
     _heading_count: int = 0
@@ -384,7 +395,10 @@ class _DocxWriter(TreeVisitor[None]):
                 paragraph.style = self._style("Table Text")
                 if cell.align in ("left", "center", "right"):
                     paragraph.alignment = {"left": 0, "center": 1, "right": 2}[cell.align]
-                self._inlines(paragraph, cell.children)
+                self._inlines(paragraph, cell.children, whole=False)
+            whole = {whole_change(cell.children) for cell in cells}
+            if self.revisions is not None and len(whole) == 1 and None not in whole:
+                self.revisions.mark_row(row._tr, whole.pop())  # type: ignore[arg-type]  # None is excluded above
         self._paragraph("Normal").paragraph_format.space_after = 0
 
     def _figure(self, figure: Figure) -> None:
@@ -416,21 +430,30 @@ class _DocxWriter(TreeVisitor[None]):
         return paragraph
 
     # ------------------------------------------------------------ inline content
-    def _inlines(self, paragraph: DocxParagraph, children: list[Inline], part: Part | None = None) -> None:
+    def _inlines(self, paragraph: DocxParagraph, children: list[Inline], part: Part | None = None,
+                 *, whole: bool = True) -> None:
         """Runs for text (with emphasis, code, links), line breaks and footnote markers.
 
         ``part`` is the package part the paragraph lives in (the document, or the footnotes part),
-        which owns the relationships of external links.
+        which owns the relationships of external links. In a redline, a body paragraph whose every
+        run is inserted or deleted has its mark tracked too (``whole``; a cell's paragraph cannot
+        go, its row does).
         """
         at = _Place(paragraph, part or self.word.part)
         children = unmarked(children)  # fact and term marks are review data: runs as without them
+        change = whole_change(children) if self.revisions is not None and whole and at.part is self.word.part else None
+        if change is not None:
+            self.revisions.mark_paragraph(paragraph._p, change)  # type: ignore[union-attr]  # set when change is
         for node, previous in zip(children, [None, *children], strict=False):
             self.visit(node, at=at, previous=previous)
 
     def visit_text(self, node: Text, at: _Place, previous: Inline | None) -> None:
-        """A run, inside the hyperlink of the run before when both link to the same target."""
-        run = ooxml.run()
-        self._text_run(Run(run, at.paragraph), node)
+        """A run (tracked as inserted or deleted in a redline), inside the hyperlink of the run
+        before when both link to the same target."""
+        run: BaseOxmlElement = ooxml.run()
+        self._text_run(Run(run, at.paragraph), node)  # type: ignore[arg-type]  # a CT_R, made by ooxml.run
+        if node.change and self.revisions is not None:
+            run = self.revisions.wrap(run, node.change)
         if not node.link:
             at.paragraph._p.append(run)
             at.link_element, at.link_target = None, None

@@ -192,6 +192,55 @@ def keep_row_whole(row: CT_Row, *, repeat_as_header: bool = False) -> None:
         properties.append(element("w:tblHeader"))
 
 
+# ---------------------------------------------------------------- tracked changes
+@dataclass
+class Revisions:
+    """Tracked changes (ECMA-376 Part 1, §17.13.5): ``w:ins``/``w:del`` around runs, on a
+    paragraph's mark and on a table row, each with the author, date and an id of its own.
+
+    Ids start high so they never meet the bookmark ids the writer counts from 0.
+    """
+
+    author: str
+    date: str  # ISO 8601 with a zone, e.g. 2026-12-05T00:00:00Z
+    next_id: int = 100000
+
+    def _mark(self, kind: str) -> BaseOxmlElement:
+        if kind not in ("ins", "del"):
+            raise ValueError(f"a revision is ins or del, not {kind!r}")
+        self.next_id += 1
+        return element(f"w:{kind}", w_id=str(self.next_id), w_author=self.author, w_date=self.date)
+
+    def wrap(self, made: BaseOxmlElement, kind: str) -> BaseOxmlElement:
+        """``made`` (a run) as inserted or deleted text; deleted text is ``w:delText``."""
+        mark = self._mark(kind)
+        if kind == "del":
+            for text in made.findall(qn("w:t")):
+                text.tag = qn("w:delText")
+        mark.append(made)
+        return mark
+
+    def mark_paragraph(self, paragraph: CT_P, kind: str) -> None:
+        """The paragraph's own mark inserted or deleted, so accepting or rejecting removes the
+        paragraph itself, not only its text (``w:pPr/w:rPr/w:ins``)."""
+        properties = paragraph.get_or_add_pPr()
+        run_properties = properties.find(qn("w:rPr"))
+        if run_properties is None:
+            run_properties = element("w:rPr")
+            following = next((n for n in properties if n.tag in (qn("w:sectPr"), qn("w:pPrChange"))), None)
+            if following is None:
+                properties.append(run_properties)
+            else:
+                following.addprevious(run_properties)
+        run_properties.insert(0, self._mark(kind))
+
+    def mark_row(self, row: CT_Row, kind: str) -> None:
+        """A table row inserted or deleted as a whole (``w:trPr/w:ins``: after the row's other
+        properties, as CT_TrPr orders them)."""
+        properties = row.get_or_add_trPr()
+        properties.append(self._mark(kind))
+
+
 # ---------------------------------------------------------------- footnotes
 @dataclass
 class Footnotes:
