@@ -63,3 +63,13 @@ def test_no_module_imports_a_private_name_of_another(path: Path) -> None:
     private = [f"{path.name}:{line}: {module}.{name}" for line, module, names in _imports(path) for name in names
                if name.startswith("_") and not name.startswith("__")]
     assert private == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_function_is_over_fifty_lines(path: Path) -> None:
+    """A function a newcomer reads in one screen (docstring included)."""
+    long = [f"{node.name}: {node.end_lineno - node.lineno + 1} lines"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None
+            and node.end_lineno - node.lineno + 1 > 50]
+    assert long == []

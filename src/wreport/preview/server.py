@@ -277,67 +277,72 @@ def allowed_hosts(port: int) -> frozenset[str]:
 
 
 def _handler(preview: Preview, log: Callable[[str], None] | None) -> type[BaseHTTPRequestHandler]:
-    """A request handler serving the page at /, its panes, /version and the event stream /events."""
+    """A request handler class bound to this preview and log (http.server makes one handler
+    object per request from a class, so what they share lives on the class)."""
+    return type("Handler", (_PreviewHandler,), {"preview": preview, "log_to": staticmethod(log) if log else None})
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:
-            host = (self.headers.get("Host") or "").lower()
-            if host not in allowed_hosts(cast(ThreadingHTTPServer, self.server).server_port):
-                self._send(HTTPStatus.FORBIDDEN, "text/plain",
-                           b"refused: the preview answers only requests for 127.0.0.1 or localhost\n")
-                return
-            path = self.path.split("?", 1)[0]
-            page = preview.page
-            if path in ("/", "/index.html"):
-                self._send(HTTPStatus.OK, "text/html; charset=utf-8", preview.shell())
-            elif path == "/version":
-                self._send(HTTPStatus.OK, "text/plain", str(page.version).encode())
-            elif path == "/events":
-                self._events(page)
-            elif path.startswith("/pane/") and path[len("/pane/"):] in page.panes:
-                pane = page.panes[path[len("/pane/"):]]
-                status = HTTPStatus.INTERNAL_SERVER_ERROR if pane.error else HTTPStatus.OK
-                self._send(status, "text/html; charset=utf-8", pane.body)
-            else:
-                self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found: the preview is at /\n")
+class _PreviewHandler(BaseHTTPRequestHandler):
+    """Serves the page at /, its panes, /version and the event stream /events."""
 
-        def _events(self, page: Page) -> None:
-            """Server-sent events: the current version at once, then each new one as it is made."""
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.close_connection = True
-            current: Page | None = page
-            try:
-                self.wfile.write(b"retry: 500\n\n")
-                while not preview.closed:
-                    if current is not None:
-                        data = json.dumps(current.summary(), ensure_ascii=False)
-                        self.wfile.write(f"id: {current.version}\ndata: {data}\n\n".encode())
-                        seen = current.version
-                    else:
-                        self.wfile.write(b": still here\n\n")
-                    self.wfile.flush()
-                    current = preview.wait(seen, KEEPALIVE_SECONDS)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+    protocol_version = "HTTP/1.1"
+    preview: Preview
+    log_to: Callable[[str], None] | None = None
 
-        def _send(self, status: int, kind: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        host = (self.headers.get("Host") or "").lower()
+        if host not in allowed_hosts(cast(ThreadingHTTPServer, self.server).server_port):
+            self._send(HTTPStatus.FORBIDDEN, "text/plain",
+                       b"refused: the preview answers only requests for 127.0.0.1 or localhost\n")
+            return
+        path = self.path.split("?", 1)[0]
+        page = self.preview.page
+        if path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", self.preview.shell())
+        elif path == "/version":
+            self._send(HTTPStatus.OK, "text/plain", str(page.version).encode())
+        elif path == "/events":
+            self._events(page)
+        elif path.startswith("/pane/") and path[len("/pane/"):] in page.panes:
+            pane = page.panes[path[len("/pane/"):]]
+            status = HTTPStatus.INTERNAL_SERVER_ERROR if pane.error else HTTPStatus.OK
+            self._send(status, "text/html; charset=utf-8", pane.body)
+        else:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found: the preview is at /\n")
 
-        def log_message(self, format: str, *args: object) -> None:
-            if log is not None:
-                log(format % args)
+    def _events(self, page: Page) -> None:
+        """Server-sent events: the current version at once, then each new one as it is made."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        current: Page | None = page
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            while not self.preview.closed:
+                if current is not None:
+                    data = json.dumps(current.summary(), ensure_ascii=False)
+                    self.wfile.write(f"id: {current.version}\ndata: {data}\n\n".encode())
+                    seen = current.version
+                else:
+                    self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+                current = self.preview.wait(seen, KEEPALIVE_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
-    return Handler
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.log_to is not None:
+            self.log_to(format % args)
 
 
 # ---------------------------------------------------------------- watching the inputs
