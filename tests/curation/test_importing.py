@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from typer.testing import CliRunner
 
 from wreport.cli import app
 from wreport.curation.importing import clean_text, extract
+from wreport.curation.mentions import find_mentions
 
 FONT = Path(__file__).resolve().parents[2] / "src" / "wreport" / "fonts" / "NanumGothic.ttf"
 SENTENCE = "원주 의료기기 업체들은 지난해 5억 2000만 달러를 수출했고 입주기업은 120개로 늘었다."
@@ -258,3 +262,46 @@ def test_an_id_is_never_a_bare_number(tmp_path: Path) -> None:
     assert code == 1 and "holds Korean" in output
     code, output = _add(root, path, "--title-en", "Report 2017", "--publisher", "KADO", "--date", "2017-06")
     assert code == 0 and "added source 'report-2017'" in output
+
+
+SOURCES = Path(__file__).resolve().parents[2] / "seeds" / "sources"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five sources as PDFs LibreOffice makes of them (its own profile, so runs cannot clash)."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
+    folder = tmp_path_factory.mktemp("pdfs")
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), *map(str, sorted(SOURCES.glob("*.txt")))],
+                   capture_output=True, timeout=240, check=True)
+    return folder
+
+
+def _figures(text: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    """Each figure as the candidates list it, in reading order (spacing aside)."""
+    return [(_squash(m.text), f"{m.value:f}", m.unit, m.approx, m.counter) for m in find_mentions("s", text)]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SOURCES.glob("*.txt")))
+def test_a_pdf_gives_the_candidates_of_its_text(libreoffice_pdfs: Path, name: str) -> None:
+    """LibreOffice's PDF spaces digits from Hangul (286 억원) and wraps lines inside figures
+    (3000|만달러); imported, it gives the same figures as the text itself."""
+    pdf = libreoffice_pdfs / name.replace(".txt", ".pdf")
+    assert pdf.is_file()
+    from_pdf = extract(pdf).text
+    assert re.search(r"\d [억만]", from_pdf), "the PDF's text no longer has the spaces this test is about"
+    assert _figures(from_pdf) == _figures(extract(SOURCES / name).text)
+
+
+def test_a_pdfs_spaced_area_is_drafted_whole(libreoffice_pdfs: Path, tmp_path: Path) -> None:
+    """'3 만 3000㎡' in the Financial News PDF is 33,000 m², not 3,000."""
+    root = copy_project(tmp_path)
+    pdf = libreoffice_pdfs / "000_ae5f8235035a93f8.pdf"
+    code, output = _add(root, pdf, "--id", "fnnews-pdf", "--title", "원주 의료기기 클러스터", "--title-en",
+                        "The Wonju cluster", "--publisher", "파이낸셜뉴스", "--date", "2007-12-10")
+    assert code == 0, output
+    areas = [(r["text"], r["value"], r["unit"]) for r in _candidates(root, "fnnews-pdf") if r["unit"] == "m2"]
+    assert areas == [("3 만 3000㎡", "33000", "m2"), ("33 만 200㎡", "330200", "m2"), ("42 만 9000㎡", "429000", "m2")]

@@ -123,3 +123,27 @@ def test_the_five_sources_hand_checked_sample() -> None:
     for name, sample in expected.items():
         found = {(m.text, f"{m.value:f}") for m in find_mentions(name, (SOURCES / name).read_text(encoding="utf-8"))}
         assert sample <= found, (name, sample - found)
+
+
+@pytest.mark.parametrize("written, value, unit", [
+    ("4억3500만 달러", "435000000", "USD"), ("1,045만 달러", "10450000", "USD"), ("6098억원", "609800000000", "KRW"),
+    ("3만 3000㎡", "33000", "m2"), ("10만평", "100000", "pyeong"),
+    # as PDF text extraction leaves them: a space wherever digits meet Hangul
+    ("286 억원", "28600000000", "KRW"), ("3 만 3000㎡", "33000", "m2"), ("4 억 3500 만 달러", "435000000", "USD"),
+    ("1045 만 달러", "10450000", "USD"), ("6098 억원", "609800000000", "KRW"), ("10 만평", "100000", "pyeong"),
+    ("1000 만달러", "10000000", "USD"), ("460 조원", "460000000000000", "KRW"), ("48 만명", "480000", "count"),
+    ("10.9 %", "10.9", "percent"), ("75 개", "75", "count"),
+])
+def test_the_reader_takes_amounts_with_or_without_the_pdf_spaces(written: str, value: str, unit: str) -> None:
+    found = _found(f"국내생산 {written}를 기록했다")
+    assert [(v, u) for _, v, u, _, _ in found] == [(value, unit)]
+
+
+def test_the_pdf_spaces_join_nothing_that_stays_apart() -> None:
+    """Two numbers side by side, a year before an amount, a list, a date before 조회수: each its own."""
+    assert _found("회원수 82 112 137 55명") == [("55명", "55", "count", "명", None)]
+    assert _found("2016년 6098 억원, 2007 1000만 달러") == [
+        ("6098 억원", "609800000000", "KRW", None, None), ("1000만 달러", "10000000", "USD", None, None)]
+    assert _found("3, 4개 분야") == [("4개", "4", "count", "개", None)]
+    assert _found("작성일 2007-12-10 조회수 4,417") == []
+    assert _found("10년 만에 10 조건을") == [("10년", "10", "count", "년", None)]

@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from wreport.curation.manifest import write_manifest
+from wreport.curation.mentions import join_wrapped_figures
 from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
 from wreport.data.facts import load_facts, parse_partial_date
 from wreport.errors import DataError, Location
@@ -138,7 +139,7 @@ def _pdf(data: bytes, path: Path) -> Extracted:
     finally:
         document.close()
     created = _pdf_date(meta.get("CreationDate", ""))
-    return Extracted("\n\n".join(pages), "pdf", title=meta.get("Title"), author=meta.get("Author"),
+    return Extracted(join_wrapped_figures("\n\n".join(pages)), "pdf", title=meta.get("Title"), author=meta.get("Author"),
                      date=created, date_basis=f"inferred: the PDF's creation date ({created}); check it against "
                      "the text" if created else None, detail=f"{len(pages)} pages")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ APPROX_WORDS: dict[str, str] = {
 #: digits cannot make the search slow.
 _NUM = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,10})?|\d{1,20}(?:\.\d{1,10})?"
 _GROUP = rf"(?:{_NUM})(?:\s?천(?:\s?(?:{_NUM})(?![\d.,]))?)?"  # 4천 632, 1천 150
-_MYRIAD_PART = rf"(?:{_GROUP})[경조억만]"
+#: A space may stand between a number and its myriad unit: PDF text extraction puts one wherever
+#: digits meet Hangul (286 억원, 3 만 3000㎡, 4 억 3500 만 달러); one space or tab, never a line.
+#: Not after a space: 조 of 조회수 (10 조회수, a view counter after a date), 조건, 조명.
+_MYRIAD_PART = rf"(?:{_GROUP})(?:[경조억만]|[ \t](?:[억만]|조(?![회건명])))"
 #: An amount: myriad parts (4억 3500만, 8만), maybe a plain group after them (33만 200), or a group.
 _AMOUNT = (rf"(?:{_MYRIAD_PART})(?:\s{{0,3}}{_MYRIAD_PART}){{0,4}}(?:\s{{0,2}}{_GROUP}(?!\s{{0,2}}[경조억만\d]))?"
            rf"|{_GROUP}")
@@ -65,6 +69,10 @@ _KO_UNITS: list[tuple[str, str, str | None]] = [
     (r"대(?![학표비상한구전기덕통규회부륙량형책])", "count", "대"),
     (r"배(?![경치출분려달양터포])", "times", None),
 ]
+#: A line break a PDF's text keeps where a line wrapped between a number and its unit
+#: (3000\n만달러, 156\n명): one line break, not a paragraph's blank line.
+_WRAPPED_FIGURE = re.compile(
+    rf"(?<=\d)\r?\n(?=(?:[경조억만]|{'|'.join(pattern for pattern, _, _ in _KO_UNITS)}))")
 _TIME = (None, "년", "개년", "개월", "시간", "분")  # counters of time count nothing but the time
 _KO_UNIT = "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_KO_UNITS))
 _SUFFIX_WORDS = "이상|미만|가까이|내외|정도|가량|안팎|넘게|넘는|넘어|초과|돌파|남짓|이내|이하"
@@ -145,6 +153,13 @@ def find_mentions(source_id: str, text: str) -> list[Mention]:
     return [dataclasses.replace(m, line=where.line(m.start), sentence=where.sentence(m.start, m.end)) for m in kept]
 
 
+@functools.lru_cache(maxsize=16)
+def mentions_of(source_id: str, text: str) -> tuple[Mention, ...]:
+    """``find_mentions``, kept for the last few texts: ``check`` reads each source's figures for
+    the value check and again for coverage, and a source's text does not change within a run."""
+    return tuple(find_mentions(source_id, text))
+
+
 # ---------------------------------------------------------------- the readings
 def _korean(source_id: str, text: str) -> Iterator[Mention]:
     for match in _KO_MENTION.finditer(text):
@@ -209,12 +224,18 @@ def _bare(source_id: str, text: str) -> Iterator[Mention]:
                       None, None, None, None, "")
 
 
+def join_wrapped_figures(text: str) -> str:
+    """``text`` with each line break that splits a figure from its unit made a space, so a PDF
+    whose lines wrapped at 3000|만달러 reads as the same figures as the document's own text."""
+    return _WRAPPED_FIGURE.sub(" ", text)
+
+
 # ---------------------------------------------------------------- values
 def parse_korean_amount(amount: str) -> Decimal:
     """A Korean amount as an exact number: '4억 3500만' → 435000000, '1천 150' → 1150,
     '33만 200' → 330200, '21억7000만' → 2170000000, '10.9' → 10.9, '4,417' → 4417."""
     total = Decimal(0)
-    for part in re.finditer(rf"(?P<group>{_GROUP})\s*(?P<myriad>[경조억만])?", amount):
+    for part in re.finditer(rf"(?P<group>{_GROUP})[ \t]?(?P<myriad>[경조억만])?", amount):
         total += _group_value(part.group("group")) * _MYRIAD_VALUES.get(part.group("myriad") or "", 1)
     return _exact(total)
 
