@@ -108,3 +108,22 @@ def test_candidates_text_and_yaml_on_this_project() -> None:
     assert code == 0 and yaml.safe_load(output) == {"facts": []}  # nothing left to draft
     code, output = _run("facts", "candidates", "--format", "xml")
     assert code != 0
+
+
+def test_a_quote_covers_only_the_figure_its_fact_stores() -> None:
+    """The issue's example: wonju_exports_2016 quotes the whole sentence '국내생산 6098억원 수출 4억
+    3500만 달러(약 한화 4923억원)', but stores 4억 3500만 달러. Without the production fact, 6098억원
+    is open, not 'covered by wonju_exports_2016'."""
+    import dataclasses
+
+    project, facts, _ = load(ROOT)
+    kept = {k: f for k, f in facts.facts.items() if k != "wonju_production_2016"}
+    without = dataclasses.replace(facts, facts=kept)
+    by_text = {s.mention.text: s for s in coverage(project, without, ["kado-2017-technovalley"])
+               if s.mention.line == 13}
+    assert by_text["6098억원"].is_open
+    assert by_text["4억 3500만 달러"].covered_by == "wonju_exports_2016"
+    assert by_text["약 한화 4923억원"].covered_by == "wonju_exports_krw_2016"
+    with_it = {s.mention.text: s.covered_by for s in coverage(project, facts, ["kado-2017-technovalley"])
+               if s.mention.line == 13}
+    assert with_it["6098억원"] == "wonju_production_2016"

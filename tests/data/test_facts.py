@@ -329,3 +329,23 @@ def test_a_broken_sources_file_is_reported_once_not_per_fact(tmp_path):
     project = make_project(tmp_path, "facts:\n" + GOOD_FACT, sources=SOURCES_YAML.replace("title: 시험 자료", "title: [시험"))
     [problem] = problems_of(project)
     assert problem.startswith("seeds/sources.yaml:4: invalid YAML")
+
+
+# ---------------------------------------------------------------- converted values
+def test_a_converted_value_names_a_known_conversion(tmp_path):
+    """converted: {from: ...} takes pyeong ↔ m2 at the legal rate and a currency at a stated rate."""
+    good = GOOD_FACT.replace('value: "435_000_000"\n    unit: USD', 'value: "492_289_500_000"\n    unit: KRW') \
+        + '    converted: {from: USD, rate: "1131.7"}\n'
+    (tmp_path / "good").mkdir()
+    facts = load_facts(make_project(tmp_path / "good", "facts:\n" + good))
+    assert facts.facts["exports"].converted is not None and facts.facts["exports"].converted.from_ == "USD"
+    for number, (converted, message) in enumerate([("{from: KRW}", "cannot convert from KRW to KRW"),
+                               ("{from: USD}", "a currency conversion needs the source's rate, in won per dollar"),
+                               ("{from: pyeong, rate: \"3.3\"}", "cannot convert from pyeong to KRW"),
+                               ("{from: dollars}", "unknown unit 'dollars'"),
+                                                   ("{form: USD}", "unknown field 'form' (did you mean 'from'?)")]):
+        entry = good.replace('{from: USD, rate: "1131.7"}', converted)
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        problems = problems_of(make_project(folder, "facts:\n" + entry))
+        assert any(p.startswith("seeds/facts.yaml:11: fact 'exports'") and message in p for p in problems), problems

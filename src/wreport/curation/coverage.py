@@ -1,9 +1,11 @@
 """Which mentions the fact set covers, which are set aside on purpose, and which are still open.
 
 A fact *covers* a mention when its quote, found in the same source (whitespace aside, as the
-loader checks quotes), spans the mention's number and unit. So a figure that appears twice (a
-headline and its body, a passage the extraction repeated) is covered where the quote is, and
-only there. A mention that is not a figure for the brief (a page number, a view counter, another
+loader checks quotes), spans the mention's number and unit *and* the fact's value is that figure
+(curation/values.py; a derived fact's quote covers the parts of its rule that no other fact
+there stores). So a figure that appears twice (a headline and its body, a passage the
+extraction repeated) is covered where the quote is, and only there, and a quote that spans a
+neighbouring figure does not cover it. A mention that is not a figure for the brief (a page number, a view counter, another
 region's statistic, an idiom such as 두마리 토끼) is *set aside* in ``set-aside.yaml`` beside
 sources.yaml, each entry with a reason. Everything else is *open*: ``wreport facts coverage``
 exits non-zero and ``wreport check`` warns (UncoveredFigure) until it is covered or set aside.
@@ -28,18 +30,17 @@ aside. One that sets aside nothing is reported, so the file cannot silently go s
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wreport.curation.mentions import Mention, find_mentions
-from wreport.data.facts import FactSet
+from wreport.curation.mentions import Mention, mentions_of
+from wreport.curation.values import agrees, quoted_figures
+from wreport.data.facts import Fact, FactSet
 from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
 from wreport.inputs.schemas import SetAsideEntry
+from wreport.inputs.text import occurrences, spaceless
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
@@ -126,11 +127,12 @@ def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None =
     statuses: list[Status] = []
     for source_id in chosen:
         text = fact_set.sources[source_id].text
-        squashed = _squashed(text)  # once per source: every quote and context is looked up in it
-        spans = list(_quote_spans(fact_set, source_id, squashed))
+        squashed = spaceless(text)  # once per source: every quote and context is looked up in it
+        mentions = mentions_of(source_id, text)
+        covering = _coverers(fact_set, source_id, mentions, squashed)
         entries = [e for e in set_aside if e.source == source_id]
-        for mention in find_mentions(source_id, text):
-            covered = _covering_fact(fact_set, spans, mention)
+        for mention in mentions:
+            covered = _covering_fact(covering, mention)
             aside = None if covered else next((e for e in entries if _sets_aside(e, mention, squashed)), None)
             if aside is not None:
                 used.add(aside.line)
@@ -153,52 +155,39 @@ def _chosen(fact_set: FactSet, source_ids: list[str] | None) -> list[str]:
     return list(dict.fromkeys(source_ids)) if source_ids else list(fact_set.sources)
 
 
-def _squashed(text: str) -> tuple[str, list[int]]:
-    """The text without whitespace (NFC per character) and, for each kept character, its offset."""
-    kept: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        if not char.isspace():
-            for piece in unicodedata.normalize("NFC", char):
-                kept.append(piece)
-                offsets.append(index)
-    return "".join(kept), offsets
+def _covering_fact(covering: dict[int, list[str]], mention: Mention) -> str | None:
+    """The first fact whose quote spans the mention and whose value is that figure."""
+    found = covering.get(id(mention))
+    return found[0] if found else None
 
 
-def _occurrences(needle: str, squashed_text: tuple[str, list[int]]) -> Iterator[tuple[int, int]]:
-    """Every (start, end) offset in a text (given as ``_squashed(text)``) where ``needle``
-    occurs, whitespace aside."""
-    squashed, offsets = squashed_text
-    key, _ = _squashed(needle)
-    if not key:
-        return
-    for found in re.finditer(re.escape(key), squashed):
-        yield offsets[found.start()], offsets[found.end() - 1] + 1
+def _coverers(fact_set: FactSet, source_id: str, mentions: tuple[Mention, ...],
+              text: tuple[str, tuple[int, ...]]) -> dict[int, list[str]]:
+    """For each mention (by identity), the facts that cover it: their quote spans it and their
+    value is its figure (values.agrees). A quote spanning a neighbouring figure does not cover it;
+    a derived fact's quote covers the figures no other fact there stores (its rule's parts)."""
+    covering: dict[int, list[str]] = {}
+    derived: list[tuple[Fact, list[Mention]]] = []
+    for fact, figures in quoted_figures(fact_set, source_id, mentions, text):
+        if fact.derived is not None:
+            derived.append((fact, figures))
+        for mention in figures:
+            if agrees(fact, mention):
+                covering.setdefault(id(mention), []).append(fact.id)
+    for fact, figures in derived:
+        for mention in figures:
+            covering.setdefault(id(mention), [fact.id])
+    return covering
 
 
-def _quote_spans(fact_set: FactSet, source_id: str, text: tuple[str, list[int]]) -> Iterator[tuple[str, int, int]]:
-    for fact in fact_set:
-        if fact.source == source_id and fact.quote:
-            for start, end in _occurrences(fact.quote, text):
-                yield fact.id, start, end
-
-
-def _covering_fact(fact_set: FactSet, spans: list[tuple[str, int, int]], mention: Mention) -> str | None:
-    """The fact whose quote spans the mention: the one with the mention's value and unit when a
-    quote holds several figures (a sentence giving production and exports), else the first."""
-    covering = [fact_id for fact_id, start, end in spans if start <= mention.start and mention.end <= end]
-    same = [f for f in covering if (fact_set.facts[f].value, fact_set.facts[f].unit) == (mention.value, mention.unit)]
-    return same[0] if same else covering[0] if covering else None
-
-
-def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, list[int]]) -> bool:
+def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, tuple[int, ...]]) -> bool:
     if entry.lines is not None and not entry.lines[0] <= mention.line <= entry.lines[1]:
         return False
-    if entry.text is not None and _squashed(entry.text)[0] != _squashed(mention.text)[0]:
+    if entry.text is not None and spaceless(entry.text)[0] != spaceless(mention.text)[0]:
         return False
     if entry.context is None:
         return True
-    return any(start <= mention.start and mention.end <= end for start, end in _occurrences(entry.context, text))
+    return any(start <= mention.start and mention.end <= end for start, end in occurrences(entry.context, text))
 
 
 def by_source(statuses: list[Status]) -> dict[str, list[Status]]:

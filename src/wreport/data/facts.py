@@ -27,7 +27,7 @@ from wreport.errors import DataError, Location, WreportError, did_you_mean, rais
 from wreport.inputs import schemas
 from wreport.inputs.boundary import spreadsheet_safe
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
-from wreport.inputs.schemas import ConflictEntry, FactEntry, SourceEntry
+from wreport.inputs.schemas import CONVERSIONS, ConflictEntry, Conversion, FactEntry, SourceEntry
 from wreport.inputs.text import quote_key
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ class Fact:
     source: str | None = None
     quote: str | None = None
     derived: Derived | None = None
+    converted: Conversion | None = None
     note: str | None = None
     line: int | None = None
 
@@ -297,6 +298,8 @@ def _parse_fact(index: int, raw: dict[str, Any], sources: dict[str, Source] | No
     _check_fit(index, raw, what, sources, glossary, report)
     if entry is None:
         return None
+    if entry.converted is not None:
+        _check_conversion(entry, what, report.line("facts", index, "converted"), report)
     derived = None
     if entry.derived:
         ((op, inputs),) = entry.derived.items()
@@ -305,7 +308,26 @@ def _parse_fact(index: int, raw: dict[str, Any], sources: dict[str, Source] | No
                 status=entry.status, approx=entry.approx, counted=entry.counted,
                 period=schemas.period_parts(entry.period) if entry.period else None,
                 as_of=parse_partial_date(entry.as_of) if entry.as_of else None, source=entry.source,
-                quote=entry.quote, derived=derived, note=entry.note, line=report.line("facts", index))
+                quote=entry.quote, derived=derived, converted=entry.converted, note=entry.note,
+                line=report.line("facts", index))
+
+
+def _check_conversion(entry: FactEntry, what: str, line: int | None, report: FileProblems) -> None:
+    """A converted value names a conversion wreport knows: pyeong ↔ m² at the legal rate, or a
+    currency at the rate the source states; a value is converted or derived, never both."""
+    conversion = entry.converted
+    assert conversion is not None
+    pair = (conversion.from_, entry.unit)
+    if pair not in CONVERSIONS:
+        report.add(f"{what}: cannot convert from {conversion.from_} to {entry.unit}", line,
+                   hint="converted: {from: pyeong} for m2, {from: m2} for pyeong, {from: USD, rate: ...} for KRW")
+    elif conversion.from_ in ("USD", "KRW") and not (conversion.rate and conversion.rate > 0):
+        report.add(f"{what}: a currency conversion needs the source's rate, in won per dollar", line,
+                   hint='converted: {from: USD, rate: "1131.7"}')
+    elif conversion.from_ in ("m2", "pyeong") and conversion.rate is not None:
+        report.add(f"{what}: pyeong and m2 convert at the legal rate (1 pyeong = 400/121 m2): drop 'rate'", line)
+    if entry.derived:
+        report.add(f"{what}: a value is either converted or derived, not both", line)
 
 
 def _check_fit(index: int, raw: dict[str, Any], what: str, sources: dict[str, Source] | None,
@@ -396,12 +418,30 @@ def _check_derived(fact: Fact, facts: dict[str, Fact], report: FileProblems) -> 
         return
     computed = derived.compute([i.value for i in inputs])
     if derived.op not in _EXACT_OPS:
-        exponent = fact.value.as_tuple().exponent
-        assert isinstance(exponent, int), "a fact's value is finite (the schema refuses NaN and Infinity)"
-        computed = computed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+        computed = rounded_like(computed, fact.value)
     if computed != fact.value:
         report.add(f"fact '{fact.id}': declared value {fact.value} does not match {derived} = {computed.normalize():f}",
                    fact.line, hint="fix the declared value or the inputs", check="DerivedMismatch")
+
+
+def rounded_like(computed: Decimal, declared: Decimal) -> Decimal:
+    """``computed`` at the declared value's decimals, halves rounded up: a ratio, a growth or a
+    conversion matches the value a curator wrote at the precision they chose."""
+    exponent = declared.as_tuple().exponent
+    assert isinstance(exponent, int), "a fact's value is finite (the schema refuses NaN and Infinity)"
+    return computed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+
+
+def converted(figure: Decimal, conversion: Conversion, unit: str) -> Decimal:
+    """A figure the source gives in ``conversion.from_`` in ``unit``, unrounded: pyeong ↔ m² at
+    the legal rate, dollars ↔ won at the rate the fact names (won per dollar)."""
+    with localcontext(prec=50):  # one pyeong is 400/121 m² (3.3057...)
+        if (conversion.from_, unit) == ("pyeong", "m2"):
+            return figure * 400 / 121
+        if (conversion.from_, unit) == ("m2", "pyeong"):
+            return figure * 121 / 400
+        rate = conversion.rate or Decimal(1)
+        return figure * rate if unit == "KRW" else figure / rate
 
 
 def _parse_conflict(index: int, raw: dict[str, Any], facts: dict[str, Fact], report: FileProblems) -> Conflict | None:

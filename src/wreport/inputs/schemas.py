@@ -671,6 +671,21 @@ def _derived(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
+#: The conversions a fact's value may name instead of a quoted figure (docs/facts.md): an area
+#: the source gives in the other unit, at the legal rate (1 pyeong = 400/121 m²), and a currency
+#: at the rate the source states (``rate``, always won per dollar).
+CONVERSIONS = (("pyeong", "m2"), ("m2", "pyeong"), ("USD", "KRW"), ("KRW", "USD"))
+
+
+class Conversion(BaseModel):
+    """A fact's ``converted: {from: pyeong}``: its value is the quoted figure, given in ``from``,
+    converted to the fact's unit; a currency names its ``rate`` (won per dollar)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+    from_: Annotated[str, one_of("unit", UNITS)] = Field(alias="from")
+    rate: ExactDecimal | None = None
+
+
 class FactEntry(BaseModel):
     """One entry of facts.yaml (docs/facts.md); how fields fit together is checked in facts.py."""
 
@@ -688,6 +703,7 @@ class FactEntry(BaseModel):
     source: OptionalText = None
     quote: OptionalText = None
     derived: Annotated[dict[str, list[str]], AfterValidator(_derived)] | None = None
+    converted: Conversion | None = None
     note: OptionalText = None
 
 

@@ -9,8 +9,10 @@ looser form look-ups compare (spacing, hyphens, middle dots and case ignored).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 # Hangul, every block: syllables; conjoining jamo and their extensions A and B; compatibility
 # jamo; half-width jamo. NFKC maps the compatibility and half-width forms to conjoining jamo.
@@ -73,3 +75,30 @@ def capitalised_names(text: str) -> list[str]:
         if sum(1 for word in words if word[:1].isupper()) >= 2:
             names.append(" ".join(words))
     return names
+
+
+@functools.lru_cache(maxsize=256)
+def spaceless(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` without whitespace (NFC per character) and, for each kept character, its offset in
+    ``text``: quotes are found whitespace aside (extraction breaks lines anywhere), and the offsets
+    say which figures of the source a found quote spans. Kept for the last few texts: a check
+    looks every quote up in the same few sources."""
+    kept: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if not char.isspace():
+            for piece in unicodedata.normalize("NFC", char):
+                kept.append(piece)
+                offsets.append(index)
+    return "".join(kept), tuple(offsets)
+
+
+def occurrences(needle: str, haystack: tuple[str, tuple[int, ...]]) -> Iterator[tuple[int, int]]:
+    """Every (start, end) offset in a text, given as ``spaceless(text)``, where ``needle`` occurs,
+    whitespace aside."""
+    squashed, offsets = haystack
+    key, _ = spaceless(needle)
+    if not key:
+        return
+    for found in re.finditer(re.escape(key), squashed):
+        yield offsets[found.start()], offsets[found.end() - 1] + 1

@@ -71,6 +71,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ConfigError": (ERROR, "an audience.toml is missing or malformed, or there is no audience"),
     "QuoteNotFound": (ERROR, "a fact's quote is not in its source's text"),
     "DerivedMismatch": (ERROR, "a derived fact's declared value differs from its computation"),
+    "ValueNotInQuote": (ERROR, "a fact's value is not a figure its quote gives (nor a conversion of one)"),
+    "QuoteApproxMismatch": (ERROR, "a fact's approx is not the word its source writes beside the figure (약, 이상...)"),
     "UnknownSource": (ERROR, "a fact cites a source id that sources.yaml does not have"),
     "UnknownFact": (ERROR, "a template, derivation or conflict names a fact that does not exist"),
     "UnknownTerm": (ERROR, "a template or fact names a glossary term that does not exist"),
@@ -781,11 +783,22 @@ def run_checks(project: Project, audiences: Iterable[str] | None = None, strict:
     for name in run.audience_names(audiences):
         run.check_audience(name)
     run.check_conflicts()
+    _check_values(run)
     _check_coverage(run)
     findings = run.found.items
     if strict:
         findings = [Finding(f.check, ERROR, f.location, f.message, f.hint) for f in findings]
     return findings
+
+
+def _check_values(run: _Run) -> None:
+    """Each fact's value against the figures of its own quote (curation/values.py), so a value
+    typed ten times too large cannot pass as sourced."""
+    from wreport.curation.values import value_problems
+
+    if run.facts is not None:
+        for problem in value_problems(run.project, run.facts):
+            run.found.error(problem, "ValueNotInQuote")
 
 
 def _check_coverage(run: _Run) -> None:
