@@ -79,9 +79,9 @@ def capitalised_names(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=256)
 def spaceless(text: str) -> tuple[str, tuple[int, ...]]:
-    """``text`` without whitespace (NFC per character) and, for each kept character, its offset in
-    ``text``: quotes are found whitespace aside (extraction breaks lines anywhere), and the offsets
-    say which figures of the source a found quote spans. Kept for the last few texts: a check
+    """``text`` as ``quote_key`` makes it (no whitespace; NFC per character, as inputs are NFC
+    already) and, for each kept character, its offset in ``text``: the offsets say which figures
+    of the source a quote found in it spans. Kept for the last few texts: a check
     looks every quote up in the same few sources."""
     kept: list[str] = []
     offsets: list[int] = []
