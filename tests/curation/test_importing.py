@@ -301,7 +301,8 @@ def test_a_pdfs_spaced_area_is_drafted_whole(libreoffice_pdfs: Path, tmp_path: P
     root = copy_project(tmp_path)
     pdf = libreoffice_pdfs / "000_ae5f8235035a93f8.pdf"
     code, output = _add(root, pdf, "--id", "fnnews-pdf", "--title", "원주 의료기기 클러스터", "--title-en",
-                        "The Wonju cluster", "--publisher", "파이낸셜뉴스", "--date", "2007-12-10")
+                        "The Wonju cluster", "--publisher", "파이낸셜뉴스", "--publisher-en",
+                        "The Financial News", "--date", "2007-12-10")
     assert code == 0, output
     areas = [(r["text"], r["value"], r["unit"]) for r in _candidates(root, "fnnews-pdf") if r["unit"] == "m2"]
     assert areas == [("3 만 3000㎡", "33000", "m2"), ("33 만 200㎡", "330200", "m2"), ("42 만 9000㎡", "429000", "m2")]
