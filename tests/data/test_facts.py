@@ -226,6 +226,19 @@ def test_derived_total_that_does_not_match(tmp_path):
     assert problem.startswith("seeds/facts.yaml:32:")
 
 
+@pytest.mark.parametrize("derived, words", [
+    ("{sum: [exports]}", "derived sum takes a list of two or more fact ids"),
+    ("{difference: [exports]}", "derived difference takes a list of exactly two fact ids"),
+    ("{ratio: [exports, exports, exports]}", "derived ratio takes a list of exactly two fact ids"),
+])
+def test_a_derivation_with_the_wrong_number_of_inputs_is_refused(tmp_path, derived, words):
+    # A "sum" of one fact is that fact under a new name: it adds nothing a reader can check
+    single = ("  - id: total\n    value: \"435_000_000\"\n    unit: USD\n    period: \"2016\"\n    approx: none\n"
+              f"    status: actual\n    label: {{ko: 합계, en: total}}\n    derived: {derived}\n")
+    [problem] = problems_of(make_project(tmp_path, "facts:\n" + GOOD_FACT + single))
+    assert problem.startswith("seeds/facts.yaml:18:") and words in problem, problem  # the derived line
+
+
 def test_growth_is_compared_at_the_declared_precision(tmp_path):
     base = GOOD_FACT.replace("id: exports", "id: base").replace('"435_000_000"', '"67"')
     later = GOOD_FACT.replace("id: exports", "id: later").replace('"435_000_000"', '"139"')
