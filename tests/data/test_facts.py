@@ -121,10 +121,12 @@ def test_real_derived_facts_and_conflicts(real):
     budget = fact_set.get("innovation_cluster_budget_2005_2008")
     parts = [fact_set.get(i).value for i in budget.derived.inputs]
     assert budget.value == sum(parts) == Decimal("611400000000")
-    assert budget.quote  # a total the source states along with its parts
+    assert budget.quote == "2008년까지 모두 6114억원의 자금을 투입한다는계획을발표하며"  # stated with its parts
     growth = fact_set.get("innovation_cluster_export_growth_2003_2008_headline")
     assert growth.source is None and [s.id for s in fact_set.provenance(growth.id)] == ["fnnews-2007-10-minicluster"]
-    assert fact_set.conflicts_of("innovation_cluster_exports_2008_forecast_headline")
+    assert [c.id for c in fact_set.conflicts_of("innovation_cluster_exports_2008_forecast_headline")] == [
+        "innovation_cluster_exports_2008_headline_vs_body"]
+    assert fact_set.conflicts_of("wonju_exports_2016") == []
 
 
 def test_unknown_id_suggests_the_nearest(real):
