@@ -18,6 +18,7 @@ The record of the last full run is in docs/architecture.md, "How sharp the tests
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -143,20 +144,22 @@ MUTATIONS = [
 ]
 
 
-def run_tests(tests: tuple[str, ...]) -> str:
-    """'caught', 'MISSED' or 'error' for one pytest run over ``tests``."""
+def run_tests(tests: tuple[str, ...]) -> tuple[str, str]:
+    """'caught', 'MISSED' or 'error' for one pytest run over ``tests``, and the test that failed."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-rf", "-p", "no:cacheprovider", *tests]
     try:
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT,
                                 check=False, start_new_session=True)
     except subprocess.TimeoutExpired:
-        return "caught"
-    return {0: "MISSED", 1: "caught"}.get(result.returncode, "error")
+        return "caught", f"(timed out after {TIMEOUT} s)"
+    failed = re.search(r"^FAILED (\S+)", result.stdout, re.MULTILINE)
+    return {0: "MISSED", 1: "caught"}.get(result.returncode, "error"), failed.group(1) if failed else ""
 
 
-def probe(mutation: Mutation) -> tuple[str, float]:
-    """Apply one mutation, run its tests, restore the file exactly; the outcome and seconds."""
+def probe(mutation: Mutation) -> tuple[str, str, float]:
+    """Apply one mutation, run its tests, restore the file exactly; the outcome, the failed test
+    and the seconds."""
     path = SRC / mutation.file
     if subprocess.run(["git", "diff", "--quiet", "--", str(path)], cwd=ROOT, check=False).returncode != 0:
         raise SystemExit(f"{path}: uncommitted changes; commit or stash them first")
@@ -168,11 +171,11 @@ def probe(mutation: Mutation) -> tuple[str, float]:
     start = time.monotonic()
     try:
         path.write_text(text.replace(mutation.old, mutation.new), encoding="utf-8")
-        outcome = run_tests(mutation.tests)
+        outcome, failed = run_tests(mutation.tests)
     finally:
         path.write_bytes(original)
         os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
-    return outcome, time.monotonic() - start
+    return outcome, failed, time.monotonic() - start
 
 
 def main(argv: list[str]) -> int:
@@ -187,9 +190,9 @@ def main(argv: list[str]) -> int:
     chosen = [every[key] for key in argv] if argv else list(every.values())
     missed = 0
     for mutation in chosen:
-        outcome, seconds = probe(mutation)
+        outcome, failed, seconds = probe(mutation)
         missed += outcome != "caught"
-        print(f"{mutation.key:>3} {outcome:<6} {seconds:5.0f} s  {mutation.file}: {mutation.what}", flush=True)
+        print(f"{mutation.key:>3} {outcome:<6} {seconds:5.0f} s  {mutation.file}: {mutation.what}  {failed}", flush=True)
     print(f"{len(chosen) - missed} of {len(chosen)} caught")
     return 1 if missed else 0
 
