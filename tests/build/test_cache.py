@@ -57,6 +57,18 @@ def test_data_files_are_the_config_facts_sources_and_glossary(tmp_path):
         "seeds/sources/fnnews.txt", "glossary/terms.csv"]
 
 
+def test_a_source_text_in_a_subfolder_of_the_sources_is_an_input(tmp_path):
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    nested = root / "seeds" / "sources" / "2008" / "kicox.txt"
+    nested.parent.mkdir()
+    nested.write_text("산업단지공단 자료\n", encoding="utf-8")
+    assert "seeds/sources/2008/kicox.txt" in names(project, data_files(project))
+    before = Hasher(root).files(data_files(project))
+    nested.write_text("산업단지공단 자료 (고침)\n", encoding="utf-8")
+    assert Hasher(root).files(data_files(project)) != before
+
+
 def test_package_files_include_fonts_and_styles_but_not_bytecode():
     files = {path.name for path in package_files()}
     assert {"cli.py", "editions.py", "NanumGothic.ttf", "print.css", "reference.docx"} <= files
@@ -81,8 +93,10 @@ def test_record_knows_an_output_only_while_its_key_and_bytes_are_unchanged(tmp_p
     again = BuildRecord(out)
     assert again.current(target, "key-1").size == 10
     assert again.current(target, "key-2") is None  # an input changed
-    target.write_bytes(b"<p>edited by hand</p>")
+    target.write_bytes(b"<p>two</p>")  # the same size, other bytes
     assert again.current(target, "key-1") is None  # the file is not what was written
+    target.write_bytes(b"<p>edited by hand</p>")
+    assert again.current(target, "key-1") is None
     target.unlink()
     assert again.current(target, "key-1") is None
 

@@ -121,10 +121,12 @@ def test_real_derived_facts_and_conflicts(real):
     budget = fact_set.get("innovation_cluster_budget_2005_2008")
     parts = [fact_set.get(i).value for i in budget.derived.inputs]
     assert budget.value == sum(parts) == Decimal("611400000000")
-    assert budget.quote  # a total the source states along with its parts
+    assert budget.quote == "2008년까지 모두 6114억원의 자금을 투입한다는계획을발표하며"  # stated with its parts
     growth = fact_set.get("innovation_cluster_export_growth_2003_2008_headline")
     assert growth.source is None and [s.id for s in fact_set.provenance(growth.id)] == ["fnnews-2007-10-minicluster"]
-    assert fact_set.conflicts_of("innovation_cluster_exports_2008_forecast_headline")
+    assert [c.id for c in fact_set.conflicts_of("innovation_cluster_exports_2008_forecast_headline")] == [
+        "innovation_cluster_exports_2008_headline_vs_body"]
+    assert fact_set.conflicts_of("wonju_exports_2016") == []
 
 
 def test_unknown_id_suggests_the_nearest(real):
@@ -224,6 +226,19 @@ def test_derived_total_that_does_not_match(tmp_path):
     [problem] = problems_of(make_project(tmp_path, "facts:\n" + parts + total, text=text))
     assert "fact 'total': declared value 303 does not match sum(firms, academia, support) = 302" in problem
     assert problem.startswith("seeds/facts.yaml:32:")
+
+
+@pytest.mark.parametrize("derived, words", [
+    ("{sum: [exports]}", "derived sum takes a list of two or more fact ids"),
+    ("{difference: [exports]}", "derived difference takes a list of exactly two fact ids"),
+    ("{ratio: [exports, exports, exports]}", "derived ratio takes a list of exactly two fact ids"),
+])
+def test_a_derivation_with_the_wrong_number_of_inputs_is_refused(tmp_path, derived, words):
+    # A "sum" of one fact is that fact under a new name: it adds nothing a reader can check
+    single = ("  - id: total\n    value: \"435_000_000\"\n    unit: USD\n    period: \"2016\"\n    approx: none\n"
+              f"    status: actual\n    label: {{ko: 합계, en: total}}\n    derived: {derived}\n")
+    [problem] = problems_of(make_project(tmp_path, "facts:\n" + GOOD_FACT + single))
+    assert problem.startswith("seeds/facts.yaml:18:") and words in problem, problem  # the derived line
 
 
 def test_growth_is_compared_at_the_declared_precision(tmp_path):

@@ -123,6 +123,18 @@ def test_commas_setting_applies_below_ten_thousand_and_not_to_english():
     assert format_quantity("3150", "pyeong", "en", style=NO_COMMAS) == "about 10,410 m² (3,150 pyeong)"
 
 
+@pytest.mark.parametrize("value, unit, expected", [
+    ("1000000", "USD", "USD 1 million"),  # from one million up, in millions: exactly a million too
+    ("999999", "USD", "USD 999,999"),  # below one million, the full grouped number
+    ("1000000000", "KRW", "KRW 1 billion"),
+    ("999999999", "KRW", "KRW 999.999999 million"),
+    ("1000000000000", "KRW", "KRW 1 trillion"),
+    ("-1000000", "USD", "USD -1 million"),
+])
+def test_english_money_at_each_scale_boundary(value, unit, expected):
+    assert format_quantity(value, unit, "en") == expected
+
+
 def test_english_counts_are_written_in_full():
     assert format_quantity(1_200_000, "count", "en", counted=VISITORS) == "1,200,000 visitors"
     assert format_quantity(1_200_000, "count", "ko", counted=VISITORS) == "120만 명"

@@ -78,25 +78,26 @@ def template(root: Path, body: str) -> None:
 
 
 # ---------------------------------------------------------------- the time limit
+# Independent of machine load: an honest edition of the fixture costs about 0.6 s of CPU, some
+# 5 s of wall-clock time on a two-core machine with a load of 10, far under LIMIT; the endless
+# loop is 10**10 iterations, a quarter of an hour at the 10**7 a second Jinja reaches at best, far
+# over it. Only the English edition holds the loop, so the Korean one must never be stopped.
+LIMIT = 20
 NESTED_LOOPS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 
 
 @pytest.mark.parametrize("command", [("build", "--format", "html"), ("build", "--format", "html", "--jobs", "1"),
                                      ("check",)], ids=["build", "build --jobs 1", "check"])
 def test_a_loop_that_never_ends_is_stopped_at_the_time_limit(project, command):
-    limit(project, 2)
-    template(project, NESTED_LOOPS)
-    result = refused(project, *command, words="brief (en): stopped at the time limit of 2 s for one edition, "
-                                              "while rendering the template", changes=True)
-    assert f"{EN}:" in result.stdout + result.stderr and "render_seconds" in result.stdout + result.stderr
-
-
-def test_the_time_limit_leaves_every_output_as_it_was(project):
-    limit(project, 2)
+    limit(project, LIMIT)
     before = snapshot(project / "out")
     template(project, NESTED_LOOPS)
-    refused(project, "build", "--format", "html", words="stopped at the time limit of 2 s", changes=True)
-    assert snapshot(project / "out") == before
+    result = refused(project, *command, words=f"brief (en): stopped at the time limit of {LIMIT} s for one edition, "
+                                              "while rendering the template", changes=True)
+    output = result.stdout + result.stderr
+    assert f"{EN}:" in output and "render_seconds" in output
+    assert "brief (ko)" not in output  # the honest edition finished well within the limit
+    assert snapshot(project / "out") == before  # every output as it was
 
 
 @pytest.mark.parametrize("value, words", [

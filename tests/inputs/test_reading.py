@@ -385,3 +385,16 @@ def test_yaml_node_count_is_bounded(monkeypatch):
     monkeypatch.setattr(schemas, "YAML_MAX_NODES", 10)
     parsed, problems = schemas.parse_yaml("a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]\n", "f.yaml")
     assert parsed is None and [str(p) for p in problems] == ["f.yaml:1: refused YAML: more than 10 values in one file"]
+
+
+def test_a_file_of_exactly_the_cap_is_read_and_one_byte_more_is_refused(tmp_path):
+    from wreport.errors import DataError
+    from wreport.inputs.reading import read_text
+
+    path = tmp_path / "facts.yaml"
+    path.write_bytes(b"x" * 999 + b"\n")  # 1,000 bytes: the cap itself is allowed
+    assert read_text(path, tmp_path, "seeds/facts.yaml", 1000) == "x" * 999 + "\n"
+    path.write_bytes(b"x" * 1000 + b"\n")
+    with pytest.raises(DataError, match="refused: the file is larger than 1,000 bytes") as refused:
+        read_text(path, tmp_path, "seeds/facts.yaml", 1000)
+    assert str(refused.value).startswith("seeds/facts.yaml: ")

@@ -302,6 +302,17 @@ def test_forbidden_variant_in_built_text_is_traced_to_its_origin(mini):
     assert findings[0].hint == "the glossary's name is 'Korea Industrial Complex Corporation': use term('kicox')"
 
 
+@pytest.mark.parametrize("written, seen", [
+    ("Korea Industrial\\\nComplex Agency", "Korea Industrial Complex Agency"),  # a hard line break reads as a space
+    ("korea industrial complex agency", "korea industrial complex agency"),  # case is no disguise
+    ("KOREA INDUSTRIAL COMPLEX AGENCY", "KOREA INDUSTRIAL COMPLEX AGENCY"),
+], ids=["line break", "lower case", "capitals"])
+def test_forbidden_variant_over_a_line_break_or_in_other_capitals_is_found(mini, written, seen):
+    edit(mini, EN, "are run by {{ term(\"kicox\") }};", f"are run by the {written};")
+    (finding,) = only(check(mini), "ForbiddenVariant")
+    assert finding.message == f"forbidden variant '{seen}' in the brief/en edition"
+
+
 def test_forbidden_variant_inside_an_agreed_name_is_not_flagged(mini):
     wmit = "wmit,원주의료기기테크노밸리,Wonju Medical Industry Techno Valley,WMIT,organisation,,,,"
     edit(mini, GLOSSARY, wmit, wmit + "Techno Valley")

@@ -37,7 +37,11 @@ def test_a_paragraph_in_one_edition_only_is_a_gap_not_a_shift():
     shown = [(p.id, p.ko.text if p.ko else None, p.en.text if p.en else None) for p in pairs]
     assert shown == [("s1-h1", "가", "A"), ("s1-p1", "첫 4개.", "First 4."), ("s1-p2", "둘째 9개.", None),
                      ("s1-p3", "셋째 5개.", "Third 5."), ("s1-p4", "넷째.", "Fourth.")]
-    assert [d.check for d in compare(pairs)] == ["SegmentGap"]
+    assert [(d.check, d.pair.id, d.message) for d in compare(pairs)] == [
+        ("SegmentGap", "s1-p2", "paragraph s1-p2 is in the Korean edition only")]
+    pairs = align(segments(en), segments(ko))  # the other way round: the gap is on the English side
+    assert [(d.check, d.pair.id, d.message) for d in compare(pairs)] == [
+        ("SegmentGap", "s1-p2", "paragraph s1-p2 is in the English edition only")]
 
 
 def test_a_fact_moved_to_another_section_in_one_edition_is_a_placement_difference():

@@ -40,10 +40,11 @@ from wreport.data.facts import load_facts, parse_partial_date
 from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
-from wreport.inputs.text import squash_spaces
+from wreport.inputs.text import HANGUL, squash_spaces
 
 #: The largest document accepted (a long ministry report as PDF is a few megabytes).
 MAX_BYTES = 50 * 1024 * 1024
+_LATIN = re.compile("[A-Za-z]")
 #: The longest source id: ids appear in file names, facts and every citation.
 MAX_ID = 60
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".txt": "text",
@@ -242,9 +243,12 @@ def yaml_scalar(text: str) -> str:
 
 
 def _language(text: str) -> str:
-    hangul = len(re.findall(r"[가-힣]", text))
-    letters = len(re.findall(r"[A-Za-z가-힣]", text))
-    return "ko" if letters and hangul / letters > 0.2 else "en"
+    """Korean when more than a fifth of the words hold Hangul. Words, not letters: a Korean note
+    full of Latin names and acronyms (Samsung Medison와 MOU를 체결) still has Korean particles and
+    verbs in most of its words, while an English text quoting a Korean name in brackets does not."""
+    words = [word for word in text.split() if HANGUL.search(word) or _LATIN.search(word)]
+    korean = sum(1 for word in words if HANGUL.search(word))
+    return "ko" if korean and korean / len(words) > 0.2 else "en"
 
 
 #: Asks the user for a missing field (its name, a prompt); None when not run in a terminal.
