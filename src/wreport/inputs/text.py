@@ -73,3 +73,8 @@ def capitalised_names(text: str) -> list[str]:
         if sum(1 for word in words if word[:1].isupper()) >= 2:
             names.append(" ".join(words))
     return names
+
+
+def holds_quote(text: str, quote: str) -> bool:
+    """Whether ``text`` holds ``quote`` word for word, whitespace aside (facts' and claims' quotes)."""
+    return quote_key(quote) in quote_key(text)
