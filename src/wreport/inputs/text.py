@@ -9,6 +9,7 @@ looser form look-ups compare (spacing, hyphens, middle dots and case ignored).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -47,10 +48,12 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=64)
 def quote_key(text: str) -> str:
     """Text as a quote is matched in its source: NFC, every whitespace removed (a source may lose
     its spaces or break lines anywhere in extraction). Facts, claims, the review and coverage
-    all find quotes through it, so a quote found by one is found by all."""
+    all find quotes through it, so a quote found by one is found by all. Cached: every fact and
+    claim of a source searches the same source text, which is worked out once."""
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
