@@ -200,9 +200,9 @@ def test_the_top_firms_share_is_dated_by_the_report_and_is_a_sales_share(built) 
     ko = squash(pdf_text(paths[("policy-brief", "ko", "pdf")]))
     assert squash("In December 2007 fewer than 10") not in en
     assert squash("produced 80% of") not in en and squash("생산의 80%를 차지") not in ko
-    assert squash("Broaden the base. As reported in December 2007 (the article gives no reference year), the sales "
+    assert squash("Broaden the base. As reported in December 2007, the sales "
                   "of fewer than 10 companies out of 75 equalled 80% of the cluster's total production") in en
-    assert squash("2007년 12월 보도에 따르면(기사는 기준 연도를 밝히지 않았다) 전체 75개 기업 가운데 10개 미만 업체의 매출이 "
+    assert squash("2007년 12월 보도에 따르면 전체 75개 기업 가운데 10개 미만 업체의 매출이 "
                   "클러스터 전체 생산 규모의 80%에 달했다") in ko
 
 
