@@ -36,7 +36,7 @@ KEY_FIGURES = {
 }
 # Checks about what the templates print (data-file findings belong to the data's own tests).
 TEMPLATE_CHECKS = {"TemplateError", "UnknownFact", "UnknownTerm", "HandTypedNumber", "FactSetMismatch",
-                   "NumberMismatch", "Untranslated"}
+                   "NumberMismatch", "Untranslated", "UnknownClaim", "Unsupported", "ClaimMismatch"}
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +203,29 @@ def test_sources_wording_survives_into_both_editions(built, audience: str) -> No
     assert squash("700만 달러 이상") in ko and squash("at least USD 7 million") in en
     assert squash("700만여 달러") not in ko and squash("more than USD 7 million") not in en
     assert squash("for the domestic market") not in en
+
+
+# Issue 19's two examples, as a reader of the PDFs would look for them. Written from the source
+# (seeds/sources/000_...: "전체 75개 기업 중 10개 미만 업체의 매출이 전체 생산 규모의 80%에 달하는",
+# dated only by the article, 작성일 2007-12-10; 002_...: "원주 의료기기산업이 차지하는 비중은 생산 10.9%").
+def test_the_top_firms_share_is_dated_by_the_report_and_is_a_sales_share(built) -> None:
+    _, _, _, paths = built
+    en = squash(pdf_text(paths[("policy-brief", "en", "pdf")]))
+    ko = squash(pdf_text(paths[("policy-brief", "ko", "pdf")]))
+    assert squash("In December 2007 fewer than 10") not in en
+    assert squash("produced 80% of") not in en and squash("생산의 80%를 차지") not in ko
+    assert squash("Broaden the base. As reported in December 2007, the sales "
+                  "of fewer than 10 companies out of 75 equalled 80% of the cluster's total production") in en
+    assert squash("2007년 12월 보도에 따르면 전체 75개 기업 가운데 10개 미만 업체의 매출이 "
+                  "클러스터 전체 생산 규모의 80%에 달했다") in ko
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_key_figures_table_says_its_shares_measure_different_things(built, audience: str) -> None:
+    _, _, _, paths = built
+    en = squash(pdf_text(paths[(audience, "en", "pdf")]))
+    ko = squash(pdf_text(paths[(audience, "ko", "pdf")]))
+    assert squash("Not comparable: the December 2007 shares set cluster firms' output against national sales, "
+                  "the 2016 shares cover Wonju's whole industry") in en
+    assert squash("2007년 12월 보도의 점유율은 입주기업 생산액을 전국 매출액에 견준 것, 2016년 점유율은 원주 "
+                  "의료기기산업 전체의 것이라 비교할 수 없다") in ko

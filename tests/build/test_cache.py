@@ -50,10 +50,10 @@ def test_a_computed_template_name_or_a_syntax_error_counts_every_template(tmp_pa
     assert template_files(project, root / "templates" / "brief", "en") == every
 
 
-def test_data_files_are_the_config_facts_sources_and_glossary(tmp_path):
+def test_data_files_are_the_config_facts_claims_sources_and_glossary(tmp_path):
     project = load_project(copy_mini(tmp_path))
     assert names(project, data_files(project)) == [
-        "wreport.toml", "seeds/facts.yaml", "seeds/sources.yaml", "seeds/sources/etnews.txt",
+        "wreport.toml", "seeds/facts.yaml", "seeds/claims.yaml", "seeds/sources.yaml", "seeds/sources/etnews.txt",
         "seeds/sources/fnnews.txt", "glossary/terms.csv"]
 
 

@@ -51,6 +51,9 @@ def test_a_cited_source_is_not_removed(tmp_path: Path) -> None:
     code, output = _run(root, "sources", "remove", "kado-2017-technovalley")
     assert code == 1 and "still cited by" in output
     assert "fact 'wonju_exports_2016' (seeds/facts.yaml:" in output and "set-aside entry" in output
+    line = next(n for n, text in enumerate((root / "seeds/claims.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if text == "  - id: wmit_production_bases")
+    assert f"claim 'wmit_production_bases' (seeds/claims.yaml:{line})" in output
     assert manifest.read_text(encoding="utf-8") == before and sorted((root / "seeds/sources").iterdir()) == files
     code, output = _run(root, "sources", "remove", "kado-2017-technovaley")
     assert code == 1 and "unknown source" in output and "kado-2017-technovalley" in output

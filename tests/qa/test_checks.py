@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mini_project import copy_mini, write_template
 from pypdf import PdfReader
+from real_project import copy_project
 
 from wreport.build.editions import build
 from wreport.errors import Location
@@ -218,14 +219,14 @@ def test_hand_typed_number_in_a_template_points_at_line_and_column_and_years_are
 # ---------------------------------------------------------------- the two editions compared
 def test_fact_cited_in_one_edition_only(mini):
     edit(mini, KO, "## 매출\n", "## 매출\n\n수출 비중은 {{ fact('sales_2007') }}이다.\n")
-    edit(mini, EN, "## Sales\n", "## Sales\n\nKoreans only.\n")
+    edit(mini, EN, "## Sales\n", "## Sales\n\nKoreans only.{{ own() }}\n")
     edit(mini, KO, '{{ m.sales_table(["sales_2001", "sales_2006", "sales_2007"]',
          '{{ m.sales_table(["sales_2001", "sales_2006"]')
     edit(mini, EN, '{{ m.sales_table(["sales_2001", "sales_2006", "sales_2007"]',
          '{{ m.sales_table(["sales_2001", "sales_2006"]')
     for path in (KO, EN):
         edit(mini, path, '{{ chart(["sales_2001", "sales_2006", "sales_2007"]', '{{ chart(["sales_2001", "sales_2006"]')
-    (finding,) = check(mini)
+    (finding,) = only(check(mini), "FactSetMismatch")
     assert (finding.check, where(finding)) == ("FactSetMismatch", f"{KO}:9")
     assert finding.message == "fact 'sales_2007' is cited in the brief/ko edition but not in brief/en"
 
@@ -233,7 +234,7 @@ def test_fact_cited_in_one_edition_only(mini):
 def test_figure_printed_in_one_edition_only(mini):
     edit(mini, EN, "- Share of national medical-device exports: {{ fact(\"export_share\") }}",
          "- Share of national medical-device exports: see {{ fact_label(\"export_share\") }}")
-    (finding,) = check(mini)
+    (finding,) = only(check(mini), "NumberMismatch")
     assert (finding.check, where(finding)) == ("NumberMismatch", f"{EN}:17")
     assert finding.message == "fact 'export_share': '12%' is printed in the brief/ko edition, '12%' is not in brief/en"
 
@@ -334,7 +335,7 @@ def test_key_term_of_the_korean_edition_missing_in_english_is_a_warning(mini):
 
 
 def test_written_out_korean_term_counts_and_longest_name_wins(mini):
-    edit(mini, KO, "## 매출\n", "## 매출\n\n한국산업단지공단의 원주의료기기테크노밸리 지원.\n")
+    edit(mini, KO, "## 매출\n", "## 매출\n\n한국산업단지공단의 원주의료기기테크노밸리 지원.{{ own() }}\n")
     # both are named in English already; 원주시 is not read inside them (the paragraph is a gap)
     assert [f.check for f in check(mini)] == ["SegmentGap"]
     edit(mini, EN, 'run by {{ term("kicox") }}; {{ term("kicox") }} reports', "run by an agency; it reports")
@@ -373,7 +374,7 @@ def test_cited_facts_in_a_recorded_conflict_are_warnings(mini):
 
 
 def test_strict_makes_warnings_errors(mini):
-    append(mini, EN, "\nIn 2007.\n")
+    append(mini, EN, "\nIn 2007.{{ own() }}\n")
     findings = check(mini, strict=True)
     assert {(f.check, f.severity) for f in findings} == {("HandTypedNumber", ERROR), ("SegmentGap", ERROR)}
 
@@ -438,3 +439,42 @@ def test_every_check_is_documented():
     docs = DOCS.read_text(encoding="utf-8")
     for check_id in CHECKS:
         assert f"`{check_id}`" in docs, check_id
+
+
+# ---------------------------------------------------------------- what each segment rests on
+def test_a_paragraph_with_no_fact_claim_or_own_mark_is_unsupported_at_its_line(mini):
+    append(mini, EN, "\nThe cluster is the best in Asia.\n")
+    append(mini, KO, "\n클러스터는 아시아 최고다.\n")
+    found = only(check(mini), "Unsupported")
+    assert [(where(f), f.severity) for f in found] == [
+        (f"{KO}:{line_of(mini, KO, '아시아 최고')}", ERROR), (f"{EN}:{line_of(mini, EN, 'best in Asia')}", ERROR)]
+    assert "The cluster is the best in Asia." in found[1].message
+
+
+def test_a_claim_or_the_own_mark_supports_a_paragraph(mini):
+    append(mini, EN, '\nWonju City built the Techno Valley.{{ claim("city_built_techno_valley") }}\n\nWe judge it worked.{{ own() }}\n')
+    append(mini, KO, '\n원주시가 테크노밸리를 세웠다.{{ claim("city_built_techno_valley") }}\n\n성공했다고 본다.{{ own() }}\n')
+    assert check(mini) == []
+
+
+def test_editions_resting_on_different_claims_are_a_difference(mini):
+    append(mini, EN, '\nWonju City built the Techno Valley.{{ claim("city_built_techno_valley") }}\n\nWe judge it worked.{{ own() }}\n')
+    append(mini, KO, '\n원주시가 테크노밸리를 세웠다.{{ claim("cluster_built_by_city_and_yonsei") }}\n\n'
+                     '성공했다.{{ claim("city_built_techno_valley") }}\n')
+    found = only(check(mini), "ClaimMismatch")
+    assert [(where(f), f.severity) for f in found] == [
+        (f"{KO}:{line_of(mini, KO, '테크노밸리를 세웠다')}", WARNING), (f"{KO}:{line_of(mini, KO, '성공했다')}", WARNING),
+        (f"{KO}:{line_of(mini, KO, '성공했다')}", WARNING)]
+    assert "only the Korean edition cites cluster_built_by_city_and_yonsei; only the English edition cites " \
+           "city_built_techno_valley" in found[0].message
+    assert "only the Korean edition cites city_built_techno_valley" in found[1].message
+    assert "the brief's own analysis in the English edition only" in found[2].message
+
+
+def test_the_real_briefs_fail_the_check_when_a_segment_loses_its_mark(tmp_path):
+    root = copy_project(tmp_path)
+    template = "templates/partner-brief/en.md.j2"
+    edit(root, template, '{{ claim("wmit_production_bases") }}', "")
+    found = [f for f in check(root, audiences=["partner-brief"]) if f.severity == ERROR]
+    assert [(f.check, where(f)) for f in found] == [
+        ("Unsupported", f"{template}:{line_of(root, template, 'Production partnerships')}")]

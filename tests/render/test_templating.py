@@ -324,7 +324,7 @@ def test_undefined_variable_names_line(mini):
 def test_unknown_helper_names_line_and_lists_helpers(mini):
     message = template_error(mini, "{{ figure('sales_2001') }}\n")
     assert message.startswith("templates/probe/en.md.j2:1: 'figure' is undefined")
-    assert "helpers: fact, fact_label, fact_period, term, chart, pagebreak" in message
+    assert "helpers: fact, fact_label, fact_period, term, claim, own, chart, pagebreak" in message
 
 
 def test_runtime_error_inside_shared_macro_names_the_macro_line(mini):
@@ -478,3 +478,25 @@ def test_the_filter_list_is_what_every_template_of_the_real_briefs_compiles_agai
         for template in ("_shared/macros.md.j2", audience.template_file("ko").name, audience.template_file("en").name):
             env.get_template(template)  # raises TemplateAssertionError: No filter named ...
     assert set(templating.FILTERS) == {"date", "period", "josa", "capfirst"}
+
+
+# ---------------------------------------------------------------- claims and the own-analysis mark
+def test_claim_prints_a_note_to_its_source_and_marks_the_paragraph(mini):
+    add_audience(mini, "probe", {"en": 'Wonju City built it.{{ claim("city_built_techno_valley") }}\n\n'
+                                       'We think it worked.{{ own() }}\n\n'
+                                       '| a | b |\n|--|--|\n| x{{ claim("cluster_built_by_city_and_yonsei", cite=False) }} | y |\n'})
+    edition = render(mini, "probe")
+    assert edition.markdown.startswith("Wonju City built it.[^etnews-2006]\n\nWe think it worked.\n")
+    assert "[^etnews-2006]: The Electronic Times" in edition.markdown
+    assert edition.claims == ["city_built_techno_valley", "cluster_built_by_city_and_yonsei"]
+    first, second, table = edition.document.blocks
+    assert isinstance(first, Paragraph) and first.support == ["claim:city_built_techno_valley"]
+    assert plain_text(first.children) == "Wonju City built it."
+    assert isinstance(second, Paragraph) and second.support == ["own"] and plain_text(second.children) == "We think it worked."
+    assert isinstance(table, Table) and table.rows[0][0].support == ["claim:cluster_built_by_city_and_yonsei"]
+
+
+def test_unknown_claim_is_an_error_at_its_line_with_did_you_mean(mini):
+    message = template_error(mini, "Title\n\nText.\n{{ claim('city_built_techno_vally') }}\n")
+    assert message.startswith("templates/probe/en.md.j2:4: unknown claim 'city_built_techno_vally'")
+    assert "city_built_techno_valley" in message

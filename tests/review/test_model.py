@@ -227,3 +227,33 @@ def test_each_row_names_the_template_lines_its_two_sides_come_from(reviewed):
         assert (root / file).read_text(encoding="utf-8").splitlines()[int(line) - 1].startswith(first_words)
     partial = [w.get("title") for w in page(root).xpath("//span[@class='where']") if "partials" in w.get("title")]
     assert "templates/_shared/partials/mini-cluster.en.md.j2:4" in partial
+
+
+def test_a_claim_quote_comes_with_the_sentence_before_and_after():
+    text = "첫 문장이다. 둘째 문장에  인용이 있다. 셋째 문장이다. 넷째."
+    found = quote_in_source(text, "인용이", context=1)
+    assert (found.before, found.quote, found.after) == ("첫 문장이다. 둘째 문장에 ", "인용이", " 있다. 셋째 문장이다.")
+    assert quote_in_source(text, "넷째", context=1).before == "셋째 문장이다. "
+
+
+# Written from seeds/sources/002_... (the sentences around the production-bases quote) and from
+# the partner brief's "Production partnerships" item, which rests on that claim alone.
+def test_each_claim_shows_its_source_sentence_with_context_and_own_analysis_is_marked(reviewed):
+    root, _ = reviewed
+    html = page(root, "partner-brief")
+    (row,) = [r for r in html.xpath("//tr[@data-segment]") if "Production partnerships" in r.text_content()]
+    (card,) = row.xpath(".//details[@data-claim-card='wmit_production_bases']")
+    quote = card.xpath(".//blockquote[@class='source']")[0]
+    assert squeeze(quote.xpath("./mark")[0].text_content()) == squeeze(
+        "또 이란,중국에 현지 파트너와 협력해 생산기반을 마련했을 뿐 아니라 올 하반기에는 인도네시아에 생산기반을 확보하기로 했으며")
+    assert squeeze("미국조달시장에 원주의료기기 2개 기업 제품을 공급하는데 성공했다.") in squeeze(quote.text_content())
+    assert squeeze("미국 유통시장에도 추가로 진출할 예정이다.") in squeeze(quote.text_content())
+    assert "planned" in card.text_content()
+    own = [r for r in html.xpath("//tr[@data-own]")]
+    assert any("Partners seeking own-brand products" in r.text_content() for r in own)
+    assert not row.get("data-own") and not row.xpath(".//p[@data-own]")
+    word = docx.Document(io.BytesIO((root / "review/partner-brief/partner-brief.review.docx").read_bytes()))
+    (docx_row,) = [r for r in word.tables[0].rows if "Production partnerships" in r.cells[2].text]
+    assert "claim wmit_production_bases" in docx_row.cells[3].text
+    assert squeeze("미국 유통시장에도 추가로 진출할 예정이다.") in squeeze(docx_row.cells[3].text)
+    assert any("own analysis" in r.cells[3].text for r in word.tables[0].rows if "own-brand" in r.cells[2].text)

@@ -49,7 +49,8 @@ def data_files(project: Project) -> list[Path]:
     the build reports them, and creating one must change the hash)."""
     sources_folder = project.sources_file.parent / "sources"
     sources = sorted(p for p in sources_folder.rglob("*") if p.is_file()) if sources_folder.is_dir() else []
-    return [project.root / CONFIG_NAME, project.facts_file, project.sources_file, *sources, project.glossary_file]
+    return [project.root / CONFIG_NAME, project.facts_file, project.claims_file, project.sources_file, *sources,
+            project.glossary_file]
 
 
 def package_files() -> list[Path]:

@@ -72,7 +72,7 @@ def source_files(project: Project, source_id: str, text_name: str | None) -> lis
 
 def remove_source(project: Project, source_id: str) -> Removed:
     """Take ``source_id`` out of sources.yaml and delete its text and original, unless a fact or a
-    set-aside entry uses it (DataError naming them). A source already gone from sources.yaml whose
+    set-aside entry or claim uses it (DataError naming them). A source already gone from sources.yaml whose
     files are still there (an earlier remove that failed midway) has its files deleted."""
     fact_set = load_facts(project)
     source = fact_set.sources.get(source_id)
@@ -90,8 +90,11 @@ def remove_source(project: Project, source_id: str) -> Removed:
 
 
 def _refuse_if_used(project: Project, fact_set: FactSet, source_id: str) -> None:
-    """Refuse while a fact quotes the source or a set-aside entry names it, listing each with its line."""
+    """Refuse while a fact or a claim quotes the source or a set-aside entry names it, listing each
+    with its line."""
     users = [f"fact '{fact.id}' ({fact_set.facts_file}:{fact.line})" for fact in fact_set if fact.source == source_id]
+    users += [f"claim '{claim.id}' ({fact_set.claims_file}:{claim.line})"
+              for claim in fact_set.claims.values() if claim.source == source_id]
     if set_aside_path(project).exists():
         shown = project.relative(set_aside_path(project))
         users += [f"set-aside entry '{e.text}' ({shown}:{e.line})"

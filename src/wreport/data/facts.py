@@ -17,18 +17,19 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Iterator, TypeVar
 
 from pydantic import BaseModel
 
 from wreport.data import formatting
+from wreport.data.claims import Claim, load_claims
 from wreport.data.glossary import Glossary
 from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs import schemas
 from wreport.inputs.boundary import spreadsheet_safe
-from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
+from wreport.inputs.records import FileProblems, by_id, check_top_keys, entries_under, read_yaml, validated_entry
 from wreport.inputs.schemas import CONVERSIONS, ConflictEntry, Conversion, FactEntry, SourceEntry
-from wreport.inputs.text import quote_key
+from wreport.inputs.text import holds_quote
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
@@ -43,7 +44,6 @@ DERIVED_OPS = schemas.DERIVED_OPS
 _EXACT_OPS = ("sum", "difference")
 _NEGATIVE_ALLOWED = ("percent",)  # a growth rate may be a decline; nothing else may be negative
 
-_Item = TypeVar("_Item", "Source", "Fact", "Conflict")
 Entry = TypeVar("Entry", bound=BaseModel)
 
 
@@ -179,6 +179,17 @@ class FactSet:
     sources: dict[str, Source]
     conflicts: list[Conflict]
     facts_file: str | None = None  # as users see it in messages (relative to the project)
+    claims: dict[str, Claim] = field(default_factory=dict)  # claims.yaml, keyed by id in file order
+    claims_file: str | None = None
+
+    def claim(self, claim_id: str) -> Claim:
+        """The claim with this id; an unknown id is a DataError suggesting the nearest ids."""
+        try:
+            return self.claims[claim_id]
+        except KeyError:
+            raise DataError(f"unknown claim '{claim_id}'", Location(self.claims_file) if self.claims_file else None,
+                            hint=did_you_mean(claim_id, self.claims) or "claims are listed in seeds/claims.yaml",
+                            check="UnknownClaim") from None
 
     def get(self, fact_id: str) -> Fact:
         """The fact with this id; an unknown id is a DataError suggesting the nearest ids."""
@@ -267,21 +278,7 @@ def _load_sources(project: "Project", problems: list[WreportError]) -> dict[str,
     folder = project.sources_file.parent / "sources"
     check_top_keys(parsed, ("sources",), report)
     entries = entries_under(parsed, "sources", report)
-    return _by_id((_parse_source(i, e, project, folder, report) for i, e in entries), "source", report)
-
-
-def _by_id(items: Iterable[_Item | None], what: str, report: FileProblems) -> dict[str, _Item]:
-    """Parsed entries keyed by id in file order, skipping failed ones; a repeated id is reported
-    at its second place (the first one stays, so references to it still resolve)."""
-    keyed: dict[str, _Item] = {}
-    for item in items:
-        if item is None:
-            continue
-        if item.id in keyed:
-            report.add(f"duplicate {what} id '{item.id}' (first at line {keyed[item.id].line})", item.line)
-        else:
-            keyed[item.id] = item
-    return keyed
+    return by_id((_parse_source(i, e, project, folder, report) for i, e in entries), "source", report)
 
 
 # ---------------------------------------------------------------- facts
@@ -376,7 +373,7 @@ def _check_provenance(what: str, source_id: str, quote: str, sources: dict[str, 
     if source is None:
         report.add(f"{what}: unknown source '{source_id}'", line,
                    hint=did_you_mean(source_id, sources) or f"sources: {', '.join(sources)}", check="UnknownSource")
-    elif quote_key(quote) not in quote_key(source.text):
+    elif not holds_quote(source.text, quote):
         report.add(f"{what}: quote not found in source '{source.id}' ({source.file.name})", line,
                    hint="copy the words exactly from the source text (spacing may differ)", check="QuoteNotFound")
 
@@ -467,7 +464,7 @@ def load_project_data(project: "Project") -> tuple[FactSet, Glossary, formatting
 
 
 def load_facts(project: "Project", glossary: Glossary | None = None) -> FactSet:
-    """Load and check the project's sources and facts; raise every problem found at once.
+    """Load and check the project's sources, facts and claims; raise every problem found at once.
 
     Each file is read through the inputs module and each entry checked against its schema
     (schemas.SourceEntry, FactEntry, ConflictEntry); then quotes, counted nouns (with a
@@ -480,14 +477,16 @@ def load_facts(project: "Project", glossary: Glossary | None = None) -> FactSet:
     parsed = read_yaml(project, project.facts_file, report)
     check_top_keys(parsed, ("facts", "conflicts"), report)
     entries = entries_under(parsed, "facts", report)
-    facts = _by_id((_parse_fact(i, e, sources, glossary, report) for i, e in entries), "fact", report)
+    facts = by_id((_parse_fact(i, e, sources, glossary, report) for i, e in entries), "fact", report)
     for fact in facts.values():
         _check_derived(fact, facts, report)
     has_conflicts = parsed is not None and isinstance(parsed.data, dict) and "conflicts" in parsed.data
     conflict_entries = entries_under(parsed, "conflicts", report) if has_conflicts else []
-    conflicts = _by_id((_parse_conflict(i, e, facts, report) for i, e in conflict_entries), "conflict", report)
+    conflicts = by_id((_parse_conflict(i, e, facts, report) for i, e in conflict_entries), "conflict", report)
+    claims = load_claims(project, sources, problems)
     raise_if_any(problems, f"{len(problems)} problems in the fact set")
-    return FactSet(facts=facts, sources=sources or {}, conflicts=list(conflicts.values()), facts_file=report.shown)
+    return FactSet(facts=facts, sources=sources or {}, conflicts=list(conflicts.values()), facts_file=report.shown,
+                   claims=claims, claims_file=project.relative(project.claims_file))
 
 
 # ---------------------------------------------------------------- export

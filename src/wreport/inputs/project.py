@@ -18,7 +18,7 @@ from wreport.inputs.schemas import Limits, Parsed, PathsTable, ProjectConfig, pa
 
 CONFIG_NAME = "wreport.toml"
 
-_INPUT_PATHS = ("sources", "facts", "glossary", "templates")  # ``out`` is an output: bounds checks it
+_INPUT_PATHS = ("sources", "facts", "claims", "glossary", "templates")  # ``out`` is an output: bounds checks it
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Project:
     @property
     def facts_file(self) -> Path:
         return self.paths["facts"]
+
+    @property
+    def claims_file(self) -> Path:
+        return self.paths["claims"]
 
     @property
     def glossary_file(self) -> Path:

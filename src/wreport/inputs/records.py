@@ -4,8 +4,9 @@ all at once instead of stopping at the first."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -16,6 +17,19 @@ if TYPE_CHECKING:
     from wreport.inputs.project import Project
 
 Entry = TypeVar("Entry", bound=BaseModel)
+
+
+class Record(Protocol):
+    """What :func:`by_id` needs of a parsed entry: its id and the line it starts on."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def line(self) -> int | None: ...
+
+
+Item = TypeVar("Item", bound=Record)
 
 
 class FileProblems:
@@ -85,3 +99,17 @@ def validated_entry(model: type[Entry], key: str, index: int, raw: dict[str, Any
                                Wording("field", lambda loc: f"{what}: "))
     report.problems.extend(problems)
     return entry
+
+
+def by_id(items: Iterable[Item | None], what: str, report: FileProblems) -> dict[str, Item]:
+    """Parsed entries keyed by id in file order, skipping failed ones; a repeated id is reported
+    at its second place (the first one stays, so references to it still resolve)."""
+    keyed: dict[str, Item] = {}
+    for item in items:
+        if item is None:
+            continue
+        if item.id in keyed:
+            report.add(f"duplicate {what} id '{item.id}' (first at line {keyed[item.id].line})", item.line)
+        else:
+            keyed[item.id] = item
+    return keyed

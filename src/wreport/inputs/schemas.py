@@ -553,6 +553,7 @@ class PathsTable(BaseModel):
     model_config = _STRICT
     sources: str = "seeds/sources.yaml"
     facts: str = "seeds/facts.yaml"
+    claims: str = "seeds/claims.yaml"
     glossary: str = "glossary/terms.csv"
     templates: str = "templates"
     out: str = "out"
@@ -715,6 +716,25 @@ class ConflictEntry(BaseModel):
     facts: Annotated[list[str], Field(min_length=2, description="list two or more fact ids")]
     note: Text
 
+
+
+# ---------------------------------------------------------------- claims.yaml
+CLAIM_STATUSES = ("done", "planned", "forecast")  # docs/facts.md: what a claim says happened or will
+
+
+class ClaimEntry(BaseModel):
+    """One entry of claims.yaml: a statement without a figure, resting on a verbatim quote
+    (docs/facts.md); ``ko`` and ``en`` say in one line what it asserts."""
+
+    model_config = _STRICT
+    id: FactId
+    source: Text
+    quote: Text
+    ko: Text
+    en: Text
+    date: PartialDateText | None = None
+    status: Annotated[str, one_of("status", CLAIM_STATUSES)] | None = None
+    scope: OptionalText = None
 
 
 # ---------------------------------------------------------------- set-aside.yaml

@@ -49,10 +49,12 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=64)
 def quote_key(text: str) -> str:
     """Text as a quote is matched in its source: NFC, every whitespace removed (a source may lose
     its spaces or break lines anywhere in extraction). Facts, claims, the review and coverage
-    all find quotes through it, so a quote found by one is found by all."""
+    all find quotes through it, so a quote found by one is found by all. Cached: every fact and
+    claim of a source searches the same source text, which is worked out once."""
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
@@ -102,3 +104,8 @@ def occurrences(needle: str, haystack: tuple[str, tuple[int, ...]]) -> Iterator[
         return
     for found in re.finditer(re.escape(key), squashed):
         yield offsets[found.start()], offsets[found.end() - 1] + 1
+
+
+def holds_quote(text: str, quote: str) -> bool:
+    """Whether ``text`` holds ``quote`` word for word, whitespace aside (facts' and claims' quotes)."""
+    return quote_key(quote) in quote_key(text)

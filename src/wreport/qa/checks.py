@@ -75,6 +75,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "QuoteApproxMismatch": (ERROR, "a fact's approx is not the word its source writes beside the figure (약, 이상...)"),
     "UnknownSource": (ERROR, "a fact cites a source id that sources.yaml does not have"),
     "UnknownFact": (ERROR, "a template, derivation or conflict names a fact that does not exist"),
+    "UnknownClaim": (ERROR, "a template cites a claim that claims.yaml does not have"),
     "UnknownTerm": (ERROR, "a template or fact names a glossary term that does not exist"),
     "DuplicateTerm": (ERROR, "the glossary has the same id or the same row twice"),
     "InconsistentTranslation": (ERROR, "one Korean term has two English names in the glossary"),
@@ -85,12 +86,14 @@ CHECKS: dict[str, tuple[str, str]] = {
     "FactSetMismatch": (ERROR, "the ko and en editions of one audience cite different facts"),
     "NumberMismatch": (ERROR, "a cited figure is printed in one edition but not the other"),
     "Untranslated": (ERROR, "the English edition holds Korean text"),
+    "Unsupported": (ERROR, "a body segment rests on no fact or claim and is not marked as the brief's own analysis"),
     "Skipped": (WARNING, "an audience's editions could not be checked because the data did not load"),
     "KeyTermMissing": (WARNING, "a glossary term in the Korean edition has no English name in the English one"),
     "SegmentGap": (WARNING, "a heading, paragraph, list item, table row or caption is in one edition only"),
     "FactPlacementMismatch": (WARNING, "a fact is printed in a section of one edition and another section of the other"),
     "ApproxMismatch": (WARNING, "a word qualifying a figure (about, at least, 이상...) is in one edition only"),
     "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
+    "ClaimMismatch": (WARNING, "the two editions of a segment rest on different claims, or one only is own analysis"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
     "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
 }
@@ -509,6 +512,7 @@ class _Run:
             for fact_id in rendered.facts:
                 self.cited_by.setdefault(fact_id, []).append(f"{name}/{lang}")
         for edition in editions.values():
+            self.check_support(edition)
             self.check_variants(edition)
             if edition.lang == "en":
                 self.check_untranslated(edition)
@@ -531,6 +535,20 @@ class _Run:
                              f"{audience.name} ({lang})", self.project.relative(audience.template_file(lang)))
                  for lang in audience.languages]
         return runner.run_tasks(tasks, default_jobs(), stop_on_error=False)
+
+    def check_support(self, edition: _CheckedEdition) -> None:
+        """Every body segment (paragraph, list item, table row, caption) rests on a fact or a claim
+        or is marked as the brief's own analysis, reported at the template line that wrote it."""
+        from wreport.review.align import segments
+
+        for segment in segments(edition.rendered.document):
+            if segment.needs_support and not segment.supported:
+                where = edition.rendered.locate(segment.line) if segment.line else Location(edition.own.shown)
+                text = segment.text
+                self.found.add("Unsupported", where,
+                               f"{segment.kind} rests on no fact or claim: '{text[:60]}{'…' if len(text) > 60 else ''}'",
+                               "cite its source with claim('id') (add the claim to claims.yaml), print its figure "
+                               "with fact(), or mark the brief's own analysis with own()")
 
     def check_variants(self, edition: _CheckedEdition) -> None:
         """English names the glossary forbids, unless inside an agreed name (a longer one);
@@ -739,6 +757,7 @@ _SECTION_HINTS = {
     "FactPlacementMismatch": "print the figure in the same section of both editions",
     "ApproxMismatch": "qualify the figure alike in both editions, or leave the qualifier to the fact's approx",
     "StatusMismatch": "say in both editions that the figure is planned, expected or estimated",
+    "ClaimMismatch": "cite the same claims in both editions of the segment (and mark both, or neither, own())",
 }
 
 

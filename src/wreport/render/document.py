@@ -66,6 +66,9 @@ class Paragraph:
     children: list[Inline]
     style: str | None = None  # e.g. "lead", "note", "source"
     line: int = field(default=0, compare=False, repr=False)  # in the Markdown, 1-based (0: unknown)
+    # What the text rests on besides its facts: "claim:ID" for each cited claim, "own" for the
+    # brief's own analysis (render/marks.py points). For the review and the checks; writers ignore it.
+    support: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class ListBlock:
 class TableCell:
     children: list[Inline]
     align: str | None = None  # "left" | "center" | "right"
+    support: list[str] = field(default_factory=list, compare=False, repr=False)  # as Paragraph.support
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Table:
     header: list[TableCell]
     rows: list[list[TableCell]]
     caption: list[Inline] = field(default_factory=list)
+    caption_support: list[str] = field(default_factory=list, compare=False, repr=False)  # as Paragraph.support
     line: int = field(default=0, compare=False, repr=False)  # the header row's Markdown line
     row_lines: list[int] = field(default_factory=list, compare=False, repr=False)  # each body row's
 

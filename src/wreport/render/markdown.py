@@ -12,7 +12,8 @@ Conventions on top of CommonMark (documented for authors in docs/templates.md):
 - a paragraph ``Table: caption`` right before a table is that table's caption;
 - footnotes (``[^label]`` and ``[^label]: text``) are numbered in order of first reference;
 - the invisible fact and term marks of :mod:`wreport.render.marks` become ``Text.fact`` / ``Text.term``
-  (given the edition's :class:`~wreport.render.marks.MarkTable`; without it they are dropped).
+  (given the edition's :class:`~wreport.render.marks.MarkTable`; without it they are dropped); its
+  claim and own-analysis points become the ``support`` of the paragraph, cell or caption.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from wreport.render.document import (
     Text,
     merge_runs,
 )
-from wreport.render.marks import FACT, MarkTable, pieces, strip_marks
+from wreport.render.marks import FACT, OWN, POINTS, MarkTable, pieces, strip_marks
 
 PAGE_BREAK = "\\newpage"
 CHART_SCHEME = "chart:"
@@ -93,6 +94,7 @@ class _Converter:
         self.figures = 0
         self.breaks = 0  # line breaks passed so far in the inline content being walked
         self.open: list[str] = []  # the marks open at this point of the inline content ("fact:id")
+        self.support: list[str] = []  # the claim and own-analysis points met in the inline content
 
     def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None, breaks: int = 0) -> TemplateError:
         """An error at ``node``'s first line of the Markdown text, plus ``breaks`` lines.
@@ -111,7 +113,8 @@ class _Converter:
             if block is None:
                 continue
             if isinstance(block, Table) and out and (caption := _caption_of(out[-1])) is not None:
-                out[-1] = replace(block, caption=caption)
+                support = out[-1].support if isinstance(out[-1], Paragraph) else []
+                out[-1] = replace(block, caption=caption, caption_support=support)
                 continue
             out.append(block)
         return out
@@ -152,7 +155,8 @@ class _Converter:
             return self.figure(node, parts[0])
         if inline.content.strip() == PAGE_BREAK:
             return PageBreak()
-        return Paragraph(self.inlines(inline))
+        children = self.inlines(inline)
+        return Paragraph(children, support=list(self.support))
 
     def figure(self, paragraph: SyntaxTreeNode, image: SyntaxTreeNode) -> Figure:
         """A ``chart:<key>`` image: the chart spec it names, captioned with the alt text."""
@@ -183,7 +187,8 @@ class _Converter:
     def cell(self, node: SyntaxTreeNode) -> TableCell:
         found = _ALIGN.search(str(node.attrs.get("style", "")))
         children = self.inlines(node.children[0]) if node.children else []
-        return TableCell(children=children, align=found.group(1) if found else None)
+        return TableCell(children=children, align=found.group(1) if found else None,
+                         support=list(self.support) if node.children else [])
 
     def footnote(self, block: SyntaxTreeNode) -> list[Footnote]:
         """Footnotes in reference order (markdown-it numbers them so; unreferenced ones are dropped).
@@ -209,6 +214,7 @@ class _Converter:
         out: list[Inline] = []
         self.breaks = 0
         self.open = []  # a mark never spans two blocks, even when a template sliced one open
+        self.support = []
         self._walk(node, Text(""), out)
         return merge_runs(out)
 
@@ -247,7 +253,11 @@ class _Converter:
     def _text(self, content: str, style: Text, out: list[Inline]) -> None:
         """Text content as runs, each carrying the fact and term marks open around it."""
         for kind, value in pieces(content, self.marks):
-            if kind == "open":
+            if kind == "open" and value.split(":", 1)[0] in POINTS:
+                point = OWN if value.startswith(OWN + ":") else value
+                if point not in self.support:
+                    self.support.append(point)
+            elif kind == "open":
                 self.open.append(value)
             elif kind == "close":
                 if self.open:

@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 
 FACT = "fact"
 TERM = "term"
-_BASES = {FACT: 0xF0000, TERM: 0x100000}  # Supplementary Private Use Area-A, Area-B
-_SIZE = 0xFFFD  # code points per area that may open a mark (…FFFD is the last usable one)
+CLAIM = "claim"  # a point, not a span: the segment it stands in rests on this claim
+OWN = "own"  # a point: the segment is the brief's own analysis (its id is always "own")
+POINTS = (CLAIM, OWN)
+# Supplementary Private Use Area-A holds facts and claims, Area-B terms and the own-analysis mark.
+_BASES = {FACT: 0xF0000, CLAIM: 0xF8000, TERM: 0x100000, OWN: 0x108000}
+_SIZE = 0x7FFD  # code points per kind that may open a mark (Area-A ends with CLOSE)
 CLOSE = "\U000FFFFD"  # the last private-use code point of Area-A: never an opening mark
 _ANY = re.compile("[\U000F0000-\U0010FFFD]")
 
@@ -32,7 +36,7 @@ class MarkOverflowError(ValueError):
 class MarkTable:
     """The ids an edition's marks stand for: the n-th distinct fact (or term) opens with base + n."""
 
-    ids: dict[str, list[str]] = field(default_factory=lambda: {FACT: [], TERM: []})
+    ids: dict[str, list[str]] = field(default_factory=lambda: {kind: [] for kind in _BASES})
     _index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def wrap(self, kind: str, item_id: str, text: str) -> str:
@@ -44,6 +48,10 @@ class MarkTable:
             self._index[key] = len(self.ids[kind])
             self.ids[kind].append(item_id)
         return chr(_BASES[kind] + self._index[key]) + text + CLOSE
+
+    def point(self, kind: str, item_id: str) -> str:
+        """A mark with no text (claim, own analysis): it says what the segment it stands in rests on."""
+        return self.wrap(kind, item_id, "")[:-1]
 
     def lookup(self, char: str) -> tuple[str, str] | None:
         """The (kind, id) an opening character stands for; None for a closing or unknown one."""

@@ -35,7 +35,7 @@ from wreport.inputs.schemas import AudienceConfig, Parsed, Wording, parse_toml, 
 from wreport.inputs.text import NOT_IN_DOCUMENTS, squash_spaces
 from wreport.render.document import UI_LABELS, ChartSpec, Document
 from wreport.render.markdown import PAGE_BREAK, parse_markdown
-from wreport.render.marks import FACT, TERM, MarkOverflowError, MarkTable, strip_marks
+from wreport.render.marks import CLAIM, FACT, OWN, TERM, MarkOverflowError, MarkTable, strip_marks
 from wreport.render.sandbox import MAX_EDITION, Sandbox, compiled_templates
 
 AUDIENCE_FILE = "audience.toml"
@@ -45,7 +45,7 @@ LANGUAGES = tuple(UI_LABELS)
 FORMATS = schemas.FORMATS
 TERM_FORMS = (None, "full", "abbr", "plural")
 CHART_KINDS = ("bar", "line")
-HELPERS = ("fact", "fact_label", "fact_period", "term", "chart", "pagebreak")
+HELPERS = ("fact", "fact_label", "fact_period", "term", "claim", "own", "chart", "pagebreak")
 FILTERS = ("date", "period", "josa", "capfirst")  # the one list: the environment, the preview's precompile, hints
 
 
@@ -174,6 +174,7 @@ class _HelperState:
     style: formatting.Style
     cited_facts: list[str] = field(default_factory=list)
     cited_sources: list[str] = field(default_factory=list)
+    cited_claims: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     introduced: set[str] = field(default_factory=set)
     charts: dict[str, ChartSpec] = field(default_factory=dict)
@@ -211,10 +212,36 @@ class _HelperState:
         if not cite:
             return text
         for source in self.facts.provenance(fact_id):
-            if source.id not in self.cited_sources:
-                self.cited_sources.append(source.id)
-            text += f"[^{source.id}]"
+            text += self._cite(source.id)
         return text
+
+    def _cite(self, source_id: str) -> str:
+        """The footnote marker of a source, numbered (and its note written) at its first citation."""
+        if source_id not in self.cited_sources:
+            self.cited_sources.append(source_id)
+        return f"[^{source_id}]"
+
+    def claim(self, claim_id: str, cite: bool = True) -> str:
+        """A note marker to the claim's source, with an invisible point saying that the segment it
+        stands in rests on the claim (for the review and the support check). Put it where the
+        sentence's note belongs, as a fact's citation. ``cite=False`` prints the point alone: for a
+        second claim of one source in a sentence (one marker is enough), or a caption."""
+        claim = self.facts.claim(claim_id)
+        if claim_id not in self.cited_claims:
+            self.cited_claims.append(claim_id)
+        point = self._point(CLAIM, claim_id)
+        return point + self._cite(claim.source) if cite else point
+
+    def own(self) -> str:
+        """Nothing visible: an invisible point marking the segment as the brief's own analysis or
+        recommendation, not a source's statement (the review shows it; the support check accepts it)."""
+        return self._point(OWN, OWN)
+
+    def _point(self, kind: str, item_id: str) -> str:
+        try:
+            return self.marks.point(kind, item_id)
+        except MarkOverflowError as exc:
+            raise TemplateError(str(exc), hint="split the audience into smaller templates") from None
 
     def fact_label(self, fact_id: str) -> str:
         """The fact's label in this edition's language (a noun phrase: "exports of ...")."""
@@ -426,6 +453,7 @@ class RenderedEdition:
     facts: list[str]
     terms: list[str]
     sources: list[str]
+    claims: list[str] = field(default_factory=list)
     #: A Markdown line of this edition -> the template file and line that wrote it.
     locate: Callable[[int], Location] = field(default=lambda line: Location.of("<markdown>", line),
                                               compare=False, repr=False)
@@ -550,7 +578,7 @@ def render_edition(project: Project, audience: str | Audience, lang: str, facts:
                         labels=dict(UI_LABELS[lang]), contents=audience.contents)
     return RenderedEdition(audience=audience.name, lang=lang, markdown=markdown, document=document,
                            facts=edition.cited_facts, terms=edition.terms, sources=edition.cited_sources,
-                           locate=locate)
+                           claims=edition.cited_claims, locate=locate)
 
 
 def _render_body(project: Project, audience: Audience, edition: _HelperState, context: dict[str, Any],

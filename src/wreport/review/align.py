@@ -52,6 +52,28 @@ class Segment:
     line: int = 0  # the Markdown line it starts on (0: unknown)
     level: int = 0  # a heading's level
     chart_facts: list[str] = field(default_factory=list)  # a figure caption's charted facts
+    support: list[str] = field(default_factory=list)  # "claim:ID" and "own" points (render/marks.py)
+    header: bool = False  # a table's header row: labels, like a heading
+
+    @property
+    def claims(self) -> list[str]:
+        """The claims this segment cites, in order, each once."""
+        return [point.split(":", 1)[1] for point in self.support if point.startswith("claim:")]
+
+    @property
+    def own(self) -> bool:
+        """Whether the template marks this segment as the brief's own analysis (``own()``)."""
+        return "own" in self.support
+
+    @property
+    def needs_support(self) -> bool:
+        """Body text must rest on a fact, a claim or the own-analysis mark: paragraphs, list items,
+        table body rows and captions; not headings, header rows or notes."""
+        return self.kind in (PARAGRAPH, ITEM, ROW, CAPTION) and not self.header
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.facts or self.claims or self.own)
 
     @property
     def facts(self) -> list[str]:
@@ -114,7 +136,7 @@ class _SegmentReader(TreeVisitor[Iterator[Segment]]):
             yield Segment(PARAGRAPH, self.sections.current, [block.children], block.line)
 
     def visit_paragraph(self, block: Paragraph, top: bool) -> Iterator[Segment]:
-        yield Segment(PARAGRAPH, self.sections.current, [block.children], block.line)
+        yield Segment(PARAGRAPH, self.sections.current, [block.children], block.line, support=block.support)
 
     def visit_list(self, block: ListBlock, top: bool) -> Iterator[Segment]:
         for item in block.items:
@@ -123,12 +145,13 @@ class _SegmentReader(TreeVisitor[Iterator[Segment]]):
     def visit_table(self, block: Table, top: bool) -> Iterator[Segment]:
         section = self.sections.current
         if block.caption:
-            yield Segment(CAPTION, section, [block.caption], block.line)
+            yield Segment(CAPTION, section, [block.caption], block.line, support=block.caption_support)
         if block.header:
-            yield Segment(ROW, section, [c.children for c in block.header], block.line)
+            yield Segment(ROW, section, [c.children for c in block.header], block.line, header=True)
         lines = block.row_lines or [block.line] * len(block.rows)
         for row, line in zip(block.rows, lines, strict=False):
-            yield Segment(ROW, section, [c.children for c in row], line)
+            support = list(dict.fromkeys(point for cell in row for point in cell.support))
+            yield Segment(ROW, section, [c.children for c in row], line, support=support)
 
     def visit_figure(self, block: Figure, top: bool) -> Iterator[Segment]:
         yield Segment(CAPTION, self.sections.current, [block.caption], block.line, chart_facts=list(block.chart.facts))
@@ -144,7 +167,7 @@ class _SegmentReader(TreeVisitor[Iterator[Segment]]):
         """A list item: its first paragraph is the item; nested lists and later blocks their own segments."""
         for index, child in enumerate(item):
             if index == 0 and isinstance(child, Paragraph):
-                yield Segment(ITEM, self.sections.current, [child.children], child.line)
+                yield Segment(ITEM, self.sections.current, [child.children], child.line, support=child.support)
             else:
                 yield from self.visit(child, top=False)
 
@@ -174,6 +197,14 @@ class Pair:
     @property
     def terms(self) -> list[str]:
         return list(dict.fromkeys([*(self.ko.terms if self.ko else []), *(self.en.terms if self.en else [])]))
+
+    @property
+    def claims(self) -> list[str]:
+        return list(dict.fromkeys([*(self.ko.claims if self.ko else []), *(self.en.claims if self.en else [])]))
+
+    @property
+    def own(self) -> bool:
+        return any(segment.own for segment in (self.ko, self.en) if segment is not None)
 
 
 def align(ko: list[Segment], en: list[Segment]) -> list[Pair]:
@@ -308,7 +339,7 @@ STATUS_WORDS = {
 class Difference:
     """Something the aligned editions do not share, found in a pair or across sections."""
 
-    check: str  # FactPlacementMismatch, SegmentGap, ApproxMismatch, StatusMismatch
+    check: str  # FactPlacementMismatch, SegmentGap, ApproxMismatch, StatusMismatch, ClaimMismatch
     pair: Pair
     message: str
     lang: str  # the edition it is reported at ("ko", "en"): its template line; the other is named beside
@@ -391,7 +422,7 @@ def _clause(runs: list[tuple[str, str]], reverse: bool, limit: int) -> str:
 
 def compare(pairs: list[Pair], statuses: dict[str, str] | None = None) -> list[Difference]:
     """Every difference between the aligned editions, in document order: structure gaps, facts
-    placed in different sections, and approximation or status words around a figure present in
+    placed in different sections, segments resting on different claims, and approximation or status words around a figure present in
     one edition only. ``statuses`` gives each fact's status (actual, forecast...)."""
     found: list[Difference] = []
     for pair in pairs:
@@ -403,9 +434,25 @@ def compare(pairs: list[Pair], statuses: dict[str, str] | None = None) -> list[D
     for pair in pairs:
         if pair.ko is None or pair.en is None:
             continue
+        found.extend(_support_differences(pair))
         for fact_id in (f for f in pair.ko.facts if f in pair.en.facts):
             found.extend(_around(pair, fact_id, (statuses or {}).get(fact_id)))
     return found
+
+
+def _support_differences(pair: Pair) -> Iterator[Difference]:
+    """The two editions of a segment resting on different claims, or one marked as the brief's
+    own analysis and the other not: they no longer say the same thing on the same grounds."""
+    assert pair.ko is not None and pair.en is not None
+    ko, en = set(pair.ko.claims), set(pair.en.claims)
+    if ko != en:
+        only = "; ".join(f"only the {side} edition cites {', '.join(sorted(ids))}"
+                         for side, ids in (("Korean", ko - en), ("English", en - ko)) if ids)
+        yield Difference("ClaimMismatch", pair, f"{pair.kind} {pair.id} rests on different claims: {only}", "ko")
+    if pair.ko.own != pair.en.own:
+        side = "Korean" if pair.ko.own else "English"
+        yield Difference("ClaimMismatch", pair, f"{pair.kind} {pair.id} is marked as the brief's own analysis "
+                                                f"in the {side} edition only", "ko")
 
 
 def _sections_of(pairs: list[Pair], lang: str) -> dict[str, list[Pair]]:

@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVisitor
 from wreport.review.align import Pair, Segment
-from wreport.review.model import FactCard, Review
+from wreport.review.model import ClaimCard, FactCard, QuoteInSource, Review
 from wreport.writers.docx import EMBEDDED_FONT, embed_bundled_font, normalise_zip
 
 HEADERS = ("#", "한국어", "English", "Figures and sources")
@@ -133,10 +133,31 @@ def _figures(cell: _Cell, review: Review, pair: Pair) -> None:
         run = paragraph.add_run(difference.message)
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         first = False
+    if pair.own:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        paragraph.add_run("The brief's own analysis or recommendation, not a source's statement.").italic = True
+        first = False
     for fact_id in pair.facts:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
         _card(cell, paragraph, review.facts[fact_id])
         first = False
+    for claim_id in pair.claims:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        _claim_card(cell, paragraph, review.claims[claim_id])
+        first = False
+
+
+def _claim_card(cell: _Cell, paragraph: DocxParagraph, card: ClaimCard) -> None:
+    """A claim: its id and what it asserts, its date, status and scope, its source, and its quote
+    with the source sentences before and after it."""
+    claim = card.claim
+    paragraph.add_run(f"claim {claim.id}").bold = True
+    details = "; ".join(f"{name} {value}" for name, value in (("date", claim.date), ("status", claim.status),
+                                                               ("scope", claim.scope)) if value)
+    paragraph.add_run(f": {claim.what_ko} / {claim.what_en}" + (f" ({details})" if details else ""))
+    cell.add_paragraph(f"{card.source_title} ({card.source_title_en}), {card.source_date}")
+    if card.quote is not None:
+        _quote(cell, card.quote)
 
 
 def _card(cell: _Cell, paragraph: DocxParagraph, card: FactCard) -> None:
@@ -147,17 +168,21 @@ def _card(cell: _Cell, paragraph: DocxParagraph, card: FactCard) -> None:
     if fact.source:
         cell.add_paragraph(f"{card.source_title} ({card.source_title_en}), {card.source_date}")
     if card.quote is not None:
-        quote = cell.add_paragraph()
-        quote.add_run("“" + card.quote.before)
-        marked = quote.add_run(card.quote.quote)
-        marked.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        quote.add_run(card.quote.after + "”")
+        _quote(cell, card.quote)
     if fact.derived:
         parts = ", ".join(f"{p.fact.id} = {p.en}" for p in card.parts)
         cell.add_paragraph(f"derived: {fact.derived}: {parts}")
     for conflict_id, others, note in card.conflicts:
         run = cell.add_paragraph().add_run(f"conflict {conflict_id} with {', '.join(others)}: {note}")
         run.font.highlight_color = WD_COLOR_INDEX.PINK
+
+
+def _quote(cell: _Cell, quote: QuoteInSource) -> None:
+    """The source's words around a quote, the quoted words highlighted."""
+    paragraph = cell.add_paragraph()
+    paragraph.add_run("“" + quote.before)
+    paragraph.add_run(quote.quote).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    paragraph.add_run(quote.after + "”")
 
 
 def _properties(word: docx.document.Document, review: Review, title: str) -> None:

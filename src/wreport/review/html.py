@@ -19,7 +19,7 @@ from wreport import __version__
 from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVisitor
 from wreport.render.fontsubset import font_face_css
 from wreport.review.align import Pair, Segment
-from wreport.review.model import FactCard, QuoteInSource, Review
+from wreport.review.model import ClaimCard, FactCard, QuoteInSource, Review
 from wreport.writers.html import wrap_run
 
 FONT_FAMILY = "wreport NanumGothic"
@@ -55,6 +55,7 @@ span.term { border-bottom: 1px dotted #6b7079; }
 sup.note { color: #5a5f66; font-size: .7em; }
 details.card { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .4rem; padding: .2rem .5rem; }
 details.card[open], details.card:target { background: #fbfcfe; border-color: #3b6fd8; }
+p.own { margin: 0 0 .4rem; padding: .15rem .4rem; border-left: 3px solid #1d4e89; font-size: .85rem; font-style: italic; }
 details.card.warning > summary::after { content: " ※"; }  /* not ⚠: NanumGothic has no such glyph */
 summary { cursor: pointer; }
 summary code { font-size: .8rem; }
@@ -142,8 +143,12 @@ class _Page(TreeVisitor[str]):
     def cards(self, pair: Pair) -> str:
         parts = [f'<p class="difference" data-check="{d.check}">{escape(d.message)}</p>'
                  for d in self.review.differences_of(pair)]
+        if pair.own:
+            parts.append('<p class="own" data-own>the brief\'s own analysis or recommendation, not a source\'s '
+                         'statement</p>')
         for fact_id in pair.facts:
             parts.append(self.card(self.review.facts[fact_id], _card_id(pair, fact_id)))
+        parts.extend(_claim_card(self.review.claims[claim_id]) for claim_id in pair.claims)
         if pair.terms:
             items = "".join(self.term(t) for t in pair.terms)
             parts.append(f'<details class="terms"><summary>{len(pair.terms)} glossary terms</summary>'
@@ -200,6 +205,8 @@ class _Page(TreeVisitor[str]):
             attrs.append("data-conflict")
         if pair.is_gap:
             attrs.append("data-gap")
+        if pair.own:
+            attrs.append("data-own")
         where = "".join(f'<span class="where" title="{escape(place)}">{escape(place.rsplit("/", 1)[-1])}</span>'
                         for lang in ("ko", "en") if (place := self.review.template_line(pair, lang)))
         return (f"<tr {' '.join(attrs)}><td class=\"num\"><b>{escape(pair.section)}</b>{number}. {pair.kind}"
@@ -210,6 +217,21 @@ class _Page(TreeVisitor[str]):
 
 def _card_id(pair: Pair, fact_id: str) -> str:
     return f"card-{pair.id}-{fact_id}"
+
+
+def _claim_card(card: ClaimCard) -> str:
+    """A claim the segment rests on: what it asserts, its source, and the quote in its sentence
+    with the sentence before and after it (open: a claim has no figure to click)."""
+    claim = card.claim
+    rows = [("asserts", f'<span lang="ko">{escape(claim.what_ko)}</span><br>{escape(claim.what_en)}')]
+    rows += [(name, escape(value)) for name, value in (("date", claim.date), ("status", claim.status),
+                                                        ("scope", claim.scope)) if value]
+    rows.append(("source", f'<span lang="ko">{escape(card.source_title)}</span> ({escape(card.source_title_en)}), '
+                           f"{escape(card.source_date)}"))
+    body = "<dl>" + "".join(f"<dt>{name}</dt><dd>{text}</dd>" for name, text in rows) + "</dl>"
+    quote = _quote(card.quote) if card.quote is not None else ""
+    return (f'<details class="card claim" open data-claim-card="{escape(claim.id)}"><summary>claim '
+            f"<code>{escape(claim.id)}</code></summary>{body}{quote}</details>")
 
 
 def _quote(quote: QuoteInSource) -> str:

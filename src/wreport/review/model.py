@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from wreport.data import formatting
+from wreport.data.claims import Claim
 from wreport.data.facts import Fact, FactSet
 from wreport.data.glossary import Glossary, Term
 from wreport.inputs.project import Project
@@ -55,6 +56,18 @@ class FactCard:
 
 
 @dataclass
+class ClaimCard:
+    """What the review shows for one claim a segment rests on: what it asserts, its source, and
+    the quote in its source sentence with the sentence before and after it."""
+
+    claim: Claim
+    source_title: str = ""
+    source_title_en: str = ""
+    source_date: str = ""
+    quote: QuoteInSource | None = None
+
+
+@dataclass
 class Review:
     """Everything a review writer needs for one audience."""
 
@@ -64,6 +77,7 @@ class Review:
     differences: list[Difference]
     facts: dict[str, FactCard]
     terms: dict[str, Term]
+    claims: dict[str, ClaimCard] = field(default_factory=dict)
 
     def differences_of(self, pair: Pair) -> list[Difference]:
         return [d for d in self.differences if d.pair is pair]
@@ -87,9 +101,10 @@ class Review:
         return list(dict.fromkeys(p.section for p in self.pairs))
 
 
-def quote_in_source(text: str, quote: str) -> QuoteInSource:
+def quote_in_source(text: str, quote: str, context: int = 0) -> QuoteInSource:
     """The sentence of ``text`` holding ``quote``, found whitespace-insensitively (as the fact
-    loader checks quotes) and split around the quoted words as the source writes them."""
+    loader checks quotes) and split around the quoted words as the source writes them; with
+    ``context``, that many sentences more on each side (a claim's card shows one)."""
     text = unicodedata.normalize("NFC", text)
     positions = [i for i, char in enumerate(text) if not char.isspace()]
     squeezed = "".join(text[i] for i in positions)
@@ -98,16 +113,48 @@ def quote_in_source(text: str, quote: str) -> QuoteInSource:
     if at < 0:
         return QuoteInSource("", quote, "", found=False)
     start, end = positions[at], positions[at + len(wanted) - 1] + 1
-    first = start
-    while first > 0 and start - first < _MAX_SENTENCE and text[first - 1] not in _SENTENCE_STOP:
-        first -= 1
-    last = end
-    while last < len(text) and last - end < _MAX_SENTENCE and text[last - 1] not in _SENTENCE_STOP:
-        last += 1
+    first, last = _sentence_start(text, start, False), _sentence_end(text, end, False)
+    for _ in range(max(0, min(context, 5))):
+        first, last = _sentence_start(text, first, True), _sentence_end(text, last, True)
     before, after = squash_spaces(text[first:start]), squash_spaces(text[end:last])
     return QuoteInSource(before + (" " if before and text[start - 1].isspace() else ""),
                          squash_spaces(text[start:end]),
                          (" " if after and text[end].isspace() else "") + after)
+
+
+def _sentence_start(text: str, at: int, further: bool) -> int:
+    """Where the sentence holding ``at`` starts (at most _MAX_SENTENCE characters back);
+    ``further``: ``at`` starts a sentence, and the one before it is wanted."""
+    first = at
+    while further and first > 0 and (text[first - 1] in _SENTENCE_STOP or text[first - 1].isspace()):
+        first -= 1
+    limit = first
+    while first > 0 and limit - first < _MAX_SENTENCE and text[first - 1] not in _SENTENCE_STOP:
+        first -= 1
+    return first
+
+
+def _sentence_end(text: str, at: int, further: bool) -> int:
+    """Where the sentence holding ``at`` ends, its stop included (at most _MAX_SENTENCE on);
+    ``further``: ``at`` ends a sentence, and the one after it is wanted."""
+    last = at
+    while further and last < len(text) and (text[last] in _SENTENCE_STOP or text[last].isspace()):
+        last += 1
+    limit = last
+    while last < len(text) and last - limit < _MAX_SENTENCE and (
+            (further and last == limit) or text[last - 1] not in _SENTENCE_STOP):
+        last += 1
+    return last
+
+
+def claim_card(facts: FactSet, claim_id: str) -> ClaimCard:
+    """The card of one claim: its source and its quote with a sentence of context each side."""
+    claim = facts.claim(claim_id)
+    source = facts.sources.get(claim.source)
+    if source is None:
+        return ClaimCard(claim)
+    return ClaimCard(claim, source.title, source.title_en, str(source.date),
+                     quote_in_source(source.text, claim.quote, context=1))
 
 
 def fact_card(facts: FactSet, glossary: Glossary, style: formatting.Style, fact_id: str, depth: int = 0) -> FactCard:
@@ -139,4 +186,5 @@ def prepare_review(project: Project, name: str, facts: FactSet, glossary: Glossa
     printed = dict.fromkeys(f for pair in pairs for f in pair.facts)
     cards = {fact_id: fact_card(facts, glossary, style, fact_id) for fact_id in printed}
     terms = {term_id: glossary.get(term_id) for pair in pairs for term_id in pair.terms}
-    return Review(audience, editions, pairs, differences, cards, terms)
+    claims = {claim_id: claim_card(facts, claim_id) for pair in pairs for claim_id in pair.claims}
+    return Review(audience, editions, pairs, differences, cards, terms, claims)

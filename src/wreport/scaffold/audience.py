@@ -112,12 +112,13 @@ def _has_fact_table(macros: Path) -> bool:
 
 
 def _starter_template(lang: str, words: dict[str, str], fact_id: str, term_id: str, shared: bool) -> str:
-    """One language's starter: a heading, a sentence with a term and a fact, and a shared table."""
+    """One language's starter: a heading, a sentence with a term (marked as the brief's own text,
+    own(): it rests on no source), one with a fact, and a shared table."""
     lines = [f"{{#- {words['comment']} -#}}"]
     if shared:
         lines.append(f'{{% import "{SHARED_MACROS}" as m with context -%}}')
     lines += ["", f"# {words['heading']}", "",
-              f'{words["name"]}: {{{{ term("{term_id}") }}}}.', "",
+              f'{words["name"]}: {{{{ term("{term_id}") }}}}.{{{{ own() }}}}', "",
               f'{words["figure"]}: {{{{ fact_label("{fact_id}") }}}}, {{{{ fact("{fact_id}") }}}} '
               f'({{{{ fact_period("{fact_id}") }}}}).', ""]
     if shared:

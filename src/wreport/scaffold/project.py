@@ -63,6 +63,7 @@ def _write_files(root: Path, name: str, date: str) -> None:
         "seeds/sources.yaml": _SOURCES.format(date=date),
         f"seeds/sources/{SOURCE_FILE}": _NOTE.format(date=date),
         "seeds/facts.yaml": _FACTS.format(date=date),
+        "seeds/claims.yaml": _CLAIMS,
         "glossary/terms.csv": _TERMS,
     }
     for relative, text in files.items():
@@ -83,6 +84,7 @@ name = {name}
 [paths]
 sources = "seeds/sources.yaml"
 facts = "seeds/facts.yaml"
+claims = "seeds/claims.yaml"
 glossary = "glossary/terms.csv"
 templates = "templates"
 out = "out"
@@ -131,6 +133,17 @@ facts:
     label: {{ko: 시작할 때의 자료 수, en: sources at the start}}
     source: project-note
     quote: "처음에는 자료 1건으로 시작한다"
+"""
+
+_CLAIMS = """\
+# Statements a brief makes without a figure, each with a verbatim quote from a source; templates
+# cite one with {{ claim("id") }}. Format: docs/facts.md ("Claims"). For example:
+#  - id: sources_added_with_the_cli
+#    source: project-note
+#    quote: 새 자료는 wreport sources add 명령으로 들여오고
+#    ko: 새 자료는 wreport sources add 명령으로 들여온다.
+#    en: New sources are added with the wreport sources add command.
+claims: []
 """
 
 _TERMS = """\
