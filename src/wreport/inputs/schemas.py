@@ -555,6 +555,7 @@ class PathsTable(BaseModel):
     facts: str = "seeds/facts.yaml"
     glossary: str = "glossary/terms.csv"
     templates: str = "templates"
+    signoff: str = "signoff"
     out: str = "out"
 
 
@@ -699,6 +700,39 @@ class ConflictEntry(BaseModel):
     facts: Annotated[list[str], Field(min_length=2, description="list two or more fact ids")]
     note: Text
 
+
+
+# ---------------------------------------------------------------- signoff/<audience>.yaml
+SegmentId = Annotated[str, matching(r"s[0-9a-z-]+-(?:h|p|li|tr|cap|n)[0-9]+",
+                                    "'{value}' is not a segment id",
+                                    "segment ids are as the review page shows them, e.g. s4-2-p3")]
+SegmentHash = Annotated[str, matching(r"[0-9a-f]{64}", "the hash must be 64 lower-case hex digits",
+                                      "do not edit a hash by hand: approve the segment again")]
+
+
+def _day(value: str) -> str:
+    parts = date_parts(value.strip())
+    if parts is None or parts[1] != "day":
+        raise _custom("date", f"'{value}' is not a day", "write YYYY-MM-DD")
+    return value.strip()
+
+
+class SignoffEntry(BaseModel):
+    """One approved segment: what was approved (the hash of its text and of the facts, terms and
+    claims it uses), by whom and when (docs/review.md)."""
+
+    model_config = _STRICT
+    hash: SegmentHash
+    by: Text
+    date: Annotated[str, AfterValidator(_day)] = Field(description="the day of approval: date: 2026-12-05")
+
+
+class SignoffRecord(BaseModel):
+    """signoff/<audience>.yaml: one line per approved segment."""
+
+    model_config = _STRICT
+    segments: dict[SegmentId, SignoffEntry] = Field(default_factory=dict,
+                                                    description="segments: {s1-p1: {hash: ..., by: ..., date: ...}}")
 
 
 # ---------------------------------------------------------------- set-aside.yaml

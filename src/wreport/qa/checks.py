@@ -58,6 +58,7 @@ from wreport.render.templating import (
     load_audience,
     render_edition,
 )
+from wreport.review.align import Pair, align, compare, segments
 
 if TYPE_CHECKING:
     from wreport.review.align import Pair
@@ -91,6 +92,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
     "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
+    "NotSignedOff": (ERROR, "with --signed-off: a segment never approved, or changed since its approval"),
 }
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
@@ -402,8 +404,9 @@ class _CheckedEdition:
 class _Run:
     """One ``run_checks``: the loaded inputs, the template scans, and the findings so far."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, signed_off: bool = False):
         self.project = project
+        self.signed_off = signed_off
         self.found = _Findings(project)
         self.glossary: Glossary | None = None
         self.facts: FactSet | None = None
@@ -583,8 +586,6 @@ class _Run:
         """The editions aligned segment by segment (wreport.review.align, as the review page shows them):
         structure gaps, facts in different sections, words around a figure in one edition only.
         Each finding is at one edition's template line and names the other's."""
-        from wreport.review.align import align, compare, segments
-
         pairs = align(segments(ko.rendered.document), segments(en.rendered.document))
         statuses = {fact.id: fact.status for fact in self.facts} if self.facts is not None else {}
         editions = {"ko": ko, "en": en}
@@ -614,6 +615,30 @@ class _Run:
                 self.found.add("UnknownName", where(number, "en"),
                                f"'{name}' in the {en.name} edition is not a glossary name (the {ko.name} "
                                "edition uses a glossary term here)", hint)
+        if self.signed_off:
+            self.check_signoff(ko.audience.name, pairs, [where(n, "en" if p.en else "ko") for n, p in enumerate(pairs)])
+
+    def check_signoff(self, audience: str, pairs: list[Pair], places: list[Location]) -> None:
+        """``--signed-off``: each segment not approved as it stands, at its English template line
+        (the Korean one where the segment is in the Korean edition only). A malformed record is
+        reported at its own line, and every segment then counts as unapproved."""
+        from wreport.review.signoff import APPROVED, CHANGED, load_record, record_path, states
+
+        try:
+            record = load_record(self.project, audience)
+        except WreportError as exc:
+            self.found.error(exc, "DataError", Location(self.project.relative(record_path(self.project, audience))))
+            record = {}
+        approve = f"wreport review approve --audience {audience} --by NAME --segment "
+        signoffs = states(pairs, record, self.loaded_facts, self.loaded_glossary)
+        for pair, place in zip(pairs, places, strict=True):
+            segment_id, signoff = pair.id, signoffs[pair.id]
+            if signoff.state == APPROVED:
+                continue
+            what = (f"changed since {signoff.by} approved it on {signoff.date}" if signoff.state == CHANGED
+                    else "never approved")
+            self.found.add("NotSignedOff", place, f"{pair.kind} {segment_id} of '{audience}' is {what}",
+                           f"review it (wreport review --status {signoff.state}), then {approve}{segment_id}")
 
     def unknown_names(self, pair: Pair) -> Iterator[tuple[str, str]]:
         """English names in a pair's English segment, outside the text term() and fact() printed,
@@ -770,13 +795,15 @@ def _korean_terms(ko: _CheckedEdition, glossary: Glossary) -> list[Term]:
     return [term for term in used.values() if term.kind not in _SKIPPED_KINDS]
 
 
-def run_checks(project: Project, audiences: Iterable[str] | None = None, strict: bool = False) -> list[Finding]:
+def run_checks(project: Project, audiences: Iterable[str] | None = None, strict: bool = False,
+               signed_off: bool = False) -> list[Finding]:
     """Every finding for the project (or the named audiences), data and template findings first.
 
     Never raises for a problem in the project's files: each one is a finding. With ``strict``,
-    warnings are reported as errors.
+    warnings are reported as errors; with ``signed_off``, every segment not approved as it stands
+    (signoff/<audience>.yaml) is an error at its template line.
     """
-    run = _Run(project)
+    run = _Run(project, signed_off)
     run.load_data()
     for name in run.audience_names(audiences):
         run.check_audience(name)
