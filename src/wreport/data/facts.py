@@ -125,6 +125,9 @@ class Fact:
     derived: Derived | None = None
     note: str | None = None
     line: int | None = None
+    date_kind: str = "event"  # "report": the date is only the source's (docs/facts.md)
+    scope: str | None = None  # a glossary term id: whose figure it is
+    measure: str | None = None  # what was counted: sales, production, exports...
 
     def label(self, lang: str) -> str:
         """The short noun phrase naming this fact in one edition."""
@@ -305,7 +308,8 @@ def _parse_fact(index: int, raw: dict[str, Any], sources: dict[str, Source] | No
                 status=entry.status, approx=entry.approx, counted=entry.counted,
                 period=schemas.period_parts(entry.period) if entry.period else None,
                 as_of=parse_partial_date(entry.as_of) if entry.as_of else None, source=entry.source,
-                quote=entry.quote, derived=derived, note=entry.note, line=report.line("facts", index))
+                quote=entry.quote, derived=derived, note=entry.note, line=report.line("facts", index),
+                date_kind=entry.date_kind, scope=entry.scope, measure=entry.measure)
 
 
 def _check_fit(index: int, raw: dict[str, Any], what: str, sources: dict[str, Source] | None,
@@ -321,6 +325,11 @@ def _check_fit(index: int, raw: dict[str, Any], what: str, sources: dict[str, So
         report.add(f"{what}: 'counted' applies to unit count only, not {unit}", report.line("facts", index, "counted"))
     if counted and glossary is not None:
         _check_counted(what, counted, glossary, report.line("facts", index, "counted"), report)
+    scope = _text(raw, "scope")
+    if scope and glossary is not None and scope not in {term.id for term in glossary}:
+        report.add(f"{what}: scope '{scope}' is not a glossary term id", report.line("facts", index, "scope"),
+                   hint=did_you_mean(scope, [t.id for t in glossary]) or "a scope names whose figure it is, "
+                   "as a glossary term (wonju_innovation_cluster, gangwon...)", check="UnknownTerm")
     if ("period" in raw) == ("as_of" in raw):
         report.add(f"{what}: give exactly one of 'period' or 'as_of'", line)
     source, quote = _text(raw, "source"), _text(raw, "quote")

@@ -618,6 +618,7 @@ class AudienceConfig(BaseModel):
 UNITS = ("KRW", "USD", "m2", "pyeong", "percent", "count")  # as formatting.UNITS (checked in the tests)
 APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
 STATUSES = ("actual", "estimate", "forecast", "target")
+DATE_KINDS = ("event", "report")  # docs/facts.md: a date that is only the article's is "report"
 DERIVED_OPS = ("sum", "difference", "ratio", "growth")
 
 FactId = Annotated[str, matching(r"[a-z0-9][a-z0-9_]*", "id must be snake_case (a-z, 0-9, _)")]
@@ -690,6 +691,11 @@ class FactEntry(BaseModel):
     quote: OptionalText = None
     derived: Annotated[dict[str, list[str]], AfterValidator(_derived)] | None = None
     note: OptionalText = None
+    date_kind: Annotated[str, one_of("date_kind", DATE_KINDS)] = "event"
+    scope: Annotated[str, matching(r"[a-z][a-z0-9_]*", "scope must be a glossary term id",
+                                   "whose figure it is: e.g. wonju_innovation_cluster, gangwon")] | None = None
+    measure: Annotated[str, matching(r"[a-z][a-z0-9_]*", "measure must be snake_case",
+                                     "what was counted: sales, production, exports...")] | None = None
 
 
 class ConflictEntry(BaseModel):

@@ -34,6 +34,7 @@ from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
 from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, squash_spaces
+from wreport.qa.meaning import mixed_groups, report_dates
 from wreport.render.document import (
     BlockQuote,
     Document,
@@ -92,6 +93,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "StatusMismatch": (WARNING, "a forecast, target or estimate is called one in one edition only"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
     "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
+    "ReportDateAsEvent": (WARNING, "a fact dated only by its source has its date printed as the event's"),
+    "MixedScope": (WARNING, "a table, chart or sentence sets figures of different scope or measure side by side"),
     "NotSignedOff": (ERROR, "with --signed-off: a segment never approved, or changed since its approval"),
 }
 
@@ -469,6 +472,10 @@ class _Run:
         _check_hand_typed(scan, self.found)
         for call in scan.calls:
             self._check_call(scan, call)
+        if self.facts is not None:
+            for problem in report_dates(scan.source, scan.prose, scan.lang, self.facts):
+                self.found.add("ReportDateAsEvent", Location(scan.shown, problem.line), problem.message,
+                               "say it is the report's date (as reported in ..., ... 보도에 따르면), in both editions")
         return scan
 
     def _check_call(self, scan: TemplateScan, call: HelperCall) -> None:
@@ -511,6 +518,7 @@ class _Run:
                 self.cited_by.setdefault(fact_id, []).append(f"{name}/{lang}")
         for edition in editions.values():
             self.check_variants(edition)
+            self.check_meaning(edition)
             if edition.lang == "en":
                 self.check_untranslated(edition)
         if "ko" in editions and "en" in editions:
@@ -548,6 +556,14 @@ class _Run:
                                f"forbidden variant '{match.group()}' in the {edition.name} edition",
                                f"the glossary's name is '{term.en}': use term('{term.id}')")
                 break
+
+    def check_meaning(self, edition: _CheckedEdition) -> None:
+        """Figures of different scope or measure side by side (qa/meaning.py), at the template line."""
+        for problem in mixed_groups(edition.rendered.document, self.loaded_facts):
+            where = edition.rendered.locate(problem.line) if problem.line else Location(edition.own.shown)
+            self.found.add("MixedScope", where, f"{problem.message} (the {edition.name} edition)",
+                           "say in the text whose figure each is (name each scope with term()), or keep the "
+                           "figures apart; see each fact's scope and measure in facts.yaml")
 
     def check_untranslated(self, edition: _CheckedEdition) -> None:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):

@@ -50,7 +50,8 @@ def _fact_rows(facts: FactSet, fact_id: str, depth: int = 0) -> list[dict[str, A
     row = {"id": fact.id, "value": str(fact.value), "unit": fact.unit, "counted": fact.counted,
            "period": fact.period, "as_of": str(fact.as_of) if fact.as_of else None, "approx": fact.approx,
            "status": fact.status, "label": [fact.label_ko, fact.label_en], "source": fact.source,
-           "quote": fact.quote, "derived": [fact.derived.op, fact.derived.inputs] if fact.derived else None}
+           "quote": fact.quote, "derived": [fact.derived.op, fact.derived.inputs] if fact.derived else None,
+           "date_kind": fact.date_kind, "scope": fact.scope, "measure": fact.measure}
     rows = [row]
     if fact.derived and depth < _DERIVED_DEPTH:
         for part in fact.derived.inputs:
