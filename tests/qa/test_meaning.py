@@ -15,7 +15,7 @@ from mini_project import copy_mini, load_mini
 
 from wreport.errors import WreportError
 from wreport.qa.checks import run_checks, scan_template
-from wreport.qa.meaning import mixed_groups, report_dates
+from wreport.qa.meaning import attributions, mixed_groups, report_dates
 from wreport.render.templating import load_audience, render_edition
 
 
@@ -103,3 +103,22 @@ def test_an_unknown_scope_or_date_kind_is_an_error_at_its_line(tmp_path):
     text = str(raised.value)
     assert "date_kind" in text and "scope 'wonju_town' is not a glossary term id" in text
     assert "seeds/facts.yaml:48" in text and "seeds/facts.yaml:49" in text
+
+
+def test_a_sentence_saying_what_a_source_gives_puts_the_sources_unit_first(tmp_path):
+    root = copy_mini(tmp_path)
+    en = root / "templates" / "brief" / "en.md.j2"
+    text = en.read_text(encoding="utf-8")
+    en.write_text(text.replace('- The {{ fact_label("donghwa_area") }}: {{ fact("donghwa_area") }}',
+                               '- The Electronic Times gives {{ fact("donghwa_area") }}'), encoding="utf-8")
+    project, facts, glossary = load_mini(root)
+    rendered = render_edition(project, load_audience(project, "brief"), "en", facts, glossary)
+    found = [(str(rendered.locate(p.line)), p.fact) for p in attributions(rendered.document, facts, "en")]
+    assert found == [("templates/brief/en.md.j2:19", "donghwa_area")]
+    en.write_text(text.replace('- The {{ fact_label("donghwa_area") }}: {{ fact("donghwa_area") }}',
+                               '- The Electronic Times gives {{ fact("donghwa_area", source_unit=True) }}'),
+                  encoding="utf-8")
+    rendered = render_edition(project, load_audience(project, "brief"), "en", facts, glossary)
+    assert list(attributions(rendered.document, facts, "en")) == []
+    assert "The Electronic Times gives 100,000 pyeong (about 330,600 m²)" in rendered.markdown
+    assert not [f for f in run_checks(project) if f.check in ("NumberMismatch", "AttributionUnitOrder")]

@@ -142,25 +142,27 @@ class Fact:
         return str(self.as_of) if self.as_of else ""
 
     def formatted(self, lang: str, glossary: Glossary | None = None,
-                  style: formatting.Style | None = None) -> str:
+                  style: formatting.Style | None = None, source_first: bool = False) -> str:
         """The value in the edition's house style: ``380여 명`` / ``more than 380 members``.
 
-        Counts need the glossary for their noun; other units render without it.
+        Counts need the glossary for their noun; other units render without it. ``source_first``:
+        the source's unit first where the style shows a conversion (formatting.format_quantity).
         """
         counted = glossary.counted_noun(self.counted) if (self.counted and glossary) else None
         if self.counted and counted is None:
             raise DataError(f"fact '{self.id}' counts '{self.counted}': rendering it needs the glossary")
         approx = None if self.approx == "none" else self.approx
-        return _formatted(str(self.value), self.unit, lang, approx, counted, style)
+        return _formatted(str(self.value), self.unit, lang, approx, counted, style, source_first)
 
 
 @functools.lru_cache(maxsize=4096)
 def _formatted(value: str, unit: str, lang: str, approx: str | None, counted: formatting.CountedNoun | None,
-               style: formatting.Style | None) -> str:
+               style: formatting.Style | None, source_first: bool = False) -> str:
     """A figure in the house style, kept for the process: the live preview renders an edition
     on every save, and a brief formats the same few hundred figures each time. Keyed by the
     value's text, as the digits written (1.50 and 1.5 are equal Decimals)."""
-    return formatting.format_quantity(Decimal(value), unit, lang, approx=approx, counted=counted, style=style)
+    return formatting.format_quantity(Decimal(value), unit, lang, approx=approx, counted=counted, style=style,
+                                      source_first=source_first)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
 from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, squash_spaces
-from wreport.qa.meaning import mixed_groups, report_dates
+from wreport.qa.meaning import attributions, mixed_groups, report_dates
 from wreport.render.document import (
     BlockQuote,
     Document,
@@ -94,6 +94,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
     "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
     "ReportDateAsEvent": (WARNING, "a fact dated only by its source has its date printed as the event's"),
+    "AttributionUnitOrder": (WARNING, "a sentence says what a source gives, but not in the source's own unit first"),
     "MixedScope": (WARNING, "a table, chart or sentence sets figures of different scope or measure side by side"),
     "NotSignedOff": (ERROR, "with --signed-off: a segment never approved, or changed since its approval"),
 }
@@ -564,6 +565,10 @@ class _Run:
             self.found.add("MixedScope", where, f"{problem.message} (the {edition.name} edition)",
                            "say in the text whose figure each is (name each scope with term()), or keep the "
                            "figures apart; see each fact's scope and measure in facts.yaml")
+        for problem in attributions(edition.rendered.document, self.loaded_facts, edition.lang):
+            where = edition.rendered.locate(problem.line) if problem.line else Location(edition.own.shown)
+            self.found.add("AttributionUnitOrder", where, f"{problem.message} (the {edition.name} edition)",
+                           f"print it with fact('{problem.fact}', source_unit=True)")
 
     def check_untranslated(self, edition: _CheckedEdition) -> None:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
@@ -678,10 +683,12 @@ class _Run:
         fact = self.loaded_facts.get(fact_id)
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
         figures = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
+        # the source's unit may come first (fact(id, source_unit=True)): "10,000 pyeong (about 33,060 m²)"
+        turned = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style, True)) for lang in both}
         # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
         bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
-        present = {lang: figures[lang] in squash_spaces(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
-                   for lang in both}
+        present = {lang: any(f in squash_spaces(both[lang].text) for f in (figures[lang], turned[lang]))
+                   or _has_number(bare.get(lang), both[lang].text) for lang in both}
         if present["ko"] == present["en"]:
             return
         has, lacks = ("ko", "en") if present["ko"] else ("en", "ko")

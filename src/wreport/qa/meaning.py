@@ -10,6 +10,9 @@ Two checks, run by :mod:`wreport.qa.checks` (docs/checks.md):
   unit side by side whose ``scope`` (a glossary term: the innovation cluster's firms, Wonju's
   whole industry) differs, without naming each of those scopes in its own text; or a table or
   chart whose figures of one unit count different things (``measure``: sales, production...).
+* :func:`attributions` (``AttributionUnitOrder``): a sentence saying what a source gives ("The
+  Electronic Times gives ...") prints the figure in the source's own unit first: a pyeong area in
+  English as "10,000 pyeong (about 33,060 m²)" (``fact(id, source_unit=True)``), as Korean does.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wreport.data.facts import FactSet
-from wreport.render.document import BlockQuote, Document, Figure, Inline, Table, Text
+from wreport.render.document import BlockQuote, Document, Figure, Inline, LineBreak, Table, Text
 from wreport.review.align import CAPTION, ITEM, PARAGRAPH, segments
 
 #: Words saying that a date is a report's: looked for in the template prose around the call.
@@ -145,3 +148,38 @@ def _two_different(values: dict[str, str | None]) -> tuple[str, str]:
     """The first fact and the first fact after it with another value."""
     first = next(iter(values))
     return first, next(f for f, v in values.items() if v != values[first])
+
+
+# ---------------------------------------------------------------- attributions
+#: Words before a figure saying that it is what a source gives.
+ATTRIBUTION_WORDS = {
+    "en": re.compile(r"\b(?:gives|give|says|reports|reported|puts it at|records|cites|according to)\W*$",
+                     re.IGNORECASE),
+}
+_ATTRIBUTION_REACH = 30  # characters of prose before the figure
+
+
+def attributions(doc: Document, facts: FactSet, lang: str) -> Iterator[Problem]:
+    """Each figure whose source unit the house style shows second (a pyeong area in English),
+    printed that way right after words attributing it to its source."""
+    words = ATTRIBUTION_WORDS.get(lang)
+    if words is None:  # Korean writes the source's unit (평) first already
+        return
+    for segment in segments(doc):
+        for part in segment.parts:
+            prose = ""
+            for node in part:
+                if isinstance(node, Text) and node.fact:
+                    fact = facts.get(node.fact)
+                    if fact.unit == "pyeong" and _metric_first(node.text) and words.search(prose[-_ATTRIBUTION_REACH:]):
+                        yield Problem(segment.line, fact.id, f"the sentence says what a source gives, but prints "
+                                                             f"'{fact.id}' in square metres before the source's pyeong")
+                    prose = ""
+                elif isinstance(node, (Text, LineBreak)):
+                    prose += node.text if isinstance(node, Text) else " "
+
+
+def _metric_first(printed: str) -> bool:
+    """Whether a printed pyeong figure shows its m² before its pyeong: "about 33,060 m² (10,000 pyeong)"."""
+    metric, pyeong = printed.find("m²"), printed.find("pyeong")
+    return 0 <= metric < pyeong
