@@ -136,3 +136,12 @@ def test_approve_refuses_an_unknown_segment_and_a_blank_name(tmp_path):
     with pytest.raises(WreportError, match="reviewer's name"):
         _approve(root, ["s1-p1"], by="a\nb")
     assert not (root / "signoff").exists()
+
+
+def test_a_name_yaml_would_misread_is_written_so_it_reads_back(tmp_path):
+    root = copy_mini(tmp_path)
+    name = 'Kim "MJ" 김민지: lead, #1'
+    _approve(root, ["s1-p1"], by=name)
+    project, _, _ = load_mini(root)
+    assert load_record(project, "brief")["s1-p1"].by == name
+    assert _states(root)["s1-p1"] == APPROVED

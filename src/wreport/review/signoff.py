@@ -86,10 +86,12 @@ def record_path(project: Project, audience: str) -> Path:
     return project.signoff_dir / f"{audience}.yaml"
 
 
-def load_record(project: Project, audience: str) -> dict[str, SignoffEntry]:
+def load_record(project: Project, audience: str, path: Path | None = None) -> dict[str, SignoffEntry]:
     """The audience's approvals by segment id; {} when nothing was approved yet. A malformed or
-    hand-broken record raises every problem in it at its line (nothing is written then)."""
-    path = record_path(project, audience)
+    hand-broken record raises every problem in it at its line (nothing is written then).
+    ``path``: another file to read as the record (approve's temporary file, vetted before it
+    replaces the record)."""
+    path = path or record_path(project, audience)
     if not path.exists() and not path.is_symlink():
         return {}
     report = FileProblems(project.relative(path), [])
@@ -153,5 +155,13 @@ def approve(project: Project, audience: str, pairs: list[Pair], facts: FactSet, 
     ordered.update((k, v) for k, v in record.items() if k not in ordered)
     path = record_path(project, audience)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, format_record(audience, ordered))
+    write_atomic(path, format_record(audience, ordered), check=lambda temp: _vet(project, audience, temp, ordered))
     return chosen
+
+
+def _vet(project: Project, audience: str, temp: Path, written: dict[str, SignoffEntry]) -> None:
+    """The record about to replace the old one reads back as what was meant (a reviewer's name
+    that YAML would read otherwise is caught here, before anything is lost)."""
+    if load_record(project, audience, temp) != written:
+        raise DataError(f"the sign-off record of '{audience}' would not read back as written",
+                        hint="report this; the old record is unchanged")
