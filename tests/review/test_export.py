@@ -92,3 +92,14 @@ def test_review_refuses_an_unknown_format_or_state(tmp_path):
         result = wreport("review", *args, cwd=root)
         assert result.returncode == 1 and word in result.stderr
     assert not (root / "out").exists()
+
+
+def test_review_never_writes_into_an_input_folder(tmp_path):
+    root = copy_mini(tmp_path)
+    assert wreport("review", "approve", "-a", "brief", "--by", "Lee", "--all", cwd=root).returncode == 0
+    record = (root / "signoff" / "brief.yaml").read_bytes()
+    for folder in ("signoff", "templates", "seeds/sources"):
+        result = wreport("review", "--format", "json", "--out", str(root / folder), cwd=root)
+        assert result.returncode == 1 and "outputs never overwrite inputs" in result.stderr, folder
+    assert sorted(p.name for p in (root / "signoff").iterdir()) == ["brief.yaml"]
+    assert (root / "signoff" / "brief.yaml").read_bytes() == record

@@ -16,6 +16,7 @@ from wreport.build.editions import BUILT, Output
 from wreport.data.facts import load_facts
 from wreport.data.glossary import project_glossary
 from wreport.errors import Location, RenderError
+from wreport.inputs.boundary import refuse_inputs
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.render.templating import list_audiences
@@ -50,6 +51,7 @@ def write_reviews(project: Project, audiences: list[str] | None = None, out_dir:
     glossary = project_glossary(project)
     facts = load_facts(project, glossary)
     out_dir = out_dir if out_dir is not None else project.out_dir
+    refuse_inputs(project, out_dir, "--out")  # e.g. --out signoff: outputs never write into inputs
     made: list[tuple[Output, bytes]] = []
     for name in list(dict.fromkeys(audiences)) if audiences else list_audiences(project):
         start = time.perf_counter()
