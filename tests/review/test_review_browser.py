@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from chromium import CHROMIUM, opened
 from real_project import copy_project, wreport

@@ -72,7 +72,7 @@ _SIGNOFF_COLOURS = {"approved": WD_COLOR_INDEX.BRIGHT_GREEN, "changed": WD_COLOR
 
 def _signoff(cell: _Cell, review: Review, pair: Pair) -> None:
     """The segment's sign-off state under its number (``changed since Kim 2026-12-05``), when known."""
-    signoff = review.signoff.get(pair.id)
+    signoff = review.signoffs.get(pair.id)
     if signoff is None:
         return
     text = {"approved": "approved", "changed": "changed since approval", "unapproved": "never approved"}[signoff.state]

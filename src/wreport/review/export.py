@@ -36,7 +36,7 @@ def _fact(card: FactCard) -> dict[str, Any]:
 
 def _segment(review: Review, pair: Pair) -> dict[str, Any]:
     """One aligned segment as JSON-ready data."""
-    signoff = review.signoff.get(pair.id, SignoffState(UNAPPROVED))
+    signoff = review.signoffs.get(pair.id, SignoffState(UNAPPROVED))
     return {
         "id": pair.id, "section": pair.section, "kind": pair.kind,
         "ko": pair.ko.text if pair.ko else None, "en": pair.en.text if pair.en else None,

@@ -208,7 +208,7 @@ class _Page(TreeVisitor[str]):
             attrs.append("data-conflict")
         if pair.is_gap:
             attrs.append("data-gap")
-        signoff = self.review.signoff.get(pair.id)
+        signoff = self.review.signoffs.get(pair.id)
         if signoff is not None:
             attrs.append(f'data-signoff="{signoff.state}"')
         where = "".join(f'<span class="where" title="{escape(place)}">{escape(place.rsplit("/", 1)[-1])}</span>'
@@ -248,10 +248,10 @@ def render_review_html(review: Review) -> str:
     warnings = sum(review.has_warning(p) for p in review.pairs)
     conflicts = sum(review.has_conflict(p) for p in review.pairs)
     gaps = sum(p.is_gap for p in review.pairs)
-    signed = "".join(f'<span data-count="{state}">{sum(review.signoff[p.id].state == state for p in review.pairs)} '
-                     f"{label}</span>" for state, label in SIGNOFF_LABELS.items()) if review.signoff else ""
+    signed = "".join(f'<span data-count="{state}">{sum(review.signoffs[p.id].state == state for p in review.pairs)} '
+                     f"{label}</span>" for state, label in SIGNOFF_LABELS.items()) if review.signoffs else ""
     sign_filters = "".join(f'<label><input type="radio" name="show" id="only-{state}"> {label}</label>'
-                           for state, label in SIGNOFF_LABELS.items()) if review.signoff else ""
+                           for state, label in SIGNOFF_LABELS.items()) if review.signoffs else ""
     counts = (f'<p class="counts"><span data-count="segments">{len(review.pairs)} segments</span>'
               f'<span data-count="figures">{figures} printed figures of {len(review.facts)} facts</span>'
               f'<span data-count="terms">{len(review.terms)} glossary terms</span>'

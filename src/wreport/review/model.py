@@ -65,7 +65,7 @@ class Review:
     differences: list[Difference]
     facts: dict[str, FactCard]
     terms: dict[str, Term]
-    signoff: dict[str, SignoffState] = field(default_factory=dict)  # by pair id; set by review.writing
+    signoffs: dict[str, SignoffState] = field(default_factory=dict)  # by pair id; set by review.writing
 
     def differences_of(self, pair: Pair) -> list[Difference]:
         return [d for d in self.differences if d.pair is pair]

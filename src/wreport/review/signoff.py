@@ -132,6 +132,14 @@ def states(pairs: Iterable[Pair], record: dict[str, SignoffEntry], facts: FactSe
     return out
 
 
+def approved(project: Project, audience: str, pairs: Iterable[Pair], facts: FactSet,
+             glossary: Glossary) -> dict[str, SignoffState]:
+    """The segments approved as they stand, by id: what a release records as signed off
+    (``Review.signoffs``, read by :func:`wreport.releases.record.pair_extras`)."""
+    found = states(pairs, load_record(project, audience), facts, glossary)
+    return {pair_id: state for pair_id, state in found.items() if state.state == APPROVED}
+
+
 def approve(project: Project, audience: str, pairs: list[Pair], facts: FactSet, glossary: Glossary, by: str,
             segment_ids: list[str] | None, today: datetime.date | None = None) -> list[str]:
     """Record ``by``'s approval of the named segments (None: every segment) as they stand now;

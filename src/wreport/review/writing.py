@@ -56,9 +56,9 @@ def write_reviews(project: Project, audiences: list[str] | None = None, out_dir:
     for name in list(dict.fromkeys(audiences)) if audiences else list_audiences(project):
         start = time.perf_counter()
         review = prepare_review(project, name, facts, glossary)
-        review.signoff = states(review.pairs, load_record(project, name), facts, glossary)
+        review.signoffs = states(review.pairs, load_record(project, name), facts, glossary)
         if status:
-            review.pairs = [pair for pair in review.pairs if review.signoff[pair.id].state in status]
+            review.pairs = [pair for pair in review.pairs if review.signoffs[pair.id].state in status]
         paths = review_paths(out_dir, name)
         for fmt in formats:
             data = _RENDER[fmt](review)
