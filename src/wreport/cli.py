@@ -539,6 +539,8 @@ def check_command(
     since: Optional[str] = typer.Option(None, "--since", metavar="RELEASE",
                                         help="Also report changes made in one edition only since this release "
                                              "(ChangeParity; docs/releases.md)."),
+    signed_off: bool = typer.Option(False, "--signed-off", help="Also fail on every segment not approved, or "
+                                                                "changed since (wreport review approve)."),
 ) -> None:
     """Check the data, the templates and both built editions; exit 1 if anything is wrong.
 
@@ -551,7 +553,7 @@ def check_command(
     if fmt not in ("text", "json"):
         raise ConfigError(f"unknown report format {fmt!r}", hint="use text or json")
     project = project_of(ctx)
-    findings = run_checks(project, audiences=audience or None, strict=strict)
+    findings = run_checks(project, audiences=audience or None, strict=strict, signed_off=signed_off)
     if since is not None:
         from wreport.releases.writing import since_findings
 
@@ -563,7 +565,12 @@ def check_command(
 
 
 # ---------------------------------------------------------------- review command
-@app.command("review", short_help="Write the bilingual review page and DOCX of each audience.")
+review_app = typer.Typer(help="Write the bilingual review (HTML, DOCX, JSON); record sign-off.",
+                         **{**_PLAIN, "no_args_is_help": False})
+app.add_typer(review_app, name="review", short_help="Write the bilingual review page and DOCX; sign segments off.")
+
+
+@review_app.callback(invoke_without_command=True)
 def review_command(
     ctx: typer.Context,
     audience: Optional[list[str]] = typer.Option(None, "--audience", "-a", metavar="NAME",
@@ -571,18 +578,32 @@ def review_command(
                                                  help="Review this audience (repeat for more). Default: all."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
                                        help="Output folder. Default: the project's out/."),
+    fmt: Optional[list[str]] = typer.Option(None, "--format", "-f", metavar="FORMAT",
+                                            help="html, docx or json (repeat for more). Default: html and docx."),
+    status: Optional[list[str]] = typer.Option(None, "--status", metavar="STATE",
+                                               help="Only segments approved, changed (since approval) or "
+                                                    "unapproved (repeat for more). Default: all."),
 ) -> None:
-    """Write OUT/AUDIENCE/AUDIENCE.review.html and .review.docx: the Korean and English editions
-    aligned segment by segment, each figure beside its fact, source and verbatim quote, and the
-    differences `wreport check` reports between the editions. docs/review.md says how to review."""
+    """Write OUT/AUDIENCE/AUDIENCE.review.html and .review.docx (or .review.json): the Korean and
+    English editions aligned segment by segment, each figure beside its fact, source and verbatim
+    quote, the differences `wreport check` reports, and each segment's sign-off state.
+    `wreport review approve` records a sign-off. docs/review.md says how to review."""
+    if ctx.invoked_subcommand is not None:
+        return
     import time
 
     from rich.console import Console
 
     from wreport.build.editions import Output
     from wreport.build.progress import summary
-    from wreport.review.writing import write_reviews
+    from wreport.errors import ConfigError
+    from wreport.review.signoff import STATES
+    from wreport.review.writing import REVIEW_FORMATS, write_reviews
 
+    formats = tuple(dict.fromkeys(fmt or ("html", "docx")))
+    for name, given, known in (("format", formats, REVIEW_FORMATS), ("--status", status or (), STATES)):
+        if unknown := [g for g in given if g not in known]:
+            raise ConfigError(f"unknown {name} {unknown[0]!r}", hint=f"use {', '.join(known)}")
     opts = options(ctx)
     start = time.perf_counter()
     project = project_of(ctx)
@@ -591,10 +612,41 @@ def review_command(
         if not opts.quiet:
             typer.echo(f"made {_shown(output.path)} in {output.seconds:.1f} s", err=True)
 
-    outputs = write_reviews(project, audience or None, out, progress=made)
+    outputs = write_reviews(project, audience or None, out, progress=made, formats=formats,
+                            status=tuple(status or ()))
     if not opts.quiet:
         Console().print(summary(outputs, {o.path: _shown(o.path) for o in outputs}, time.perf_counter() - start,
                                 verbose=opts.verbose))
+
+
+@review_app.command("approve", short_help="Record that a reviewer approved segments as they stand.")
+def review_approve(
+    ctx: typer.Context,
+    audience: str = typer.Option(..., "--audience", "-a", metavar="NAME", autocompletion=_complete_audience,
+                                 help="The audience whose segments are approved."),
+    by: str = typer.Option(..., "--by", metavar="NAME", help="Who approves (recorded with each segment)."),
+    segment: Optional[list[str]] = typer.Option(None, "--segment", "-s", metavar="ID",
+                                                help="A segment id as the review shows it, e.g. s4-2-p3 "
+                                                     "(repeat for more)."),
+    every: bool = typer.Option(False, "--all", help="Approve every segment of the audience."),
+) -> None:
+    """Record in signoff/AUDIENCE.yaml that NAME approved these segments as they stand now: a hash
+    of both editions' text and of every fact and glossary row each one uses. A segment stays
+    approved until any of that changes (`wreport review --status changed` lists them;
+    `wreport check --signed-off` fails on them)."""
+    from wreport.data.facts import load_project_data
+    from wreport.errors import ConfigError
+    from wreport.review.model import prepare_review
+    from wreport.review.signoff import approve, record_path
+
+    if bool(segment) == every:
+        raise ConfigError("name the segments to approve with --segment ID, or approve them all with --all")
+    project = project_of(ctx)
+    facts, glossary = load_project_data(project)[:2]
+    pairs = prepare_review(project, audience, facts, glossary).pairs
+    approved = approve(project, audience, pairs, facts, glossary, by, None if every else list(segment or ()))
+    _say(ctx, f"{by.strip()} approved {len(approved)} segment{'s' if len(approved) != 1 else ''} of {audience} "
+              f"in {_shown(record_path(project, audience))}")
 
 
 # ---------------------------------------------------------------- releases

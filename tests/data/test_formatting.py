@@ -230,6 +230,15 @@ def test_exact_pyeong_conversion_is_not_marked_approximate():
     assert format_quantity(121, "pyeong", "en") == "400 m² (121 pyeong)"
 
 
+def test_source_first_puts_the_pyeong_before_its_metric_equivalent_in_english():
+    # house style: 10만 평(약 33만 600㎡) / about 330,600 m² (100,000 pyeong); what a source gives: its unit first
+    assert format_quantity(100000, "pyeong", "en", source_first=True) == "100,000 pyeong (about 330,600 m²)"
+    assert format_quantity(10000, "pyeong", "en", approx="about", source_first=True) == \
+        "about 10,000 pyeong (about 33,060 m²)"
+    assert format_quantity(100000, "pyeong", "ko", source_first=True) == "10만 평(약 33만 600㎡)"
+    assert format_quantity(330200, "m2", "en", source_first=True) == "330,200 m²"
+
+
 def test_negative_money_and_percent_carry_a_minus_sign():
     assert format_quantity("-435000000", "USD", "ko") == "-4억 3,500만 달러"
     assert format_quantity("-435000000", "USD", "en") == "USD -435 million"

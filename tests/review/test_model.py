@@ -74,6 +74,7 @@ def test_every_printed_figure_is_marked_with_its_fact(reviewed):
         lang = element.xpath("string(ancestor::td[1]/@lang)")
         printed = {fact.formatted(lang, glossary)} | ({bare_count(fact, lang, project_style(project))}
                                                        if fact.unit == "count" else set())
+        printed.add(fact.formatted(lang, glossary, source_first=True))  # fact(id, source_unit=True)
         printed |= {text[:1].upper() + text[1:] for text in printed}  # m.cap opens a sentence
         assert element.text_content() in printed, (fact.id, element.text_content())
     review = prepare_review(project, "policy-brief", facts, glossary)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from chromium import CHROMIUM, opened
 from real_project import copy_project, wreport
@@ -14,6 +16,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not instal
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("browser"))
+    shutil.rmtree(root / "signoff", ignore_errors=True)  # the brief as never reviewed, but for its first heading
+    assert wreport("review", "approve", "-a", "policy-brief", "--by", "Lee", "--segment", "s1-h1",
+                   cwd=root).returncode == 0
     assert wreport("-q", "review", "--audience", "policy-brief", "--out", "review", cwd=root).returncode == 0
     with opened(root / "review/policy-brief/policy-brief.review.html") as browser:
         yield browser
@@ -94,3 +99,21 @@ def test_with_script_off_the_filters_work_and_a_figure_links_to_its_card(browser
         assert target
     finally:
         browser_page.send("Emulation.setScriptExecutionDisabled", session=True, value=False)
+
+
+def test_the_sign_off_filters_show_the_rows_in_that_state(browser_page):
+    shown = browser_page.evaluate("""(() => {
+        const visible = () => [...document.querySelectorAll('tr[data-segment]')]
+            .filter(row => row.getBoundingClientRect().height > 0).map(row => row.dataset.segment);
+        document.getElementById('section-all').click();
+        document.getElementById('only-all').click();
+        const all = visible().length;
+        document.getElementById('only-approved').click();
+        const approved = visible();
+        document.getElementById('only-unapproved').click();
+        const unapproved = visible().length;
+        document.getElementById('only-all').click();
+        return {all, approved, unapproved};
+    })()""")
+    assert shown["approved"] == ["s1-h1"]
+    assert shown["unapproved"] == shown["all"] - 1

@@ -126,6 +126,9 @@ class Fact:
     converted: Conversion | None = None
     note: str | None = None
     line: int | None = None
+    date_kind: str = "event"  # "report": the date is only the source's (docs/facts.md)
+    scope: str | None = None  # a glossary term id: whose figure it is
+    measure: str | None = None  # what was counted: sales, production, exports...
 
     def label(self, lang: str) -> str:
         """The short noun phrase naming this fact in one edition."""
@@ -140,25 +143,27 @@ class Fact:
         return str(self.as_of) if self.as_of else ""
 
     def formatted(self, lang: str, glossary: Glossary | None = None,
-                  style: formatting.Style | None = None) -> str:
+                  style: formatting.Style | None = None, source_first: bool = False) -> str:
         """The value in the edition's house style: ``380여 명`` / ``more than 380 members``.
 
-        Counts need the glossary for their noun; other units render without it.
+        Counts need the glossary for their noun; other units render without it. ``source_first``:
+        the source's unit first where the style shows a conversion (formatting.format_quantity).
         """
         counted = glossary.counted_noun(self.counted) if (self.counted and glossary) else None
         if self.counted and counted is None:
             raise DataError(f"fact '{self.id}' counts '{self.counted}': rendering it needs the glossary")
         approx = None if self.approx == "none" else self.approx
-        return _formatted(str(self.value), self.unit, lang, approx, counted, style)
+        return _formatted(str(self.value), self.unit, lang, approx, counted, style, source_first)
 
 
 @functools.lru_cache(maxsize=4096)
 def _formatted(value: str, unit: str, lang: str, approx: str | None, counted: formatting.CountedNoun | None,
-               style: formatting.Style | None) -> str:
+               style: formatting.Style | None, source_first: bool = False) -> str:
     """A figure in the house style, kept for the process: the live preview renders an edition
     on every save, and a brief formats the same few hundred figures each time. Keyed by the
     value's text, as the digits written (1.50 and 1.5 are equal Decimals)."""
-    return formatting.format_quantity(Decimal(value), unit, lang, approx=approx, counted=counted, style=style)
+    return formatting.format_quantity(Decimal(value), unit, lang, approx=approx, counted=counted, style=style,
+                                      source_first=source_first)
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,8 @@ def _parse_fact(index: int, raw: dict[str, Any], sources: dict[str, Source] | No
                 period=schemas.period_parts(entry.period) if entry.period else None,
                 as_of=parse_partial_date(entry.as_of) if entry.as_of else None, source=entry.source,
                 quote=entry.quote, derived=derived, converted=entry.converted, note=entry.note,
-                line=report.line("facts", index))
+                line=report.line("facts", index), date_kind=entry.date_kind, scope=entry.scope,
+                measure=entry.measure)
 
 
 def _check_conversion(entry: FactEntry, what: str, line: int | None, report: FileProblems) -> None:
@@ -340,6 +346,11 @@ def _check_fit(index: int, raw: dict[str, Any], what: str, sources: dict[str, So
         report.add(f"{what}: 'counted' applies to unit count only, not {unit}", report.line("facts", index, "counted"))
     if counted and glossary is not None:
         _check_counted(what, counted, glossary, report.line("facts", index, "counted"), report)
+    scope = _text(raw, "scope")
+    if scope and glossary is not None and scope not in {term.id for term in glossary}:
+        report.add(f"{what}: scope '{scope}' is not a glossary term id", report.line("facts", index, "scope"),
+                   hint=did_you_mean(scope, [t.id for t in glossary]) or "a scope names whose figure it is, "
+                   "as a glossary term (wonju_innovation_cluster, gangwon...)", check="UnknownTerm")
     if ("period" in raw) == ("as_of" in raw):
         report.add(f"{what}: give exactly one of 'period' or 'as_of'", line)
     source, quote = _text(raw, "source"), _text(raw, "quote")

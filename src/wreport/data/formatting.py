@@ -89,8 +89,12 @@ def format_quantity(
     approx: str | None = None,
     counted: CountedNoun | None = None,
     style: Style | None = None,
+    source_first: bool = False,
 ) -> str:
     """A sourced quantity in one edition's house style, e.g. ``6,098억 원`` / ``KRW 609.8 billion``.
+
+    ``source_first``: a pyeong figure in English with the source's unit first, "10,000 pyeong
+    (about 33,060 m²)", for a sentence saying what a source gives (Korean always puts 평 first).
 
     ``value`` is the exact figure in the unit's base (won, dollars, m², pyeong, percent points
     with "10.9" meaning 10.9%, or a count). Floats are refused: a sourced figure must be exact.
@@ -110,7 +114,7 @@ def format_quantity(
     with _wide_context(number):
         if lang == "ko":
             return _quantity_ko(number, unit, approx, counted, style)
-        return _quantity_en(number, unit, approx, counted)
+        return _quantity_en(number, unit, approx, counted, source_first)
 
 
 def format_number(value: Decimal | int | str | float, lang: str, style: Style | None = None) -> str:
@@ -362,12 +366,14 @@ def _metric_for_display(pyeong: Decimal) -> tuple[Decimal, bool]:
 
 
 # ---------------------------------------------------------------- English edition
-def _quantity_en(number: Decimal, unit: str, approx: str | None, counted: CountedNoun | None) -> str:
+def _quantity_en(number: Decimal, unit: str, approx: str | None, counted: CountedNoun | None,
+                 source_first: bool = False) -> str:
     """Dispatch an English quantity to its unit's form; the approx word goes in front."""
     if unit == "pyeong":
         shown, rounded = _metric_for_display(number)
         metric = ("about " if rounded else "") + f"{_grouped(shown, 'en')} m²"
-        return f"{metric} ({_en_approx(approx, False)}{_grouped(number, 'en')} pyeong)"
+        pyeong = f"{_en_approx(approx, False)}{_grouped(number, 'en')} pyeong"
+        return f"{pyeong} ({metric})" if source_first else f"{metric} ({pyeong})"
     if unit in ("KRW", "USD"):
         body = f"{unit} {_money_en(number, cents=unit == 'USD' and _has_fraction(number))}"
     elif unit == "m2":

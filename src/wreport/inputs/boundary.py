@@ -30,11 +30,12 @@ _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 def inputs(project: Project) -> list[tuple[Path, str]]:
     """The project's inputs, each with what it is called in a message: wreport.toml, the
-    sources manifest and folder, the facts, the claims, the glossary and the templates folder."""
+    sources manifest and folder, the facts, the claims, the glossary, the templates folder and the
+    sign-off records (written only by ``wreport review approve``, never by an output)."""
     return [(project.root / CONFIG_NAME, "configuration"), (project.sources_file, "sources manifest"),
             (project.sources_file.parent / "sources", "sources folder"), (project.facts_file, "facts"),
             (project.claims_file, "claims"), (project.glossary_file, "glossary"),
-            (project.templates_dir, "templates folder")]
+            (project.templates_dir, "templates folder"), (project.signoff_dir, "sign-off records")]
 
 
 def refuse_inputs(project: Project, path: Path, option: str) -> None:

@@ -18,7 +18,7 @@ from wreport.inputs.schemas import Limits, Parsed, PathsTable, ProjectConfig, pa
 
 CONFIG_NAME = "wreport.toml"
 
-_INPUT_PATHS = ("sources", "facts", "claims", "glossary", "templates")  # ``out`` is an output: bounds checks it
+_INPUT_PATHS = ("sources", "facts", "claims", "glossary", "templates", "signoff")  # ``out`` is an output: bounds checks it
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ class Project:
     @property
     def templates_dir(self) -> Path:
         return self.paths["templates"]
+
+    @property
+    def signoff_dir(self) -> Path:
+        """Where each audience's sign-off record lives (``signoff/<audience>.yaml``)."""
+        return self.paths["signoff"]
 
     @property
     def out_dir(self) -> Path:

@@ -556,6 +556,7 @@ class PathsTable(BaseModel):
     claims: str = "seeds/claims.yaml"
     glossary: str = "glossary/terms.csv"
     templates: str = "templates"
+    signoff: str = "signoff"
     out: str = "out"
 
 
@@ -618,6 +619,7 @@ class AudienceConfig(BaseModel):
 UNITS = ("KRW", "USD", "m2", "pyeong", "percent", "count")  # as formatting.UNITS (checked in the tests)
 APPROX = ("none", "about", "more-than", "at-least", "less-than", "over")  # docs/facts.md
 STATUSES = ("actual", "estimate", "forecast", "target")
+DATE_KINDS = ("event", "report")  # docs/facts.md: a date that is only the article's is "report"
 DERIVED_OPS = ("sum", "difference", "ratio", "growth")
 
 FactId = Annotated[str, matching(r"[a-z0-9][a-z0-9_]*", "id must be snake_case (a-z, 0-9, _)")]
@@ -706,6 +708,11 @@ class FactEntry(BaseModel):
     derived: Annotated[dict[str, list[str]], AfterValidator(_derived)] | None = None
     converted: Conversion | None = None
     note: OptionalText = None
+    date_kind: Annotated[str, one_of("date_kind", DATE_KINDS)] = "event"
+    scope: Annotated[str, matching(r"[a-z][a-z0-9_]*", "scope must be a glossary term id",
+                                   "whose figure it is: e.g. wonju_innovation_cluster, gangwon")] | None = None
+    measure: Annotated[str, matching(r"[a-z][a-z0-9_]*", "measure must be snake_case",
+                                     "what was counted: sales, production, exports...")] | None = None
 
 
 class ConflictEntry(BaseModel):
@@ -735,6 +742,39 @@ class ClaimEntry(BaseModel):
     date: PartialDateText | None = None
     status: Annotated[str, one_of("status", CLAIM_STATUSES)] | None = None
     scope: OptionalText = None
+
+
+# ---------------------------------------------------------------- signoff/<audience>.yaml
+SegmentId = Annotated[str, matching(r"s[0-9a-z-]+-(?:h|p|li|tr|cap|n)[0-9]+",
+                                    "'{value}' is not a segment id",
+                                    "segment ids are as the review page shows them, e.g. s4-2-p3")]
+SegmentHash = Annotated[str, matching(r"[0-9a-f]{64}", "the hash must be 64 lower-case hex digits",
+                                      "do not edit a hash by hand: approve the segment again")]
+
+
+def _day(value: str) -> str:
+    parts = date_parts(value.strip())
+    if parts is None or parts[1] != "day":
+        raise _custom("date", f"'{value}' is not a day", "write YYYY-MM-DD")
+    return value.strip()
+
+
+class SignoffEntry(BaseModel):
+    """One approved segment: what was approved (the hash of its text and of the facts, terms and
+    claims it uses), by whom and when (docs/review.md)."""
+
+    model_config = _STRICT
+    hash: SegmentHash
+    by: Text
+    date: Annotated[str, AfterValidator(_day)] = Field(description="the day of approval: date: 2026-12-05")
+
+
+class SignoffRecord(BaseModel):
+    """signoff/<audience>.yaml: one line per approved segment."""
+
+    model_config = _STRICT
+    segments: dict[SegmentId, SignoffEntry] = Field(default_factory=dict,
+                                                    description="segments: {s1-p1: {hash: ..., by: ..., date: ...}}")
 
 
 # ---------------------------------------------------------------- set-aside.yaml

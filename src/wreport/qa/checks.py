@@ -34,6 +34,7 @@ from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
 from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, squash_spaces
+from wreport.qa.meaning import attributions, mixed_groups, report_dates
 from wreport.render.document import (
     BlockQuote,
     Document,
@@ -58,6 +59,7 @@ from wreport.render.templating import (
     load_audience,
     render_edition,
 )
+from wreport.review.align import Pair, align, compare, segments
 
 if TYPE_CHECKING:
     from wreport.review.align import Pair
@@ -96,6 +98,10 @@ CHECKS: dict[str, tuple[str, str]] = {
     "ClaimMismatch": (WARNING, "the two editions of a segment rest on different claims, or one only is own analysis"),
     "UncoveredFigure": (WARNING, "a figure in a source is neither quoted by a fact nor set aside"),
     "UnknownName": (WARNING, "an English name beside a glossary term's Korean twin is no glossary name"),
+    "ReportDateAsEvent": (WARNING, "a fact dated only by its source has its date printed as the event's"),
+    "AttributionUnitOrder": (WARNING, "a sentence says what a source gives, but not in the source's own unit first"),
+    "MixedScope": (WARNING, "a table, chart or sentence sets figures of different scope or measure side by side"),
+    "NotSignedOff": (ERROR, "with --signed-off: a segment never approved, or changed since its approval"),
 }
 
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
@@ -407,8 +413,9 @@ class _CheckedEdition:
 class _Run:
     """One ``run_checks``: the loaded inputs, the template scans, and the findings so far."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, signed_off: bool = False):
         self.project = project
+        self.signed_off = signed_off
         self.found = _Findings(project)
         self.glossary: Glossary | None = None
         self.facts: FactSet | None = None
@@ -471,6 +478,10 @@ class _Run:
         _check_hand_typed(scan, self.found)
         for call in scan.calls:
             self._check_call(scan, call)
+        if self.facts is not None:
+            for problem in report_dates(scan.source, scan.prose, scan.lang, self.facts):
+                self.found.add("ReportDateAsEvent", Location(scan.shown, problem.line), problem.message,
+                               "say it is the report's date (as reported in ..., ... 보도에 따르면), in both editions")
         return scan
 
     def _check_call(self, scan: TemplateScan, call: HelperCall) -> None:
@@ -514,6 +525,7 @@ class _Run:
         for edition in editions.values():
             self.check_support(edition)
             self.check_variants(edition)
+            self.check_meaning(edition)
             if edition.lang == "en":
                 self.check_untranslated(edition)
         if "ko" in editions and "en" in editions:
@@ -566,6 +578,18 @@ class _Run:
                                f"the glossary's name is '{term.en}': use term('{term.id}')")
                 break
 
+    def check_meaning(self, edition: _CheckedEdition) -> None:
+        """Figures of different scope or measure side by side (qa/meaning.py), at the template line."""
+        for problem in mixed_groups(edition.rendered.document, self.loaded_facts):
+            where = edition.rendered.locate(problem.line) if problem.line else Location(edition.own.shown)
+            self.found.add("MixedScope", where, f"{problem.message} (the {edition.name} edition)",
+                           "say in the text whose figure each is (name each scope with term()), or keep the "
+                           "figures apart; see each fact's scope and measure in facts.yaml")
+        for problem in attributions(edition.rendered.document, self.loaded_facts, edition.lang):
+            where = edition.rendered.locate(problem.line) if problem.line else Location(edition.own.shown)
+            self.found.add("AttributionUnitOrder", where, f"{problem.message} (the {edition.name} edition)",
+                           f"print it with fact('{problem.fact}', source_unit=True)")
+
     def check_untranslated(self, edition: _CheckedEdition) -> None:
         for run in dict.fromkeys(m.group() for m in _HANGUL_RUN.finditer(edition.seen)):
             self.found.add("Untranslated", self.trace(edition, run),
@@ -603,8 +627,6 @@ class _Run:
         """The editions aligned segment by segment (wreport.review.align, as the review page shows them):
         structure gaps, facts in different sections, words around a figure in one edition only.
         Each finding is at one edition's template line and names the other's."""
-        from wreport.review.align import align, compare, segments
-
         pairs = align(segments(ko.rendered.document), segments(en.rendered.document))
         statuses = {fact.id: fact.status for fact in self.facts} if self.facts is not None else {}
         editions = {"ko": ko, "en": en}
@@ -634,6 +656,30 @@ class _Run:
                 self.found.add("UnknownName", where(number, "en"),
                                f"'{name}' in the {en.name} edition is not a glossary name (the {ko.name} "
                                "edition uses a glossary term here)", hint)
+        if self.signed_off:
+            self.check_signoff(ko.audience.name, pairs, [where(n, "en" if p.en else "ko") for n, p in enumerate(pairs)])
+
+    def check_signoff(self, audience: str, pairs: list[Pair], places: list[Location]) -> None:
+        """``--signed-off``: each segment not approved as it stands, at its English template line
+        (the Korean one where the segment is in the Korean edition only). A malformed record is
+        reported at its own line, and every segment then counts as unapproved."""
+        from wreport.review.signoff import APPROVED, CHANGED, load_record, record_path, states
+
+        try:
+            record = load_record(self.project, audience)
+        except WreportError as exc:
+            self.found.error(exc, "DataError", Location(self.project.relative(record_path(self.project, audience))))
+            record = {}
+        approve = f"wreport review approve --audience {audience} --by NAME --segment "
+        signoffs = states(pairs, record, self.loaded_facts, self.loaded_glossary)
+        for pair, place in zip(pairs, places, strict=True):
+            segment_id, signoff = pair.id, signoffs[pair.id]
+            if signoff.state == APPROVED:
+                continue
+            what = (f"changed since {signoff.by} approved it on {signoff.date}" if signoff.state == CHANGED
+                    else "never approved")
+            self.found.add("NotSignedOff", place, f"{pair.kind} {segment_id} of '{audience}' is {what}",
+                           f"review it (wreport review --status {signoff.state}), then {approve}{segment_id}")
 
     def unknown_names(self, pair: Pair) -> Iterator[tuple[str, str]]:
         """English names in a pair's English segment, outside the text term() and fact() printed,
@@ -657,10 +703,12 @@ class _Run:
         fact = self.loaded_facts.get(fact_id)
         style = Style(myriad_group_commas=self.project.myriad_group_commas)
         figures = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style)) for lang in both}
+        # the source's unit may come first (fact(id, source_unit=True)): "10,000 pyeong (about 33,060 m²)"
+        turned = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style, True)) for lang in both}
         # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
         bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
-        present = {lang: figures[lang] in squash_spaces(both[lang].text) or _has_number(bare.get(lang), both[lang].text)
-                   for lang in both}
+        present = {lang: any(f in squash_spaces(both[lang].text) for f in (figures[lang], turned[lang]))
+                   or _has_number(bare.get(lang), both[lang].text) for lang in both}
         if present["ko"] == present["en"]:
             return
         has, lacks = ("ko", "en") if present["ko"] else ("en", "ko")
@@ -791,13 +839,15 @@ def _korean_terms(ko: _CheckedEdition, glossary: Glossary) -> list[Term]:
     return [term for term in used.values() if term.kind not in _SKIPPED_KINDS]
 
 
-def run_checks(project: Project, audiences: Iterable[str] | None = None, strict: bool = False) -> list[Finding]:
+def run_checks(project: Project, audiences: Iterable[str] | None = None, strict: bool = False,
+               signed_off: bool = False) -> list[Finding]:
     """Every finding for the project (or the named audiences), data and template findings first.
 
     Never raises for a problem in the project's files: each one is a finding. With ``strict``,
-    warnings are reported as errors.
+    warnings are reported as errors; with ``signed_off``, every segment not approved as it stands
+    (signoff/<audience>.yaml) is an error at its template line.
     """
-    run = _Run(project)
+    run = _Run(project, signed_off)
     run.load_data()
     for name in run.audience_names(audiences):
         run.check_audience(name)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wreport.build.editions import build
-from wreport.data.facts import load_facts
-from wreport.data.glossary import project_glossary
+from wreport.data.facts import FactSet, load_facts
+from wreport.data.glossary import Glossary, project_glossary
 from wreport.errors import Location, RenderError
 from wreport.inputs.boundary import refuse_inputs
 from wreport.inputs.files import write_atomic
@@ -34,7 +34,8 @@ from wreport.releases.record import (
 )
 from wreport.releases.redline import render_redline
 from wreport.render.templating import list_audiences
-from wreport.review.model import prepare_review
+from wreport.review.model import Review, prepare_review
+from wreport.review.signoff import approved
 
 WORKING = "the working project"
 
@@ -47,7 +48,15 @@ def working_snapshots(project: Project, audiences: list[str]) -> dict[str, Snaps
     """Each audience of the working project as a snapshot (both editions rendered and aligned)."""
     glossary = project_glossary(project)
     facts = load_facts(project, glossary)
-    return {name: snapshot(prepare_review(project, name, facts, glossary)) for name in audiences}
+    return {name: snapshot(_signed(project, prepare_review(project, name, facts, glossary), facts, glossary))
+            for name in audiences}
+
+
+def _signed(project: Project, review: Review, facts: FactSet, glossary: Glossary) -> Review:
+    """The review with the segments approved as they stand (signoff/<audience>.yaml), so a
+    release records them and a later diff names those its changes invalidate."""
+    review.signoffs = approved(project, review.audience.name, review.pairs, facts, glossary)
+    return review
 
 
 def make_release(project: Project, name: str, audiences: list[str] | None = None,

@@ -200,15 +200,18 @@ class _HelperState:
             self.cited_facts.append(fact_id)
         return fact
 
-    def fact(self, fact_id: str, cite: bool = True, noun: bool = True) -> str:
+    def fact(self, fact_id: str, cite: bool = True, noun: bool = True, source_unit: bool = False) -> str:
         """The value in the house style, then a footnote marker for each source it rests on.
 
         ``noun=False`` leaves out a count's noun or counter (4 / 4 rather than 4 mini-clusters /
         4개), so a sentence can name the noun once for two figures: "between 4 and 7 mini-clusters".
+        ``source_unit=True`` puts the source's own unit first, "10,000 pyeong (about 33,060 m²)",
+        for a sentence saying what a source gives ("The Electronic Times gives ..."), as Korean does.
         """
         fact = self._fact(fact_id)
-        text = self._mark(FACT, fact_id, escape_markdown(fact.formatted(self.lang, self.glossary, self.style) if noun
-                                                         else bare_count(fact, self.lang, self.style)))
+        shown = fact.formatted(self.lang, self.glossary, self.style, source_unit) if noun \
+            else bare_count(fact, self.lang, self.style)
+        text = self._mark(FACT, fact_id, escape_markdown(shown))
         if not cite:
             return text
         for source in self.facts.provenance(fact_id):

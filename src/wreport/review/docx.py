@@ -55,6 +55,7 @@ def render_review_docx(review: Review) -> bytes:
         where = "".join(f"\n{place.rsplit('/', 1)[-1]}" for lang in ("ko", "en")
                         if (place := review.template_line(pair, lang)))
         cells[0].paragraphs[0].add_run(f"{pair.section}\n{pair.id}{where}")
+        _signoff(cells[0], review, pair)
         _segment(cells[1], pair.ko, "ko")
         _segment(cells[2], pair.en, "en")
         _figures(cells[3], review, pair)
@@ -63,6 +64,21 @@ def render_review_docx(review: Review) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+_SIGNOFF_COLOURS = {"approved": WD_COLOR_INDEX.BRIGHT_GREEN, "changed": WD_COLOR_INDEX.YELLOW,
+                    "unapproved": WD_COLOR_INDEX.GRAY_25}
+
+
+def _signoff(cell: _Cell, review: Review, pair: Pair) -> None:
+    """The segment's sign-off state under its number (``changed since Kim 2026-12-05``), when known."""
+    signoff = review.signoffs.get(pair.id)
+    if signoff is None:
+        return
+    text = {"approved": "approved", "changed": "changed since approval", "unapproved": "never approved"}[signoff.state]
+    run = cell.add_paragraph().add_run(text + (f" ({signoff.by}, {signoff.date})" if signoff.by else ""))
+    run.bold = signoff.state != "approved"
+    run.font.highlight_color = _SIGNOFF_COLOURS[signoff.state]
 
 
 def _page_setup(word: docx.document.Document) -> None:

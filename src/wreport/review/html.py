@@ -20,9 +20,11 @@ from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVi
 from wreport.render.fontsubset import font_face_css
 from wreport.review.align import Pair, Segment
 from wreport.review.model import ClaimCard, FactCard, QuoteInSource, Review
+from wreport.review.signoff import SignoffState
 from wreport.writers.html import wrap_run
 
 FONT_FAMILY = "wreport NanumGothic"
+SIGNOFF_LABELS = {"approved": "approved", "changed": "changed since approval", "unapproved": "never approved"}
 
 _CSS = """
 :root { --line: #c9ccd1; --warn: #fff4d6; --conflict: #fde2e1; --mark: #ffe066; }
@@ -46,6 +48,9 @@ td[lang="ko"] { word-break: keep-all; }
 tr[data-kind="heading"] td.text { font-weight: bold; font-size: 1.05rem; }
 tr[data-kind="row"] .cell + .cell::before { content: " | "; color: #8a8f96; }
 tr[data-warning] td.num { background: var(--warn); }
+.signoff { display: block; font-size: .75rem; margin-top: .2rem; padding: 0 .2rem; border-radius: 3px; }
+.signoff.approved { background: #dff3e3; } .signoff.changed { background: var(--warn); font-weight: bold; }
+.signoff.unapproved { background: #eceef1; }
 tr[data-conflict] td.num { background: var(--conflict); }
 td.gap { background: repeating-linear-gradient(45deg, #fafafa, #fafafa 6px, #f0f0f0 6px, #f0f0f0 12px);
   color: #8a8f96; font-style: italic; }
@@ -94,6 +99,9 @@ def _filters_css(review: Review) -> str:
     """Hide rows by the checked radio button: no script needed (CSS :has)."""
     rules = ['body:has(#only-warnings:checked) tr[data-segment]:not([data-warning]) { display: none; }',
              'body:has(#only-conflicts:checked) tr[data-segment]:not([data-conflict]) { display: none; }']
+    for state in SIGNOFF_LABELS:
+        rules.append(f'body:has(#only-{state}:checked) tr[data-segment]:not([data-signoff="{state}"]) '
+                     '{ display: none; }')
     for top in _top_sections(review):
         rules.append(f'body:has(#section-{top}:checked) tr[data-segment]:not([data-top="{top}"]) {{ display: none; }}')
     return "\n".join(rules)
@@ -207,12 +215,23 @@ class _Page(TreeVisitor[str]):
             attrs.append("data-gap")
         if pair.own:
             attrs.append("data-own")
+        signoff = self.review.signoffs.get(pair.id)
+        if signoff is not None:
+            attrs.append(f'data-signoff="{signoff.state}"')
         where = "".join(f'<span class="where" title="{escape(place)}">{escape(place.rsplit("/", 1)[-1])}</span>'
                         for lang in ("ko", "en") if (place := self.review.template_line(pair, lang)))
         return (f"<tr {' '.join(attrs)}><td class=\"num\"><b>{escape(pair.section)}</b>{number}. {pair.kind}"
-                f"{where}</td>"
+                f"{where}{_signoff_label(signoff)}</td>"
                 f"{self.segment(pair.ko, pair, 'ko')}{self.segment(pair.en, pair, 'en')}"
                 f'<td class="cards">{self.cards(pair)}</td></tr>')
+
+
+def _signoff_label(signoff: SignoffState | None) -> str:
+    """The row's sign-off state under its number (nothing where the review has no states: the preview)."""
+    if signoff is None:
+        return ""
+    who = f" ({escape(signoff.by)}, {signoff.date})" if signoff.by else ""
+    return f'<span class="signoff {signoff.state}">{SIGNOFF_LABELS[signoff.state]}{who}</span>'
 
 
 def _card_id(pair: Pair, fact_id: str) -> str:
@@ -251,12 +270,16 @@ def render_review_html(review: Review) -> str:
     warnings = sum(review.has_warning(p) for p in review.pairs)
     conflicts = sum(review.has_conflict(p) for p in review.pairs)
     gaps = sum(p.is_gap for p in review.pairs)
+    signed = "".join(f'<span data-count="{state}">{sum(review.signoffs[p.id].state == state for p in review.pairs)} '
+                     f"{label}</span>" for state, label in SIGNOFF_LABELS.items()) if review.signoffs else ""
+    sign_filters = "".join(f'<label><input type="radio" name="show" id="only-{state}"> {label}</label>'
+                           for state, label in SIGNOFF_LABELS.items()) if review.signoffs else ""
     counts = (f'<p class="counts"><span data-count="segments">{len(review.pairs)} segments</span>'
               f'<span data-count="figures">{figures} printed figures of {len(review.facts)} facts</span>'
               f'<span data-count="terms">{len(review.terms)} glossary terms</span>'
               f'<span data-count="warnings">{warnings} segments with warnings</span>'
               f'<span data-count="conflicts">{conflicts} with conflicts</span>'
-              f'<span data-count="gaps">{gaps} gaps</span></p>')
+              f'<span data-count="gaps">{gaps} gaps</span>{signed}</p>')
     sections = "".join(f'<label><input type="radio" name="section" id="section-{top}"> {top}</label>'
                        for top in _top_sections(review))
     filters = ('<form class="filters" onsubmit="return false">'
@@ -264,7 +287,7 @@ def render_review_html(review: Review) -> str:
                '<label><input type="radio" name="show" id="only-all" checked> all segments</label>'
                '<label><input type="radio" name="show" id="only-warnings"> segments with warnings</label>'
                '<label><input type="radio" name="show" id="only-conflicts"> segments with conflicts</label>'
-               '</fieldset><fieldset><legend>Section</legend>'
+               f'{sign_filters}</fieldset><fieldset><legend>Section</legend>'
                f'<label><input type="radio" name="section" id="section-all" checked> all</label>{sections}'
                "</fieldset></form>")
     heading = " / ".join(escape(t) for t in titles.values())

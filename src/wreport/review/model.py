@@ -21,6 +21,7 @@ from wreport.inputs.project import Project
 from wreport.inputs.text import quote_key, squash_spaces
 from wreport.render.templating import Audience, RenderedEdition, load_audience, render_edition
 from wreport.review.align import Difference, Pair, align, compare, segments
+from wreport.review.signoff import SignoffState
 
 _SENTENCE_STOP = ".!?。\n"
 _MAX_SENTENCE = 400  # characters of source text shown each side of a quote, at most
@@ -78,6 +79,7 @@ class Review:
     facts: dict[str, FactCard]
     terms: dict[str, Term]
     claims: dict[str, ClaimCard] = field(default_factory=dict)
+    signoffs: dict[str, SignoffState] = field(default_factory=dict)  # by pair id; set by review.writing
 
     def differences_of(self, pair: Pair) -> list[Difference]:
         return [d for d in self.differences if d.pair is pair]
