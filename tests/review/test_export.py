@@ -55,6 +55,9 @@ def test_json_review_gives_each_segment_its_text_facts_sources_and_sign_off(tmp_
     assert item["signoff"] == {"state": "unapproved", "by": None, "date": None}
     assert [t["en"] for t in item["terms"]] == ["Wonju City"]
     assert segments["s1-h1"]["kind"] == "heading" and segments["s1-h1"]["en"] == "Overview"
+    assert item["claims"] == [] and item["own_analysis"] is False
+    quoted = next(s for s in segments.values() if s["en"] and s["en"].startswith("The mini-clusters are run by"))
+    assert quoted["own_analysis"] is True  # marked own() in the template
 
 
 def test_json_review_carries_differences_and_filters_on_sign_off_state(tmp_path):
@@ -103,3 +106,17 @@ def test_review_never_writes_into_an_input_folder(tmp_path):
         assert result.returncode == 1 and "outputs never overwrite inputs" in result.stderr, folder
     assert sorted(p.name for p in (root / "signoff").iterdir()) == ["brief.yaml"]
     assert (root / "signoff" / "brief.yaml").read_bytes() == record
+
+
+def test_json_review_gives_each_claim_with_its_quote(tmp_path):
+    root = copy_mini(tmp_path)
+    for lang in ("ko", "en"):
+        path = root / "templates" / "brief" / f"{lang}.md.j2"
+        text = path.read_text(encoding="utf-8")
+        line = next(row for row in text.splitlines() if row.startswith("- ") and "export_share" in row)
+        path.write_text(text.replace(line, line + '{{ claim("city_built_techno_valley") }}'), encoding="utf-8")
+    claims = _segments(root)["s1-2-li1"]["claims"]
+    assert [(c["id"], c["source"], c["status"]) for c in claims] == [("city_built_techno_valley", "etnews-2006", "done")]
+    assert claims[0]["quote"] == "원주시는 의료기기 테크노밸리와 의료기기산업기술단지를 세웠다"
+    assert claims[0]["en"] == "Wonju City built the medical device Techno Valley and the industrial technology complex."
+    assert claims[0]["quote_found"] is True and claims[0]["quote"] in claims[0]["quote_sentence"]

@@ -145,3 +145,15 @@ def test_a_name_yaml_would_misread_is_written_so_it_reads_back(tmp_path):
     project, _, _ = load_mini(root)
     assert load_record(project, "brief")["s1-p1"].by == name
     assert _states(root)["s1-p1"] == APPROVED
+
+
+def test_editing_a_claim_invalidates_exactly_the_segment_resting_on_it(tmp_path):
+    root = copy_mini(tmp_path)
+    for lang in ("ko", "en"):  # the first list item of "Exports and sites" rests on a claim too
+        path = root / "templates" / "brief" / f"{lang}.md.j2"
+        text = path.read_text(encoding="utf-8")
+        line = next(row for row in text.splitlines() if row.startswith("- ") and "export_share" in row)
+        path.write_text(text.replace(line, line + '{{ claim("city_built_techno_valley") }}'), encoding="utf-8")
+    _approve(root)
+    _replace(root / "seeds" / "claims.yaml", "scope: Wonju City", "scope: Wonju City and Gangwon Province")
+    assert {key: state for key, state in _states(root).items() if state != APPROVED} == {"s1-2-li1": CHANGED}

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from wreport.review.align import Pair
-from wreport.review.model import FactCard, Review
+from wreport.review.model import ClaimCard, FactCard, Review
 from wreport.review.signoff import UNAPPROVED, SignoffState
 
 FORMAT_VERSION = 1
@@ -34,6 +34,18 @@ def _fact(card: FactCard) -> dict[str, Any]:
     }
 
 
+def _claim(card: ClaimCard) -> dict[str, Any]:
+    """A claim the segment rests on: what it asserts, its source, and its quote in its source sentence."""
+    claim, quote = card.claim, card.quote
+    return {
+        "id": claim.id, "ko": claim.what_ko, "en": claim.what_en, "date": claim.date, "status": claim.status,
+        "scope": claim.scope, "source": claim.source, "source_title": card.source_title or None,
+        "source_date": card.source_date or None, "quote": claim.quote,
+        "quote_found": quote.found if quote is not None else None,
+        "quote_sentence": (quote.before + quote.quote + quote.after) if quote is not None and quote.found else None,
+    }
+
+
 def _segment(review: Review, pair: Pair) -> dict[str, Any]:
     """One aligned segment as JSON-ready data."""
     signoff = review.signoffs.get(pair.id, SignoffState(UNAPPROVED))
@@ -42,6 +54,8 @@ def _segment(review: Review, pair: Pair) -> dict[str, Any]:
         "ko": pair.ko.text if pair.ko else None, "en": pair.en.text if pair.en else None,
         "template": {"ko": review.template_line(pair, "ko") or None, "en": review.template_line(pair, "en") or None},
         "facts": [_fact(review.facts[f]) for f in pair.facts if f in review.facts],
+        "claims": [_claim(review.claims[c]) for c in pair.claims if c in review.claims],
+        "own_analysis": pair.own,
         "terms": [{"id": t, "ko": review.terms[t].ko, "en": review.terms[t].en} for t in pair.terms],
         "differences": [{"check": d.check, "message": d.message, "fact": d.fact} for d in review.differences_of(pair)],
         "warning": review.has_warning(pair),

@@ -3,7 +3,8 @@
 ``wreport review approve`` records, in ``signoff/<audience>.yaml``, each approved segment's id
 (the review page's: section, kind, count, e.g. ``s4-2-p3``; :func:`wreport.review.align.align`)
 with a hash of what the reviewer saw: both editions' text of the segment and every row it rests
-on (each fact it prints, with a derived fact's parts, each glossary term it names). A segment is
+on (each fact it prints, with a derived fact's parts, each claim it cites, its own-analysis mark,
+each glossary term it names). A segment is
 *approved* while that hash is unchanged, *changed* once any of it differs, *unapproved* when it
 was never approved. The record is plain YAML, one line per segment, so it reads in a diff; it
 is an input (read through :mod:`wreport.inputs.reading`, checked by a schema) that only
@@ -61,14 +62,18 @@ def _fact_rows(facts: FactSet, fact_id: str, depth: int = 0) -> list[dict[str, A
 
 def segment_material(pair: Pair, facts: FactSet, glossary: Glossary) -> dict[str, Any]:
     """Everything an approval covers, as plain data: both editions' text of the segment, each
-    fact it prints (with a derived fact's parts) and each glossary row it names. This is the one
-    place that says what a sign-off covers: a claim's id and row join here once segments carry them."""
+    fact it prints (with a derived fact's parts), each claim it rests on (id, source, quote, what
+    it asserts in each language, date, status, scope), its own-analysis mark and each glossary row
+    it names. This is the one place that says what a sign-off covers."""
     terms = [glossary.get(term_id) for term_id in pair.terms]
+    claims = [facts.claim(claim_id) for claim_id in pair.claims]
     return {
         "kind": pair.kind,
         "ko": pair.ko.text if pair.ko else None,
         "en": pair.en.text if pair.en else None,
         "facts": [row for fact_id in pair.facts for row in _fact_rows(facts, fact_id)],
+        "claims": [[c.id, c.source, c.quote, c.what_ko, c.what_en, c.date, c.status, c.scope] for c in claims],
+        "own": pair.own,
         "terms": [[t.id, t.ko, t.en, t.abbr, t.kind, t.en_plural, t.ko_counter] for t in terms],
     }
 
