@@ -122,3 +122,14 @@ def test_a_sentence_saying_what_a_source_gives_puts_the_sources_unit_first(tmp_p
     assert list(attributions(rendered.document, facts, "en")) == []
     assert "The Electronic Times gives 100,000 pyeong (about 330,600 m²)" in rendered.markdown
     assert not [f for f in run_checks(project) if f.check in ("NumberMismatch", "AttributionUnitOrder")]
+
+
+def test_a_table_caption_naming_whose_figures_they_are_is_the_note(tmp_path):
+    root = copy_mini(tmp_path)
+    _set(root, "sales_2001", scope="wmit", measure="sales")
+    _set(root, "sales_2006", scope="wonju_city", measure="production")
+    en = root / "templates" / "brief" / "en.md.j2"
+    en.write_text(en.read_text(encoding="utf-8").replace(
+        '"Sales of cluster firms", "Year"', '"Not comparable: the 2006 figure is " ~ term("wonju_city") ~ "\'s", "Year"'),
+        encoding="utf-8")
+    assert sorted(message.split()[1] for _, message in _mixed(root)) == ["chart", "paragraph"]

@@ -8,8 +8,10 @@ Two checks, run by :mod:`wreport.qa.checks` (docs/checks.md):
   as the date of the event ("In December 2007 fewer than 10 companies...").
 * :func:`mixed_groups` (``MixedScope``): a table, a chart or a sentence that sets figures of one
   unit side by side whose ``scope`` (a glossary term: the innovation cluster's firms, Wonju's
-  whole industry) differs, without naming each of those scopes in its own text; or a table or
-  chart whose figures of one unit count different things (``measure``: sales, production...).
+  whole industry) differs, without naming each of those scopes in its own text (for a table or
+  chart, a caption naming one of them is the note saying they differ); or a table or chart
+  whose figures of one unit count different things (``measure``: sales, production...) and whose
+  caption names none of their scopes.
 * :func:`attributions` (``AttributionUnitOrder``): a sentence saying what a source gives ("The
   Electronic Times gives ...") prints the figure in the source's own unit first: a pyeong area in
   English as "10,000 pyeong (about 33,060 m²)" (``fact(id, source_unit=True)``), as Korean does.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wreport.data.facts import FactSet
 from wreport.render.document import BlockQuote, Document, Figure, Inline, LineBreak, Table, Text
@@ -90,6 +92,7 @@ class _Group:
     line: int
     facts: list[str]
     terms: set[str]
+    caption_terms: set[str] = field(default_factory=set)  # a table's or chart's caption: where its note is
 
 
 def _inline_marks(parts: list[list[Inline]]) -> tuple[list[str], set[str]]:
@@ -108,10 +111,10 @@ def _groups(doc: Document) -> Iterator[_Group]:
         elif isinstance(block, Table):
             facts, terms = _inline_marks([block.caption, *(c.children for row in [block.header, *block.rows]
                                                            for c in row)])
-            yield _Group("table", block.line, facts, terms)
+            yield _Group("table", block.line, facts, terms, _inline_marks([block.caption])[1])
         elif isinstance(block, Figure):
             facts, terms = _inline_marks([block.caption])
-            yield _Group("chart", block.line, list(dict.fromkeys([*block.chart.facts, *facts])), terms)
+            yield _Group("chart", block.line, list(dict.fromkeys([*block.chart.facts, *facts])), terms, terms)
     for segment in segments(doc):
         if segment.kind in (PARAGRAPH, ITEM) or (segment.kind == CAPTION and not segment.chart_facts):
             yield _Group(segment.kind, segment.line, segment.facts, set(segment.terms))
@@ -132,12 +135,13 @@ def mixed_groups(doc: Document, facts: FactSet) -> Iterator[Problem]:
 
 def _mixed(group: _Group, fact_ids: list[str], facts: FactSet) -> Problem | None:
     scopes = {f: facts.get(f).scope for f in fact_ids if facts.get(f).scope}
-    if len(set(scopes.values())) > 1 and not set(scopes.values()) <= group.terms:
+    noted = bool(set(scopes.values()) & group.caption_terms)  # a caption naming whose figures: the note
+    if len(set(scopes.values())) > 1 and not (noted or set(scopes.values()) <= group.terms):
         first, other = _two_different(scopes)
         return Problem(group.line, first, f"this {group.what} sets '{first}' ({scopes[first]}) beside '{other}' "
                                           f"({scopes[other]}) without saying whose figure each is")
     measures = {f: facts.get(f).measure for f in fact_ids if facts.get(f).measure}
-    if group.what in ("table", "chart") and len(set(measures.values())) > 1:
+    if group.what in ("table", "chart") and len(set(measures.values())) > 1 and not noted:
         first, other = _two_different(measures)
         return Problem(group.line, first, f"this {group.what} sets '{first}' ({measures[first]}) beside '{other}' "
                                           f"({measures[other]}) as one series, though they count different things")
