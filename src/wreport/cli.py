@@ -699,7 +699,8 @@ def init_command(
 def preview_command(
     ctx: typer.Context,
     audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="NAME", autocompletion=_complete_audience,
-                                           help="The audience to preview. Default: the first."),
+                                           help="The audience to preview. Default: the first in "
+                                           "wreport.toml's [project] audiences, else alphabetically."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", metavar="LANG",
                                        help="Show only this edition (ko or en). Default: every edition, side by side."),
     paged: bool = typer.Option(False, "--paged", help="Also show the printed pages (the PDF's layout), laid out "

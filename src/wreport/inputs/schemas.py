@@ -549,6 +549,10 @@ class ProjectTable(BaseModel):
     name: str | None = Field(None, description="the project's name, shown in messages and, by `wreport init` and "
                              "`new-audience`, in the starter's titles; default: the folder's name",
                              examples=["Daegu medical cluster"])
+    audiences: list[str] = Field([], description="audiences in the order commands list them: `preview` without "
+                                 "--audience shows the first; the rest follow alphabetically (default: all "
+                                 'alphabetically); a list of names: audiences = ["investor-brief"]',
+                                 examples=[["investor-brief", "policy-brief"]])
 
 
 class PathsTable(BaseModel):
