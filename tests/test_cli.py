@@ -112,6 +112,18 @@ def test_shell_completion_script_and_audience_names(tmp_path):
 
 
 # ---------------------------------------------------------------- build: summary, quiet, verbose
+def test_build_says_when_check_would_fail_on_a_figure_typed_by_hand(tmp_path):
+    root = copy_mini(tmp_path)
+    clean = wreport("--project", str(root), "build", "--format", "html", "--lang", "en")
+    assert clean.returncode == 0 and "run wreport check" not in clean.stdout, clean.stdout
+    template = root / "templates/brief/en.md.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace("## Sales\n", "## Sales\n\nSales rose 12% in "
+                                                                   "2007 and 3.5 times since.\n"), encoding="utf-8")
+    built = wreport("--project", str(root), "build", "--format", "html", "--lang", "en")
+    assert built.returncode == 0, built.stderr  # built all the same
+    assert built.stdout.splitlines()[-1] == "2 problems in the templates: run wreport check"  # 2007 is a warning
+
+
 def test_build_prints_a_summary_table_then_up_to_date(tmp_path):
     root = copy_mini(tmp_path)
     first = wreport("--project", str(root), "build", "--format", "html,docx")

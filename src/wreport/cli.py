@@ -513,7 +513,8 @@ def build_command(
 
     opts = options(ctx)
     start = time.perf_counter()
-    plan = prepare(project_of(ctx), audiences=audience or None, langs=_split(lang), formats=_split(fmt),
+    project = project_of(ctx)
+    plan = prepare(project, audiences=audience or None, langs=_split(lang), formats=_split(fmt),
                    out_dir=out, force=force)
     shown = {task.path: _shown(task.path) for task in plan.tasks}
     workers = plan.workers(jobs)
@@ -525,6 +526,11 @@ def build_command(
     with BuildProgress(plan.tasks, shown) as display:
         outputs = run(plan, jobs=jobs, progress=display.ready)
     Console().print(summary(outputs, shown, time.perf_counter() - start, verbose=opts.verbose))
+    from wreport.qa.checks import template_problems
+
+    problems = template_problems(project, dict.fromkeys(task.edition.audience.name for task in plan.tasks))
+    if problems:  # e.g. a figure typed by hand: built all the same, but check would fail
+        typer.echo(f"{problems} problem{'s' if problems != 1 else ''} in the templates: run wreport check")
 
 
 # ---------------------------------------------------------------- check command
@@ -751,7 +757,8 @@ def init_command(
 def preview_command(
     ctx: typer.Context,
     audience: Optional[str] = typer.Option(None, "--audience", "-a", metavar="NAME", autocompletion=_complete_audience,
-                                           help="The audience to preview. Default: the first."),
+                                           help="The audience to preview. Default: the first in "
+                                           "wreport.toml's [project] audiences, else alphabetically."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", metavar="LANG",
                                        help="Show only this edition (ko or en). Default: every edition, side by side."),
     paged: bool = typer.Option(False, "--paged", help="Also show the printed pages (the PDF's layout), laid out "

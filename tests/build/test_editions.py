@@ -345,3 +345,23 @@ def test_force_rebuilds_everything(tmp_path):
     forced = build(project, formats=["html", "docx"], force=True)
     assert {o.status for o in forced} == {"built"}
     assert all(o.path.stat().st_ino != inodes[o.path] for o in forced)
+
+
+def test_the_outputs_of_a_removed_audience_are_removed_with_it(tmp_path: Path) -> None:
+    import shutil
+
+    root = copy_mini(tmp_path)
+    for name in ("annex", "appendix"):
+        add_audience(root, name, {"en": f"# {name.title()}\n"})
+    build(load_project(root), audiences=["annex", "appendix"])
+    annex, appendix = root / "out/annex/annex.en.html", root / "out/appendix/appendix.en.html"
+    assert annex.is_file() and appendix.is_file()
+    appendix.write_text("edited by hand", encoding="utf-8")  # no longer the file the build made
+    (root / "out/appendix/notes.txt").write_text("mine", encoding="utf-8")
+    for name in ("annex", "appendix"):
+        shutil.rmtree(root / "templates" / name)
+    build(load_project(root), formats=["html"])
+    assert not (root / "out/annex").exists()  # the file it made, and its folder, once empty
+    assert appendix.read_text(encoding="utf-8") == "edited by hand" and (root / "out/appendix/notes.txt").exists()
+    assert (root / "out/brief/brief.en.html").is_file()
+    assert "annex" not in (root / "out/.wreport-cache.json").read_text(encoding="utf-8")

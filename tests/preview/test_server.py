@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-from mini_project import copy_mini, write_template
+from mini_project import add_audience, copy_mini, write_template
 
 from wreport.errors import ConfigError, RenderError
 from wreport.inputs.project import load_project
@@ -310,3 +310,16 @@ def test_what_the_preview_watches_source_texts_included(tmp_path):
         assert counts(root / changed), changed
     for ignored in ("seeds/notes.md", "out/brief/brief.en.html", "glossary/terms.csv~"):
         assert not counts(root / ignored), ignored
+
+
+def test_without_audience_the_preview_shows_the_first_in_wreport_toml(tmp_path: Path) -> None:
+    from wreport.preview.server import choose
+
+    root = copy_mini(tmp_path)
+    add_audience(root, "annex", {"en": "# Annex\n"})
+    assert choose(load_project(root), None, None)[0].name == "annex"  # none listed: alphabetically
+    config = root / "wreport.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('name = "mini"', 'name = "mini"\naudiences = ["brief"]'),
+                      encoding="utf-8")
+    assert choose(load_project(root), None, None)[0].name == "brief"
+    assert choose(load_project(root), "annex", None)[0].name == "annex"

@@ -91,8 +91,8 @@ def test_every_audience_problem_is_reported_with_its_line(mini):
     assert f"{file}:2: unknown formats: epub (use some of: html, pdf, docx)" in shown
     assert any(s.startswith(f"{file}: missing key 'date'") for s in shown)
     assert any(s.startswith(f"{file}:5: [en]: unknown key 'titel'") for s in shown)
-    assert f"{file}:6: [en]: 'author' must be text" in shown
-    assert f"{file}:4: [en]: missing key 'title'" in shown
+    assert f"{file}:6: [en]: 'author' must be text (the files' author property)" in shown
+    assert f"{file}:4: [en]: missing key 'title' (the title page's title and the files' title property)" in shown
     assert any(s.startswith(f"{file}:1: no template for 'en'") for s in shown)
 
 

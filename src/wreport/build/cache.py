@@ -231,6 +231,25 @@ class BuildRecord:
         """Drop what is recorded of ``path``: it will be built again."""
         self.entries.pop(self._name(path), None)
 
+    def remove_orphans(self, audiences: Iterable[str]) -> list[Path]:
+        """Delete the outputs recorded for audiences the project no longer has (their folder too,
+        once empty) and forget them; a file changed since it was written is not this build's and
+        stays. Returns the files deleted."""
+        kept = set(audiences)
+        removed: list[Path] = []
+        for name, entry in list(self.entries.items()):
+            if "/" not in name or name.split("/", 1)[0] in kept:
+                continue
+            path = self.out_dir / name
+            if self.current(path, entry.key) is not None:
+                path.unlink()
+                removed.append(path)
+            self.forget(path)
+        for folder in {path.parent for path in removed}:
+            if folder != self.out_dir and not any(folder.iterdir()):
+                folder.rmdir()
+        return removed
+
     def save(self) -> None:
         """Write the record (atomically; entries of outputs this build did not touch are kept)."""
         outputs = {name: vars(entry) for name, entry in sorted(self.entries.items())}

@@ -444,10 +444,13 @@ def run(built: Plan, jobs: int | None = None, progress: Callable[[Output], None]
     record = BuildRecord(built.out_dir)
     # A build keeps what this build's templates load; a no-change build adds what it had to parse.
     known = built.templates if pending else {**record.templates, **built.templates}
-    if pending or known != record.templates:
+    audiences = list_audiences(built.project)
+    orphaned = any(name.split("/", 1)[0] not in audiences for name in record.entries if "/" in name)
+    if pending or known != record.templates or orphaned:
         _make_folder(built.out_dir)
         with locked(built.out_dir):
             _remove_stale(built)
+            record.remove_orphans(audiences)  # the outputs of a removed audience go with it
             changed = _changed_during(built) if pending else set()
             for task in pending:
                 _make_folder(task.path.parent)

@@ -31,6 +31,7 @@ class Project:
     myriad_group_commas: bool = True
     config: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     limits: Limits = field(default_factory=Limits)
+    audiences: tuple[str, ...] = ()  # [project] audiences: the order to list them in (first: preview's)
 
     @property
     def sources_file(self) -> Path:
@@ -125,7 +126,8 @@ def load_project(explicit: Path | None = None, start: Path | None = None) -> Pro
     assert config is not None
     paths = {key: root / getattr(config.paths, key) for key in PathsTable.model_fields}
     return Project(root=root, name=config.project.name or root.name, paths=paths,
-                   myriad_group_commas=config.style.myriad_group_commas, config=parsed.data, limits=config.limits)
+                   myriad_group_commas=config.style.myriad_group_commas, config=parsed.data, limits=config.limits,
+                   audiences=tuple(config.project.audiences))
 
 
 def _outside_paths(root: Path, parsed: Parsed) -> list[WreportError]:

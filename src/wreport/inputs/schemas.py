@@ -543,24 +543,36 @@ _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 # ---------------------------------------------------------------- wreport.toml
 class ProjectTable(BaseModel):
+    """``[project]``: what the project is called."""
+
     model_config = _STRICT
-    name: str | None = Field(None, description="the project's name, shown in messages")
+    name: str | None = Field(None, description="the project's name, shown in messages and, by `wreport init` and "
+                             "`new-audience`, in the starter's titles; default: the folder's name",
+                             examples=["Daegu medical cluster"])
+    audiences: list[str] = Field([], description="audiences in the order commands list them: `preview` without "
+                                 "--audience shows the first; the rest follow alphabetically (default: all "
+                                 'alphabetically); a list of names: audiences = ["investor-brief"]',
+                                 examples=[["investor-brief", "policy-brief"]])
 
 
 class PathsTable(BaseModel):
-    """Where the inputs are, relative to wreport.toml; each must lie inside the project folder."""
+    """``[paths]``: where the inputs are, relative to wreport.toml; each must lie inside the project folder."""
 
     model_config = _STRICT
-    sources: str = "seeds/sources.yaml"
-    facts: str = "seeds/facts.yaml"
-    claims: str = "seeds/claims.yaml"
-    glossary: str = "glossary/terms.csv"
-    templates: str = "templates"
-    signoff: str = "signoff"
-    out: str = "out"
+    sources: str = Field("seeds/sources.yaml", description="the sources manifest; the texts are in the sources/ "
+                         "folder beside it, as set-aside.yaml is")
+    facts: str = Field("seeds/facts.yaml", description="the fact set")
+    claims: str = Field("seeds/claims.yaml", description="the claims: statements without a figure, each on a quote")
+    glossary: str = Field("glossary/terms.csv", description="the glossary")
+    templates: str = Field("templates", description="the audiences' folders (and _shared/)")
+    signoff: str = Field("signoff", description="the sign-off records, one file per audience "
+                         "(written by wreport review approve)")
+    out: str = Field("out", description="where builds and reviews are written")
 
 
 class StyleTable(BaseModel):
+    """``[style]``: house-style choices (the rest of the house style is fixed, docs/house-style.md)."""
+
     model_config = _STRICT
     myriad_group_commas: bool = Field(True, description="true: 4억 3,500만 달러; false: 4억 3500만 달러")
 
@@ -595,24 +607,28 @@ class EditionTable(BaseModel):
     """``[ko]`` / ``[en]``: one edition's title page and file properties."""
 
     model_config = _STRICT
-    title: Text
-    subtitle: str = ""
-    author: str = ""
-    subject: str = ""
-    keywords: list[str] = Field([], description='a list of text: keywords = ["Wonju", "cluster"]')
+    title: Text = Field(description="the title page's title and the files' title property",
+                        examples=["The Wonju Medical-Device Cluster"])
+    subtitle: str = Field("", description="a line under the title", examples=["A brief for investors"])
+    author: str = Field("", description="the files' author property", examples=["Gangwon Technopark"])
+    subject: str = Field("", description="the files' subject property", examples=["What the cluster achieved"])
+    keywords: list[str] = Field([], description='the files\' keywords property, a list of text: keywords = ["Wonju", "cluster"]',
+                                examples=[["Wonju", "cluster"]])
 
 
 class AudienceConfig(BaseModel):
-    """templates/<audience>/audience.toml."""
+    """Which editions and files an audience's brief has (templates/<audience>/audience.toml)."""
 
     model_config = _STRICT
     languages: Annotated[list[str], some_of("languages", LANGUAGES)] = Field(
-        description='e.g. languages = ["ko", "en"]')
-    formats: Annotated[list[str], some_of("formats", FORMATS)] = Field(description='e.g. formats = ["html", "pdf", "docx"]')
-    date: datetime.date = Field(description="the date the content is current to, unquoted: date = 2017-06-30")
-    contents: bool = Field(True, description="contents = false leaves out the table of contents")
-    ko: EditionTable | None = None
-    en: EditionTable | None = None
+        description=f"the editions to build, some of {', '.join(LANGUAGES)}: languages = [\"ko\", \"en\"]", examples=[list(LANGUAGES)])
+    formats: Annotated[list[str], some_of("formats", FORMATS)] = Field(
+        description=f"the files to write, some of {', '.join(FORMATS)}: formats = [\"html\", \"pdf\"]", examples=[list(FORMATS)])
+    date: datetime.date = Field(description="the date the content is current to, stamped instead of today's; "
+                                "unquoted: date = 2017-06-30", examples=[datetime.date(2017, 6, 30)])
+    contents: bool = Field(True, description="false leaves out the table of contents")
+    ko: EditionTable | None = Field(None, description="the Korean edition's table, [ko] (below)")
+    en: EditionTable | None = Field(None, description="the English edition's table, [en] (below)")
 
 
 # ---------------------------------------------------------------- sources.yaml and facts.yaml

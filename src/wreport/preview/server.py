@@ -73,7 +73,8 @@ class Page:
 
 
 def choose(project: Project, audience: str | None, lang: str | None) -> tuple[Audience, str | None]:
-    """The audience (default: the first) and language (default: None, all of them), checked."""
+    """The audience (default: the first, in ``[project] audiences`` order, list_audiences) and language
+    (default: None, all of them), checked."""
     names = list_audiences(project)
     if audience is None and not names:
         raise ConfigError(f"no audiences in {project.relative(project.templates_dir)}",

@@ -870,6 +870,25 @@ def _check_values(run: _Run) -> None:
             run.found.error(problem, "ValueNotInQuote")
 
 
+def template_problems(project: Project, audiences: Iterable[str]) -> int:
+    """How many hand-typed numbers (not years) ``wreport check`` reports as errors in these
+    audiences' templates and the shared ones, read as text: no data, no rendering, no Jinja parse
+    (which would cost a cold build a second), so ``wreport build`` can say the check would fail."""
+    count = 0
+    for name in [SHARED_FOLDER, *audiences]:
+        folder = project.templates_dir / name
+        if not folder.is_dir() or not folder.resolve().is_relative_to(project.templates_dir.resolve()):
+            continue
+        for path in sorted(folder.rglob("*.j2")):
+            try:
+                prose = template_prose(project.read_text(path, TemplateError))
+            except WreportError:
+                count += 1  # unreadable: check reports it too
+                continue
+            count += sum(1 for _, _, number in hand_typed_numbers(prose) if not _YEAR.fullmatch(number))
+    return count
+
+
 def _check_coverage(run: _Run) -> None:
     """Each source figure no fact quotes and set-aside.yaml does not set aside (docs/curation.md),
     so a new source cannot slip in half-curated."""
