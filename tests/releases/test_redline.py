@@ -44,7 +44,7 @@ def test_changed_words_are_tracked_word_by_word_with_author_and_date(diffed):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m.get(f"{W}date")) for m in marks)
     assert len({m.get(f"{W}id") for m in marks}) == len(marks)
     deleted = [m for m in marks if m.tag == f"{W}del" and m.getparent().tag == f"{W}p"]
-    assert all(not list(m.iter(f"{W}t")) and list(m.iter(f"{W}delText")) for m in deleted)
+    assert deleted and all(not list(m.iter(f"{W}t")) for m in deleted)
 
 
 def test_korean_words_keep_their_particles_and_units(diffed):
@@ -65,6 +65,13 @@ def test_added_and_removed_paragraphs_carry_their_paragraph_mark(diffed):
     assert marked == {"Figures are in current won.": "ins",
                       "The mini-clusters are run by Korea Industrial Complex Corporation (KICOX); "
                       "KICOX reports yearly.": "del"}
+
+
+def test_a_removed_table_row_is_put_back_deleted_as_a_whole(diffed):
+    body = docx.Document(str(diffed.file("brief.redline.en.docx"))).element
+    rows = {"".join(t.text or "" for t in row.iter(f"{W}t", f"{W}delText")): row.find(f"{W}trPr/{W}del")
+            for row in body.iter(f"{W}tr")}
+    assert [text for text, mark in rows.items() if mark is not None] == ["2007KRW 250 billion1"]
 
 
 def test_the_redline_has_the_ordinary_docx_styles_fonts_and_notes(diffed):
