@@ -74,12 +74,18 @@ def test_a_removed_table_row_is_put_back_deleted_as_a_whole(diffed):
     assert [text for text, mark in rows.items() if mark is not None] == ["2007KRW 250 billion1"]
 
 
+def _same_font(xml: bytes) -> bytes:
+    """The part with its embedded subset's name made generic: each file's subset is named after
+    its characters (WreportGothic-<hash>), and a redline also shows the deleted words."""
+    return re.sub(rb"WreportGothic-[0-9a-f]{10}", b"WreportGothic", xml)
+
+
 def test_the_redline_has_the_ordinary_docx_styles_fonts_and_notes(diffed):
     new = working_snapshots(diffed.project, ["brief"])["brief"]
     ordinary = render_docx(new.trees["en"])
     with zipfile.ZipFile(diffed.file("brief.redline.en.docx")) as red, zipfile.ZipFile(io.BytesIO(ordinary)) as plain:
         for part in ("word/styles.xml", "word/numbering.xml", "word/settings.xml", "word/fontTable.xml"):
-            assert red.read(part) == plain.read(part), part
+            assert _same_font(red.read(part)) == _same_font(plain.read(part)), part
         assert any(name.startswith("word/fonts/") for name in red.namelist())
     notes = paragraphs(diffed.file("brief.redline.en.docx"), "word/footnotes.xml")
     assert notes[-1].strip() == ("The Electronic Times, “[Visiting the industrial-complex innovation clusters] (10) "
