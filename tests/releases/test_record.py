@@ -26,6 +26,8 @@ def released(tmp_path_factory):
 
 def test_a_release_records_trees_review_data_and_output_digests(released):
     folder = released / "releases" / "r1"
+    assert folder.stat().st_mode & 0o777 == 0o755  # not the temporary folder's private 0700
+    assert [p.name for p in (released / "releases").iterdir()] == ["r1"]  # no temporary folder left
     manifest = yaml.safe_load((folder / "release.yaml").read_text(encoding="utf-8"))
     assert (manifest["format"], manifest["name"], manifest["created"], manifest["audiences"]) == (
         "1", "r1", "2026-12-01T09:30:00Z", ["brief"])

@@ -215,6 +215,7 @@ def write_release(project: Project, name: str, files: dict[str, str], created: d
     releases_dir(project).mkdir(exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=releases_dir(project)))
     try:
+        os.chmod(temp, 0o755)  # mkdtemp's is private (0700); a release is read like any project folder
         for path, text in {**files, MANIFEST: yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)}.items():
             (temp / path).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(temp / path, text)
