@@ -675,8 +675,12 @@ def release_command(
         return
     if name is None:
         raise ConfigError("name the release (wreport release NAME), or list them with --list")
+    quiet = options(ctx).quiet
+    if not quiet:
+        typer.echo(f"release {name}: checking, building the outputs, recording...", err=True)
     folder = make_release(project, name, audience or None)
-    _say(ctx, f"recorded release {name} in {_shown(folder)}")
+    if not quiet:
+        typer.echo(f"recorded release {name} in {_shown(folder)}: commit it with the project")
 
 
 @app.command("diff", short_help="What changed since a release: redline DOCX, change page, summary.")
