@@ -38,8 +38,9 @@ def edit_after_release(root: Path) -> None:
     edit(root, EN, "## Sales\n", "## Sales\n\nFigures are in current won.\n")
     edit(root, KO, "## 매출\n", "## 매출\n\n금액은 경상 원화 기준이다.\n")
     edit(root, EN, '> The {{ term("mini_cluster", "plural") }} are run by {{ term("kicox") }}; '
-                   '{{ term("kicox") }} reports yearly.\n\n', "")
-    edit(root, KO, '> {{ term("kicox") }}과 {{ term("kicox", "abbr") }}가 운영하는 {{ term("mini_cluster") }} 사업.\n\n', "")
+                   '{{ term("kicox") }} reports yearly.{{ own() }}\n\n', "")
+    edit(root, KO, '> {{ term("kicox") }}과 {{ term("kicox", "abbr") }}가 운영하는 {{ term("mini_cluster") }} 사업.'
+                   '{{ own() }}\n\n', "")
     for template in (EN, KO):
         edit(root, template, 'm.sales_table(["sales_2001", "sales_2006", "sales_2007"]',
              'm.sales_table(["sales_2001", "sales_2006"]')
