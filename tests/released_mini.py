@@ -4,7 +4,7 @@ the edits every releases test compares against, written by hand here once.
 After ``r1``:
 - both editions: the sales of 2006 revised (153.6 to 153.7 billion won: a table cell, the
   overview paragraph and the growth rate change in both), a paragraph added under the sales
-  heading, and the closing quote removed;
+  heading, the closing quote removed, and the 2007 row of the sales table removed;
 - English only: "national" becomes "Korea's" in the exports item (a change with no Korean
   counterpart: ``ChangeParity`` at en.md.j2:19 against ko.md.j2:19).
 """
@@ -38,6 +38,10 @@ def edit_after_release(root: Path) -> None:
     edit(root, EN, "## Sales\n", "## Sales\n\nFigures are in current won.\n")
     edit(root, KO, "## 매출\n", "## 매출\n\n금액은 경상 원화 기준이다.\n")
     edit(root, EN, '> The {{ term("mini_cluster", "plural") }} are run by {{ term("kicox") }}; '
-                   '{{ term("kicox") }} reports yearly.\n\n', "")
-    edit(root, KO, '> {{ term("kicox") }}과 {{ term("kicox", "abbr") }}가 운영하는 {{ term("mini_cluster") }} 사업.\n\n', "")
+                   '{{ term("kicox") }} reports yearly.{{ own() }}\n\n', "")
+    edit(root, KO, '> {{ term("kicox") }}과 {{ term("kicox", "abbr") }}가 운영하는 {{ term("mini_cluster") }} 사업.'
+                   '{{ own() }}\n\n', "")
+    for template in (EN, KO):
+        edit(root, template, 'm.sales_table(["sales_2001", "sales_2006", "sales_2007"]',
+             'm.sales_table(["sales_2001", "sales_2006"]')
     edit(root, EN, "Share of national medical-device exports", "Share of Korea's medical-device exports")

@@ -670,7 +670,7 @@ def release_command(
     (segments, facts with values and sources) and the built outputs' digests, as text for version
     control. Refused while `wreport check` finds errors, and when NAME exists. docs/releases.md."""
     from wreport.errors import ConfigError
-    from wreport.releases.record import list_releases
+    from wreport.releases.record import list_releases, refuse_existing
     from wreport.releases.writing import make_release
 
     project = project_of(ctx)
@@ -681,8 +681,13 @@ def release_command(
         return
     if name is None:
         raise ConfigError("name the release (wreport release NAME), or list them with --list")
+    quiet = options(ctx).quiet
+    refuse_existing(project, name)  # an unsafe or taken name is refused before any work
+    if not quiet:
+        typer.echo(f"release {name}: checking, building the outputs, recording...", err=True)
     folder = make_release(project, name, audience or None)
-    _say(ctx, f"recorded release {name} in {_shown(folder)}")
+    if not quiet:
+        typer.echo(f"recorded release {name} in {_shown(folder)}: commit it with the project")
 
 
 @app.command("diff", short_help="What changed since a release: redline DOCX, change page, summary.")

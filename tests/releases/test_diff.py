@@ -39,16 +39,17 @@ def test_emphasis_survives_and_unchanged_words_are_not_marked():
 
 def test_the_summary_counts_each_edition_and_names_the_revised_facts(diffed):
     (diff,) = diffed.result.diffs
-    # ko: the overview paragraph and the 2006 row changed; en: those and the exports item
-    assert diff.counts("ko") == {"added": 1, "removed": 1, "changed": 2}
-    assert diff.counts("en") == {"added": 1, "removed": 1, "changed": 3}
+    # ko: the overview paragraph and the 2006 row changed; en: those and the exports item;
+    # removed in both: the quote and the 2007 row; added in both: the paragraph under Sales
+    assert diff.counts("ko") == {"added": 1, "removed": 2, "changed": 2}
+    assert diff.counts("en") == {"added": 1, "removed": 2, "changed": 3}
     assert [(f.id, f.status, f.fields) for f in diff.facts] == [("sales_2006", "changed", ["value"]),
                                                                 ("sales_growth", "changed", ["value"])]
     revised = diff.facts[0]
     assert (revised.old["value"], revised.new["value"]) == ("153600000000", "153700000000")
     assert (revised.old["en"], revised.new["en"]) == ("KRW 153.6 billion", "KRW 153.7 billion")
     summary = json.loads(diffed.file("brief.changes.json").read_text(encoding="utf-8"))
-    assert summary["segments"]["en"] == {"added": 1, "removed": 1, "changed": 3}
+    assert summary["segments"]["en"] == {"added": 1, "removed": 2, "changed": 3}
     assert [f["id"] for f in summary["facts"]] == ["sales_2006", "sales_growth"]
 
 

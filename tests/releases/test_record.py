@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from mini_project import copy_mini
-from project_edits import EN, append, edit, wreport
+from project_edits import EN, KO, append, edit, wreport
 from released_mini import released_mini
 
 from wreport.inputs.project import load_project
@@ -26,6 +26,8 @@ def released(tmp_path_factory):
 
 def test_a_release_records_trees_review_data_and_output_digests(released):
     folder = released / "releases" / "r1"
+    assert folder.stat().st_mode & 0o777 == 0o755  # not the temporary folder's private 0700
+    assert [p.name for p in (released / "releases").iterdir()] == ["r1"]  # no temporary folder left
     manifest = yaml.safe_load((folder / "release.yaml").read_text(encoding="utf-8"))
     assert (manifest["format"], manifest["name"], manifest["created"], manifest["audiences"]) == (
         "1", "r1", "2026-12-01T09:30:00Z", ["brief"])
@@ -128,3 +130,16 @@ def test_an_unknown_release_names_the_known_ones(released):
     assert result.returncode == 1
     assert result.stderr == "error: releases/r0/release.yaml: no release named 'r0' (known: r1)\n"
     assert load_release(load_project(released), "r1").manifest.name == "r1"
+
+
+def test_a_release_records_the_claims_each_pair_rests_on(tmp_path):
+    root = copy_mini(tmp_path)
+    edit(root, "templates/brief/audience.toml", 'formats = ["html", "pdf", "docx"]', 'formats = ["html"]')
+    for template, sentence, heading in ((EN, "Wonju City built the Techno Valley.", "## Sales\n"),
+                                        (KO, "원주시가 테크노밸리를 세웠다.", "## 매출\n")):
+        edit(root, template, heading, f'{sentence}{{{{ claim("city_built_techno_valley") }}}}\n\n{heading}')
+    make_release(load_project(root), "r1")
+    review = json.loads((root / "releases/r1/brief/review.json").read_text(encoding="utf-8"))
+    claimed = [pair for pair in review["pairs"] if "claims" in pair]
+    assert [(p["id"], [c["id"] for c in p["claims"]]) for p in claimed] == [("s1-p2", ["city_built_techno_valley"])]
+    assert claimed[0]["claims"][0]["quote"] == "원주시는 의료기기 테크노밸리와 의료기기산업기술단지를 세웠다"  # claims.yaml

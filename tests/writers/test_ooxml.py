@@ -158,3 +158,24 @@ def test_font_keys_come_from_the_font_so_rebuilds_are_identical():
     with zipfile.ZipFile(io.BytesIO(first)) as package:
         table = package.read("word/fontTable.xml").decode()
     assert table.count("w:fontKey=") == 2
+
+
+def test_revisions_wrap_runs_with_author_date_and_ids_of_their_own():
+    revisions = ooxml.Revisions("wreport diff r1", "2026-12-05T09:30:00Z")
+    deleted = revisions.wrap(ooxml.run(text="national "), "del")
+    field = [revisions.wrap(run, "del") for run in ooxml.field_runs(" PAGE ", "3")]
+    inserted = revisions.wrap(ooxml.run(text="Korea's "), "ins")
+    marks = [deleted, *field, inserted]
+    assert [m.tag for m in marks] == [qn("w:del")] * 6 + [qn("w:ins")]
+    assert {(m.get(qn("w:author")), m.get(qn("w:date"))) for m in marks} == {("wreport diff r1", "2026-12-05T09:30:00Z")}
+    assert len({m.get(qn("w:id")) for m in marks}) == 7
+    assert [t.text for t in deleted.iter(qn("w:delText"))] == ["national "] and not list(deleted.iter(qn("w:t")))
+    assert [t.text for m in field for t in m.iter(qn("w:delInstrText"))] == [" PAGE "]
+    assert [t.text for t in inserted.iter(qn("w:t"))] == ["Korea's "]
+
+
+def test_a_tracked_paragraph_mark_goes_in_the_paragraph_properties_before_a_section():
+    paragraph = parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Normal"/><w:sectPr/></w:pPr></w:p>')
+    ooxml.Revisions("a", "2026-12-05T09:30:00Z").mark_paragraph(paragraph, "ins")
+    assert [child.tag for child in paragraph.find(qn("w:pPr"))] == [qn("w:pStyle"), qn("w:rPr"), qn("w:sectPr")]
+    assert paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:ins')}").get(qn("w:author")) == "a"

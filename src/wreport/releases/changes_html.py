@@ -51,7 +51,8 @@ def _inlines(nodes: list[Inline]) -> str:
             text = escape(node.text)
             out.append(f"<{node.change}>{text}</{node.change}>" if node.change in ("ins", "del") else text)
         elif isinstance(node, FootnoteRef):
-            out.append(f"<sup>{node.number}</sup>")
+            marker = f"<sup>{node.number}</sup>"
+            out.append(f"<{node.change}>{marker}</{node.change}>" if node.change in ("ins", "del") else marker)
         elif isinstance(node, LineBreak):
             out.append("<br>")
     return "".join(out)

@@ -118,10 +118,10 @@ def _tokens(inlines: list[Inline]) -> list[tuple[tuple[Any, ...], Inline]]:
 
 
 def _marked(nodes: list[Inline], kind: str) -> list[Inline]:
-    """Runs as inserted or deleted. A note marker or break cannot carry a revision here: an
+    """Runs and note markers as inserted or deleted. A line break cannot carry a revision: an
     inserted one stays (the new text has it), a deleted one goes."""
-    return [replace(n, change=kind) if isinstance(n, Text) else n for n in nodes
-            if isinstance(n, Text) or kind == "ins"]
+    return [replace(n, change=kind) if isinstance(n, (Text, FootnoteRef)) else n for n in nodes
+            if isinstance(n, (Text, FootnoteRef)) or kind == "ins"]
 
 
 def word_changes(old: list[Inline], new: list[Inline]) -> list[Inline]:

@@ -34,7 +34,7 @@ from wreport.inputs.files import sync_folder, write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import RELEASE_FORMAT, RELEASE_NAME, Parsed, ReleaseManifest, parse_yaml, validate
 from wreport.render import document as tree
-from wreport.review.align import Segment, segments
+from wreport.review.align import Pair, Segment, segments
 from wreport.review.model import Review
 
 RELEASES = "releases"
@@ -128,7 +128,7 @@ def snapshot(review: Review) -> Snapshot:
     where = {lang: [_where(review, segment, lang) for segment in found[lang]] for lang in found}
     pairs = [(p.id, index[id(p.ko)] if p.ko else None, index[id(p.en)] if p.en else None) for p in review.pairs]
     facts = {fact_id: _fact_record(card) for fact_id, card in review.facts.items()}
-    extras = {p.id: extra for p in review.pairs if (extra := pair_extras(review, p.id))}
+    extras = {p.id: extra for p in review.pairs if (extra := pair_extras(review, p))}
     trees = {lang: edition.document for lang, edition in review.editions.items()}
     return Snapshot(review.audience.name, trees, found, where, pairs, facts, extras)
 
@@ -151,14 +151,18 @@ def _fact_record(card: Any) -> dict[str, str]:
             "label_en": fact.label_en, "ko": card.ko, "en": card.en}
 
 
-def pair_extras(review: Review, pair_id: str) -> dict[str, Any]:
-    """Claims and sign-off of a pair, when the review model holds them (``review.claims`` /
-    ``review.signoffs``, keyed by pair id), as JSON-ready data; {} when it holds none."""
+def pair_extras(review: Review, pair: Pair) -> dict[str, Any]:
+    """What the review adds to a pair, as JSON-ready data: the claims its segments rest on (each
+    with its source, quote, what it asserts, date, status and scope: seeds/claims.yaml) and its
+    sign-off when the review model holds one (``review.signoffs``, keyed by pair id; not yet on
+    main). {} when there is neither."""
     out: dict[str, Any] = {}
-    for name, key in (("claims", "claims"), ("signoffs", "signoff")):
-        held = getattr(review, name, None)
-        if isinstance(held, dict) and held.get(pair_id):
-            out[key] = json.loads(json.dumps(tree_data(held[pair_id]), default=str))
+    claims = [tree_data(review.claims[claim_id].claim) for claim_id in pair.claims if claim_id in review.claims]
+    if claims:
+        out["claims"] = [{k: v for k, v in claim.items() if k not in ("type", "line")} for claim in claims]
+    signoffs = getattr(review, "signoffs", None)
+    if isinstance(signoffs, dict) and signoffs.get(pair.id):
+        out["signoff"] = json.loads(json.dumps(tree_data(signoffs[pair.id]), default=str))
     return out
 
 
@@ -215,6 +219,7 @@ def write_release(project: Project, name: str, files: dict[str, str], created: d
     releases_dir(project).mkdir(exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=releases_dir(project)))
     try:
+        os.chmod(temp, 0o755)  # mkdtemp's is private (0700); a release is read like any project folder
         for path, text in {**files, MANIFEST: yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)}.items():
             (temp / path).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(temp / path, text)

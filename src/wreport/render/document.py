@@ -39,9 +39,11 @@ class Text:
 
 @dataclass
 class FootnoteRef:
-    """A marker pointing at ``Document.footnotes[number - 1]`` (numbers start at 1)."""
+    """A marker pointing at ``Document.footnotes[number - 1]`` (numbers start at 1); ``change``
+    as on :class:`Text` (a redline's inserted or deleted marker)."""
 
     number: int
+    change: str | None = None
 
 
 @dataclass

@@ -31,6 +31,7 @@ from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -52,6 +53,7 @@ from wreport.render.document import (
     PageBreak,
     Paragraph,
     Table,
+    TableCell,
     Text,
     TreeVisitor,
     plain_text,
@@ -396,10 +398,16 @@ class _DocxWriter(TreeVisitor[None]):
                 if cell.align in ("left", "center", "right"):
                     paragraph.alignment = {"left": 0, "center": 1, "right": 2}[cell.align]
                 self._inlines(paragraph, cell.children, whole=False)
-            whole = {whole_change(cell.children) for cell in cells}
-            if self.revisions is not None and len(whole) == 1 and None not in whole:
-                self.revisions.mark_row(row._tr, whole.pop())  # type: ignore[arg-type]  # None is excluded above
+            if self.revisions is not None:
+                self._track_row(row._tr, cells)
         self._paragraph("Normal").paragraph_format.space_after = 0
+
+    def _track_row(self, row: CT_Row, cells: list[TableCell]) -> None:
+        """In a redline, a row whose every cell is inserted (deleted) is itself inserted (deleted)."""
+        whole = {whole_change(cell.children) for cell in cells}
+        change = whole.pop() if len(whole) == 1 else None
+        if change is not None and self.revisions is not None:
+            self.revisions.mark_row(row, change)
 
     def _figure(self, figure: Figure) -> None:
         """The chart as a PNG at print resolution, at most as wide as the text column, then its caption."""
@@ -471,9 +479,7 @@ class _DocxWriter(TreeVisitor[None]):
         at.link_element, at.link_target = None, None
 
     def visit_footnote_ref(self, node: FootnoteRef, at: _Place, previous: Inline | None) -> None:
-        if marker_needs_gap(previous):
-            at.paragraph._p.append(ooxml.run(text=MARKER_GAP))
-        at.paragraph._p.extend(self._footnote_reference(node))
+        at.paragraph._p.extend(self._marker(node, previous))
         at.link_element, at.link_target = None, None
 
     def _text_run(self, run: Run, node: Text) -> None:
@@ -494,6 +500,22 @@ class _DocxWriter(TreeVisitor[None]):
             name = self.link_targets.get(target[1:]) or _bookmark_name(target[1:])
             return ooxml.anchor_link(name)
         return ooxml.external_link(part.relate_to(target, RT.HYPERLINK, is_external=True))
+
+    def _marker(self, ref: FootnoteRef, previous: Inline | None) -> list[BaseOxmlElement]:
+        """A note marker with the gap it needs; in a redline, an inserted or deleted one tracked.
+
+        A deleted marker is its number in the footnote reference style, as a repeated marker's
+        field shows it: it never makes a footnote of its own, and rejecting it shows the number
+        again (a field inside a deleted table row kept LibreOffice from removing the row).
+        """
+        made: list[BaseOxmlElement] = [ooxml.run(text=MARKER_GAP)] if marker_needs_gap(previous) else []
+        if ref.change == "del" and self.revisions is not None:
+            made.append(ooxml.styled(ooxml.run(text=str(ref.number)), self._style("footnote reference").style_id))
+        else:
+            made += self._footnote_reference(ref)
+        if ref.change and self.revisions is not None:
+            made = [self.revisions.wrap(item, ref.change) if item.tag == qn("w:r") else item for item in made]
+        return made
 
     def _footnote_reference(self, ref: FootnoteRef) -> list[BaseOxmlElement]:
         """The marker of a note: a real footnote the first time, a NOTEREF field to it after that.

@@ -217,6 +217,8 @@ class Revisions:
         if kind == "del":
             for text in made.findall(qn("w:t")):
                 text.tag = qn("w:delText")
+            for instruction in made.findall(qn("w:instrText")):
+                instruction.tag = qn("w:delInstrText")
         mark.append(made)
         return mark
 
