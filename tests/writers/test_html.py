@@ -133,7 +133,7 @@ def test_footnotes_float_at_their_reference_point(ko_tree):
     notes = ko_tree.findall(".//small[@class='fn']")
     assert [n.get("data-n") for n in notes] == ["1", "2"]
     lead = ko_tree.find(".//p[@class='lead']")
-    assert lead.find("small[@class='fn']") is not None
+    assert lead.find("a[@class='fn-link']/small[@class='fn']") is not None
     assert unjoin(notes[1].text_content()) == "2016년 기준, 전국 의료기기 수출 대비."
     assert ko_tree.find(".//section[@class='endnotes']") is None
 
@@ -187,7 +187,8 @@ def test_a_note_cited_twice_floats_once_and_the_second_marker_links_to_the_notes
     doc = Document(lang="en", title="T", blocks=[Paragraph([Text("a"), FootnoteRef(1), Text(" b"), FootnoteRef(1)])],
                    footnotes=[Footnote(1, [Text("the note")])])
     tree = lxml_html.fromstring(render_html(doc).encode())
-    assert [span.get("id") for span in tree.findall(".//small[@class='fn']")] == ["fnref-1"]
+    assert [span.get("id") for span in tree.findall(".//a[@class='fn-link']/small[@class='fn']")] == ["fnote-1"]
+    assert tree.find(".//a[@class='fn-link']").get("href") == "#fnote-1"  # the first marker links to its note
     assert tree.find(".//sup[@class='fn-call']/a").get("href") == "#fn-1"
     listed = tree.find(".//section[@class='endnotes']//li")
     assert (listed.get("id"), listed.get("value"), listed.text_content()) == ("fn-1", "1", "the note")
@@ -231,7 +232,7 @@ def test_a_marker_is_held_to_the_word_before_it_for_print():
     doc = Document(lang="ko", title="T", blocks=[Paragraph([Text("계획이었다"), FootnoteRef(1), Text(". 다음 "),
                                                             FootnoteRef(1)])], footnotes=[Footnote(1, [Text("주")])])
     out = render_html(doc)
-    assert f'다{WJ}<small class="fn"' in out  # no line break between 계획이었다 and its marker
+    assert f'다{WJ}<a class="fn-link"' in out  # no line break between 계획이었다 and its marker
     assert f' {WJ}<sup' not in out and ' <sup class="fn-call"' in out  # after a space, nothing to hold
 
 

@@ -13,6 +13,7 @@ from docx.oxml.ns import nsdecls, qn
 from fontTools.ttLib import TTFont
 from sample_documents import sample_document
 
+from wreport.render.document import Document, Paragraph, Text
 from wreport.writers import ooxml
 from wreport.writers.docx import render_docx
 
@@ -143,6 +144,14 @@ def test_every_font_reference_names_the_embedded_subset_and_each_text_has_its_ow
                         assert f'"{family}"' in xml, part
         assert render_docx(sample_document(lang)) == data  # the name is the same on a rebuild
     assert len(names) == 2
+
+
+def test_a_redlines_deleted_text_is_in_the_embedded_subset():
+    """Word shows deleted text struck through, so its syllables must be in the font the file carries."""
+    doc = Document(lang="ko", title="T", blocks=[Paragraph([Text("남은 글"), Text("뷁뷀", change="del")])])
+    data = render_docx(doc, revisions=ooxml.Revisions("wreport", "2026-12-05T00:00:00Z"))
+    for name, font in embedded_fonts(data).items():
+        assert {ord("뷁"), ord("뷀")} <= set(font.getBestCmap()), name
 
 
 def test_settings_declare_embedded_subset_fonts_in_schema_position():

@@ -354,3 +354,36 @@ def test_the_parent_tree_points_each_sequence_and_annotation_at_its_element(edit
             assert found.objgen == element.objgen, (str(element.S), kid)
             checked += 1
     assert checked > 500
+
+
+def destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Object) -> tuple[int, int] | None:
+    """The page object a link annotation goes to (a named destination, WeasyPrint's kind, or an explicit one)."""
+    target = annotation.get("/Dest")
+    if target is None and "/A" in annotation:
+        target = annotation.A.get("/D")
+    if isinstance(target, (pikepdf.String, pikepdf.Name)):
+        target = pikepdf.NameTree(pdf.Root.Names.Dests)[str(target).lstrip("/")]
+    return target[0].objgen if isinstance(target, pikepdf.Array) else None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_notes_first_marker_is_a_link_to_the_note(editions, lang):
+    """Issue 20: nothing in the tree pointed at a footnote (the first marker was plain text). Now the
+    marker a reader meets first is a Link, reading as the note's number, whose annotation goes to the
+    page of that Note."""
+    doc, _, finished = editions[lang]
+    pdf = opened(finished)
+    texts = marked_texts(finished)
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    notes = {int(str(e.ID).removeprefix("note-")): e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Note"}
+    linked = {}
+    for link in (e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Link"):
+        text = "".join(texts.get((pages[e.Pg.objgen], int(k)), "") for e in [link, *struct_elements(link)]
+                       if "/Pg" in e for k in kids(e) if isinstance(k, int)).strip()
+        goes_to = {destination_page(pdf, k.Obj) for k in kids(link) if isinstance(k, pikepdf.Dictionary)
+                   and k.get("/Type") == "/OBJR"}
+        if text.isdigit() and int(text) not in linked:
+            linked[int(text)] = goes_to
+    for number, note in notes.items():
+        assert linked.get(number) and note.Pg.objgen in linked[number], number
+    assert len(notes) == len(doc.footnotes)

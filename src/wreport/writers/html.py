@@ -218,7 +218,8 @@ class _Writer(TreeVisitor[str]):
         return "".join(wrap_run(node, escape(text, quote=False)) for node, text in zip(run, texts, strict=True))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
-        """A marker: in print, the note itself floated to the page foot at its first citation;
+        """A marker: in print, the note itself floated to the page foot at its first citation,
+        inside a link to it (so the PDF's first marker is a Link whose annotation goes to the note);
         otherwise a link to the note in the numbered list at the end (``fn-N``).
 
         ``spaced`` adds a thin gap before the marker where it would read as an exponent.
@@ -230,9 +231,10 @@ class _Writer(TreeVisitor[str]):
         first = number not in self.cited
         self.cited[number] += 1
         gap = " spaced" if spaced else ""
-        if self.for_print and first:
-            return (f'<small class="fn{gap}" id="fnref-{number}" data-n="{number}">'
-                    f"{self.inlines(note.children)}</small>")
+        if self.for_print and first:  # the marker links to its note: in the PDF a Link to the Note
+            return (f'<a class="fn-link" href="#fnote-{number}" id="fnref-{number}">'
+                    f'<small class="fn{gap}" id="fnote-{number}" data-n="{number}">'
+                    f"{self.inlines(note.children)}</small></a>")
         ref_id = f' id="fnref-{number}"' if first else ""
         return f'<sup class="fn-call{gap}"><a href="#fn-{number}"{ref_id}>{number}</a></sup>'
 

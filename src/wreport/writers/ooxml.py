@@ -381,12 +381,13 @@ def _font_table_part(word: WordDocument) -> XmlPart:
 
 
 def package_text(word: WordDocument) -> str:
-    """Every character the document shows: the text of body, headers, footers and notes (``w:t``)
-    and the list bullets and number formats of the numbering part (``w:lvlText``)."""
+    """Every character the document shows: the text of body, headers, footers and notes (``w:t``,
+    and a redline's deleted text, ``w:delText``, which Word shows struck through) and the list
+    bullets and number formats of the numbering part (``w:lvlText``)."""
     texts: list[str] = []
     for part in word.part.package.iter_parts():
         if isinstance(part, XmlPart):
-            texts.extend(node.text or "" for node in part.element.iter(qn("w:t")))
+            texts.extend(node.text or "" for node in part.element.iter(qn("w:t"), qn("w:delText")))
             texts.extend(node.get(qn("w:val"), "") for node in part.element.iter(qn("w:lvlText")))
     return "".join(texts)
 
