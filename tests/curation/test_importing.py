@@ -192,16 +192,18 @@ def test_a_korean_note_full_of_latin_names_is_korean(tmp_path: Path) -> None:
     assert code == 1 and "--title-en" in output  # a Korean document carries no English title
     code, output = _add(root, path, "--publisher", "WMIT", "--date", "2008", "--title-en", "WMIT signs an MOU")
     assert code == 0, output
-    entry = (root / "seeds/sources.yaml").read_text(encoding="utf-8").split("id: wmit-mou-2008")[1]
+    entry = (root / "seeds/sources.yaml").read_text(encoding="utf-8").split("id: wmit-signs-mou-2008")[1]  # from the English title, stop words out
     assert 'title: "원주 의료기기 클러스터, Samsung Medison·GE Healthcare Korea와 MOU 체결"' in entry
     assert 'language: "ko"' in entry and 'language: "en"' not in entry
     english = tmp_path / "oecd-wonju.txt"
     english.write_text("The Wonju (원주) cluster\n\nThe Wonju Medical Industry Techno Valley (원주의료기기테크노밸리) "
                        "grew to 75 companies by 2008, the OECD review of Gangwon (강원) found.\n", encoding="utf-8")
     code, output = _add(root, english, "--publisher", "OECD", "--date", "2009")
+    assert code == 1 and "holds Korean" in output  # its first line, read as the title, holds 원주
+    code, output = _add(root, english, "--publisher", "OECD", "--date", "2009", "--title-en", "The Wonju cluster")
     assert code == 0, output
-    entry = (root / "seeds/sources.yaml").read_text(encoding="utf-8").split("id: oecd-wonju-2009")[1]
-    assert 'title_en: "The Wonju (원주) cluster"' in entry and 'language: "en"' in entry
+    entry = (root / "seeds/sources.yaml").read_text(encoding="utf-8").split("id: wonju-cluster-2009")[1]
+    assert 'title_en: "The Wonju cluster"' in entry and 'language: "en"' in entry
 
 
 def test_a_file_of_another_kind_is_refused(tmp_path: Path) -> None:
