@@ -28,6 +28,9 @@ def test_summary_lists_file_pages_size_and_status_with_a_count():
     assert "│ out/a/a.ko.docx │       │ 23.7 kB │ up to date │" in text
     assert "2 outputs: 1 built, 1 up to date, in 1.2 s" in text
     assert "render" not in text
+    html = Output(Path("/o/a/a.ko.html"), "a", "ko", "html", 9_000, None, "built", 0.1)
+    shown = {**SHOWN, html.path: "out/a/a.ko.html"}
+    assert "3 outputs: 2 built, 1 up to date, in 0.5 s" in render(summary([*OUTPUTS, html], shown, 0.5))
 
 
 def test_verbose_summary_adds_render_time():
