@@ -149,9 +149,11 @@ def facts_show(ctx: typer.Context, fact_id: str = typer.Argument(..., metavar="I
         rows.append(("note", fact.note))
     rows += [("conflict", f"{c.id}: {c.note}") for c in fact_set.conflicts_of(fact.id)]
     rows.append(("defined at", f"{fact_set.facts_file}:{fact.line}"))
+    from wreport.inputs.text import printable
+
     width = max(len(name) for name, _ in rows)
     for name, text in rows:
-        typer.echo(f"{name:<{width}}  {text}")
+        typer.echo(printable(f"{name:<{width}}  {text}"))
 
 
 @facts_app.command("export", short_help="Print the facts as JSON or CSV.")
@@ -817,10 +819,31 @@ def main() -> None:
     except WreportError as exc:
         if debug:
             raise
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(_printable(f"error: {exc}"), err=True)
         sys.exit(1)
+    except Exception as exc:  # the last line of defence: a failure no check foresaw is a bug
+        if debug:
+            raise
+        typer.echo(_printable(internal_error(exc)), err=True)
+        sys.exit(2)
     finally:
         _before_exit()
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line a user sees for an exception wreport did not foresee: what it was and where
+    to take it, instead of a traceback (``--debug`` shows that). tests/test_cli.py checks that no
+    hostile input of docs/security.md reaches it."""
+    first = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return (f"internal error: {type(exc).__name__}{': ' + first if first else ''}; this is a bug in wreport, "
+            "please report it with the command you ran (run it again with --debug to see the traceback)")
+
+
+def _printable(message: str) -> str:
+    """A message safe for the terminal (text.printable): it may quote what an input holds."""
+    from wreport.inputs.text import printable
+
+    return printable(message)
 
 
 def _before_exit() -> None:

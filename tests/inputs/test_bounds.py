@@ -145,11 +145,13 @@ def test_a_text_that_grows_without_bound_is_refused_at_its_line(project, body, w
 
 
 # ---------------------------------------------------------------- characters no format can hold
-@pytest.mark.parametrize("literal, code", [("\\x01", "U+0001"), ("\\x1b[31m", "U+001B"), ("\\ud800", "U+D800"),
-                                           ("\\uffff", "U+FFFF")])
-def test_a_control_character_from_a_template_is_a_message_at_its_line(project, literal, code):
+@pytest.mark.parametrize("literal, what", [("\\x01", "control character U+0001"),
+                                           ("\\x1b[31m", "control character U+001B"),
+                                           ("\\ud800", "lone surrogate U+D800"), ("\\uffff", "noncharacter U+FFFF"),
+                                           ("\\u202e", "bidirectional control U+202E")])
+def test_a_control_character_from_a_template_is_a_message_at_its_line(project, literal, what):
     template(project, f'{{{{ "a{literal}b" }}}}')
-    result = refused(project, "build", "--format", "docx", words=f"control character {code} in the edition's text")
+    result = refused(project, "build", "--format", "docx", words=f"{what} in the edition's text")
     assert f"error: {EN}:8: " in result.stderr
 
 

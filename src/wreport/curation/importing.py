@@ -20,7 +20,6 @@ sources.yaml, an existing file is never overwritten, and the id must be a new, v
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime
 import io
@@ -30,9 +29,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from wreport.curation import documents
 from wreport.curation.manifest import write_manifest
 from wreport.curation.mentions import join_wrapped_figures
 from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
@@ -40,17 +41,15 @@ from wreport.data.facts import load_facts, parse_partial_date
 from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL, squash_spaces
+from wreport.inputs.schemas import Limits
+from wreport.inputs.text import HANGUL, UNSAFE, squash_spaces
 
-#: The largest document accepted (a long ministry report as PDF is a few megabytes).
-MAX_BYTES = 50 * 1024 * 1024
 _LATIN = re.compile("[A-Za-z]")
 #: The longest source id: ids appear in file names, facts and every citation.
 MAX_ID = 60
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".txt": "text",
          ".md": "text"}
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as sources.yaml's ids (docs/facts.md)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Bold Korean that the PDF drew twice: three doubled syllables in a row (경경북북도도), or two
 #: before punctuation (둘둘째째,). Two doubled syllables inside prose stay: 시시각각 is a word.
 _DOUBLED_TOKEN = re.compile(r"(?:([가-힣])\1){3,}|(?:([가-힣])\2){2}(?=[,.)])")
@@ -72,6 +71,7 @@ class Extracted:
     date_basis: str | None = None
     url: str | None = None
     detail: str = ""  # e.g. "3 pages"
+    original: bytes = b""  # the bytes read (and checked), kept as the original
 
 
 @dataclass(frozen=True)
@@ -85,19 +85,20 @@ class Added:
 
 
 # ---------------------------------------------------------------- extraction
-def extract(path: Path) -> Extracted:
+def extract(path: Path, limits: Limits | None = None) -> Extracted:
     """The cleaned text and metadata of a PDF, HTML, DOCX or text file (chosen by its suffix,
-    confirmed by its first bytes)."""
+    confirmed by its first bytes), within ``limits`` (the project's ``[limits]``; documents.py)."""
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise DataError(f"cannot import a '{path.suffix or 'suffix-less'}' file", Location.of(str(path)),
                         hint=f"import one of: {', '.join(sorted(KINDS))}")
-    data = _read(path)
+    limits = limits or Limits()
+    data = documents.read_document(path, limits)
     if kind == "pdf" and not data.startswith(b"%PDF-"):
         raise DataError("not a PDF file (it does not start with %PDF-)", Location.of(str(path)))
     if kind == "docx" and not data.startswith(b"PK"):
         raise DataError("not a DOCX file (it is not a zip package)", Location.of(str(path)))
-    found = {"pdf": _pdf, "html": _html, "docx": _docx, "text": _text}[kind](data, path)
+    found = {"pdf": _pdf, "html": _html, "docx": _docx, "text": _text}[kind](data, path, limits)
     text = clean_text(found.text)
     if not re.search(r"\w", text):
         raise DataError("no text could be extracted", Location.of(str(path)),
@@ -107,42 +108,40 @@ def extract(path: Path) -> Extracted:
         year, month, day = stated.groups()
         date = f"{year}-{int(month):02d}-{int(day):02d}"
         found = dataclasses.replace(found, date=date, date_basis=f"stated in text ({squash_spaces(stated.group(0))})")
-    return dataclasses.replace(found, text=text)
+    return dataclasses.replace(found, text=text, original=data)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        if not path.is_file():
-            raise DataError("not a file", Location.of(str(path)), hint="give the path of the document to import")
-        if path.stat().st_size > MAX_BYTES:
-            raise DataError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", Location.of(str(path)))
-        return path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror}", Location.of(str(path))) from None
-
-
-def _pdf(data: bytes, path: Path) -> Extracted:
+def _pdf(data: bytes, path: Path, limits: Limits) -> Extracted:
     import pypdfium2
 
+    documents.check_pdf(data, path, limits)
     try:
         document = pypdfium2.PdfDocument(data)
+        try:
+            pages = [_page_text(document, index) for index in range(min(len(document), limits.pdf_pages))]
+            meta = document.get_metadata_dict(skip_empty=True)
+        finally:
+            document.close()
     except pypdfium2.PdfiumError as exc:
-        raise DataError(f"cannot read the PDF: {exc}", Location.of(str(path))) from None
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        meta = document.get_metadata_dict(skip_empty=True)
-    finally:
-        document.close()
+        raise DataError(f"cannot read the PDF: {exc}", Location.of(str(path)),
+                        hint="open it in a PDF viewer and print it to a new PDF") from None
     created = _pdf_date(meta.get("CreationDate", ""))
     return Extracted(join_wrapped_figures("\n\n".join(pages)), "pdf", title=meta.get("Title"), author=meta.get("Author"),
                      date=created, date_basis=f"inferred: the PDF's creation date ({created}); check it against "
                      "the text" if created else None, detail=f"{len(pages)} pages")
+
+
+def _page_text(document: Any, index: int) -> str:
+    """The text of one page, its objects closed at once (a long PDF is read a page at a time)."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return str(textpage.get_text_bounded())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
 
 
 def _pdf_date(raw: str) -> str | None:
@@ -154,11 +153,13 @@ def _pdf_date(raw: str) -> str | None:
     return "-".join(parts)
 
 
-def _html(data: bytes, path: Path) -> Extracted:
+def _html(data: bytes, path: Path, limits: Limits) -> Extracted:
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
-    html = _decode(data, path, _declared_charset(data))
+    documents.check_html(data, path, limits)
+    html = _decode(data, path, _declared_charset(data, path))
+    documents.check_depth(html, path, limits)
     text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True,
                                include_images=False, deduplicate=False, with_metadata=False)
     meta = extract_metadata(html, extensive=False, date_config={"extensive_search": False, "original_date": True})
@@ -168,23 +169,17 @@ def _html(data: bytes, path: Path) -> Extracted:
                      date_basis=f"stated in page metadata ({date})" if date else None)
 
 
-def _docx(data: bytes, path: Path) -> Extracted:
+def _docx(data: bytes, path: Path, limits: Limits) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
     from lxml import etree
 
+    documents.check_package(data, path, limits)
     try:
         document = docx.Document(io.BytesIO(data))
     except (ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError, etree.XMLSyntaxError) as exc:
         raise DataError(f"cannot read the DOCX: {exc}", Location.of(str(path))) from None
-    blocks = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(item.text)
-        elif isinstance(item, Table):
-            blocks += [" ".join(cell.text for cell in row.cells) for row in item.rows]
+    blocks = _docx_blocks(document, path, limits)
     core = document.core_properties
     created = core.created.date().isoformat() if isinstance(core.created, datetime.datetime) else None
     return Extracted("\n\n".join(block for block in blocks if block.strip()), "docx", title=core.title or None,
@@ -193,20 +188,52 @@ def _docx(data: bytes, path: Path) -> Extracted:
                      if created else None)
 
 
-def _text(data: bytes, path: Path) -> Extracted:
+def _docx_blocks(document: Any, path: Path, limits: Limits) -> list[str]:
+    """The body's paragraphs and table rows as text, in order. A table row is the text of each
+    cell it holds, once: python-docx's ``row.cells`` repeats a cell for every column it spans
+    (a span of 2,000,000,000 columns fills memory) and follows a vertical merge up row by row
+    (quadratic, and recursive: a merge of 2,000 rows overflows the stack), so a span past
+    ``table_columns`` is refused and a merged cell's text is given by its first row only."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    def text(element: Any) -> str:
+        return " ".join(Paragraph(p, document).text for p in element.iter(qn("w:p")))
+
+    blocks = []
+    for child in document.element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        if child.tag == qn("w:p"):
+            blocks.append(Paragraph(child, document).text)
+            continue
+        for row in child.iterchildren(qn("w:tr")):
+            cells = row.findall(qn("w:tc"))
+            for cell in cells:
+                _check_span(cell, path, limits)
+            blocks.append(" ".join(text(cell) for cell in cells if cell.vMerge != "continue"))
+    return blocks
+
+
+def _check_span(cell: Any, path: Path, limits: Limits) -> None:
+    try:
+        span = int(cell.grid_span)
+    except (ValueError, TypeError):  # python-docx refuses a gridSpan that is not a number
+        raise DataError("cannot read the DOCX: a table cell's span is not a number", Location.of(str(path))) from None
+    if span > limits.table_columns:
+        raise documents.refused(path, f"a table cell spans {span:,} columns",
+                                f"table_columns allows at most {limits.table_columns:,}")
+
+
+def _text(data: bytes, path: Path, limits: Limits) -> Extracted:
     return Extracted(_decode(data, path), "text")
 
 
-def _declared_charset(data: bytes) -> str:
+def _declared_charset(data: bytes, path: Path) -> str:
     """The encoding an HTML page declares (<meta charset="euc-kr">: many Korean pages are not
-    UTF-8), or UTF-8 when it declares none or one Python does not know."""
+    UTF-8), or UTF-8 when it declares none or one Python does not know; a codec that is not a
+    character set (rot13, base64, punycode) is refused (documents.charset)."""
     found = re.search(rb"""<meta[^>]{0,200}charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", data[:4096], re.IGNORECASE)
     if found:
-        name = found.group(1).decode("ascii").lower()
-        try:
-            return codecs.lookup("cp949" if name in ("euc-kr", "ks_c_5601-1987") else name).name
-        except LookupError:
-            pass
+        return documents.charset(found.group(1).decode("ascii").lower(), path)
     return "utf-8-sig"
 
 
@@ -226,7 +253,7 @@ def clean_text(text: str) -> str:
     trailing spaces, at most one blank line in a row, and bold Korean drawn twice halved
     (경경북북도도와와 → 경북도와, 이이 용용 균균 → 이 용 균, 11)) → 1)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text.replace("\f", "\n\n").replace("\ufeff", ""))
+    text = UNSAFE.sub("", text.replace("\f", "\n\n").replace("\ufeff", ""))
     text = _DOUBLED_TOKEN.sub(lambda m: m.group(0)[::2], text)
     text = _DOUBLED_NUMBER.sub(r"\1)", text)
     text = re.sub(r"(?:(?<![가-힣])([가-힣])\1(?![가-힣])[ \t]*){3,}",
@@ -284,7 +311,7 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
     metadata the manifest needs (``ask``, when given, is asked for an English title or publisher
     first), a generic or page-furniture title, or a manifest the loader rejects.
     """
-    found = extract(path)
+    found = extract(path, project.limits)
     shown = project.relative(project.sources_file)
     fields = _Fields(found.kind)
     _choose_title(fields, found, title, shown)
@@ -382,7 +409,7 @@ def _write_source(project: Project, path: Path, found: Extracted, new_id: str, f
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        _write_new(original, path.read_bytes())
+        _write_new(original, found.original)
         written.append(original)
         _write_new(text_file, found.text.encode("utf-8"))
         written.append(text_file)

@@ -25,7 +25,7 @@ from wreport.inputs import reading as inputs
 from wreport.inputs.boundary import spreadsheet_safe
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import KINDS, Parsed, TermRow, Wording, validate
-from wreport.inputs.text import NOT_IN_DOCUMENTS, search_key
+from wreport.inputs.text import UNSAFE, search_key, unsafe_name
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -391,8 +391,8 @@ def _refuse_control_characters(glossary: Glossary) -> None:
         for name in COLUMNS:
             value = getattr(term, name)
             text = VARIANT_SEPARATOR.join(value) if isinstance(value, tuple) else str(value)
-            if found := NOT_IN_DOCUMENTS.search(text):
-                problems.append(DataError(f"term {term.id!r}: control character U+{ord(found.group()):04X} in "
+            if found := UNSAFE.search(text):
+                problems.append(DataError(f"term {term.id!r}: {unsafe_name(found.group())} in "
                                           f"{name!r} cannot go into TBX (XML)", term.location,
                                           hint="remove it from the glossary"))
     raise_if_any(problems, "the glossary cannot be exported as TBX")

@@ -17,7 +17,6 @@ user's description of the boundary.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import unicodedata
 from collections.abc import Callable
@@ -27,6 +26,7 @@ import jinja2
 import jinja2.loaders
 
 from wreport.errors import DataError, Location, TemplateError, WreportError
+from wreport.inputs.text import UNSAFE, unsafe_name
 
 #: Default caps, in bytes; wreport.toml ``[limits]`` changes them (docs/inputs.md).
 FILE_BYTES = 2_000_000  # wreport.toml, audience.toml, sources.yaml, facts.yaml, terms.csv, templates
@@ -34,9 +34,6 @@ SOURCE_BYTES = 10_000_000  # each source text in seeds/sources/
 MAX_BYTES = 1_000_000_000  # the largest cap [limits] accepts (the build cache reads up to it)
 
 _BOM = "\ufeff"
-# C0 controls other than tab, line feed and carriage return; DEL; the C1 controls. None of them
-# is text a reader sees, and several (NUL, form feed, C1) break the DOCX or TBX writers' XML.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 ErrorClass = type[WreportError]
 
@@ -109,11 +106,11 @@ def decode(data: bytes, shown: str, error: ErrorClass = DataError) -> str:
         raise error(f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read", Location.of(shown, line, column),
                     hint="save the file as UTF-8") from None
     text = text.removeprefix(_BOM)
-    found = _CONTROL.search(text)
+    found = UNSAFE.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
         column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        raise error(f"control character U+{ord(found.group()):04X} in the text", Location.of(shown, line, column),
+        raise error(f"{unsafe_name(found.group())} in the text", Location.of(shown, line, column),
                     hint="delete it: only tabs and line breaks may appear in an input file")
     return unicodedata.normalize("NFC", text)
 

@@ -40,6 +40,7 @@ from pydantic_core import PydanticCustomError
 
 from wreport.errors import ConfigError, DataError, Location, WreportError, did_you_mean
 from wreport.inputs.reading import FILE_BYTES, MAX_BYTES, SOURCE_BYTES
+from wreport.inputs.text import UNSAFE, unsafe_name
 
 Loc = tuple[str | int, ...]
 Model = TypeVar("Model", bound=BaseModel)
@@ -148,6 +149,7 @@ def _node_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int],
         report(f"YAML tag {node.tag} refused: data files hold plain text, lists and mappings", node)
         return None
     if isinstance(node, yaml.ScalarNode):
+        _refuse_unsafe(str(node.value), node, report)
         return None if node.tag == "tag:yaml.org,2002:null" else str(node.value)
     if isinstance(node, yaml.SequenceNode):
         return [_node_data(item, (*loc, index), lines, report) for index, item in enumerate(node.value)]
@@ -157,11 +159,34 @@ def _node_data(node: yaml.Node, loc: Loc, lines: dict[Loc, int],
             report("a key must be plain text", key_node)
             continue
         key = str(key_node.value)
+        _refuse_unsafe(key, key_node, report)
         if key in mapping:
             report(f"key '{key}' given twice in one entry", key_node)
         lines[(*loc, key)] = key_node.start_mark.line + 1
         mapping[key] = _node_data(value_node, (*loc, key), lines, report)
     return mapping
+
+
+def _refuse_unsafe(value: str, node: yaml.Node, report: Callable[[str, yaml.Node | None], None]) -> None:
+    """Report a character of text.UNSAFE in a parsed value: the file's bytes were checked on
+    reading, but a double-quoted YAML escape ("\\x01", "\\ud800", "\\u202e") makes one only now."""
+    if found := UNSAFE.search(value):
+        report(f"{unsafe_name(found.group())} in a value (written as an escape?); "
+               "delete it: only tabs and line breaks may appear in an input file", node)
+
+
+def _toml_unsafe(data: Any, loc: Loc, parsed: Parsed, shown: str, error: ErrorClass) -> None:
+    """The same refusal for TOML, whose basic strings have escapes too ("\\u001b")."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _toml_unsafe(key, loc, parsed, shown, error)
+            _toml_unsafe(value, (*loc, key), parsed, shown, error)
+    elif isinstance(data, list):
+        for value in data:
+            _toml_unsafe(value, loc, parsed, shown, error)
+    elif isinstance(data, str) and (found := UNSAFE.search(data)):
+        raise error(f"{unsafe_name(found.group())} in a value (written as an escape?)",
+                    Location.of(shown, parsed.line_of(loc)), hint="delete it: only tabs and line breaks may appear")
 
 
 def parse_toml(text: str, shown: str, error: ErrorClass = ConfigError) -> Parsed:
@@ -174,7 +199,9 @@ def parse_toml(text: str, shown: str, error: ErrorClass = ConfigError) -> Parsed
         line = int(found.group(1)) if found else None
         message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
         raise error(f"invalid TOML: {message}", Location.of(shown, line)) from None
-    return Parsed(data, toml_lines(text))
+    parsed = Parsed(data, toml_lines(text))
+    _toml_unsafe(data, (), parsed, shown, error)
+    return parsed
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -586,6 +613,19 @@ class Limits(BaseModel):
                             description="largest config, data, glossary or template file, in bytes")
     source_bytes: int = Field(SOURCE_BYTES, ge=1_000, le=MAX_BYTES,
                               description="largest source text in seeds/sources/, in bytes")
+    # What `wreport sources add` accepts from a document made outside the project (docs/limits.md).
+    import_bytes: int = Field(50_000_000, ge=1_000, le=MAX_BYTES,
+                              description="largest document `sources add` reads, in bytes")
+    unpacked_bytes: int = Field(20_000_000, ge=1_000, le=MAX_BYTES,
+                                description="most a DOCX's parts may unpack to, all together, in bytes")
+    table_columns: int = Field(1_000, ge=1, le=100_000,
+                               description="most columns a DOCX table cell may span")
+    pdf_pages: int = Field(2_000, ge=1, le=100_000, description="most pages of an imported PDF")
+    pdf_stream_bytes: int = Field(50_000_000, ge=1_000, le=MAX_BYTES,
+                                  description="most any one stream of an imported PDF may decode to, in bytes")
+    html_bytes: int = Field(10_000_000, ge=1_000, le=MAX_BYTES, description="largest HTML page imported, in bytes")
+    nesting_depth: int = Field(200, ge=8, le=10_000,
+                               description="deepest nesting of elements in an imported HTML page")
 
 
 class ProjectConfig(BaseModel):

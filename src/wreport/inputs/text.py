@@ -24,9 +24,14 @@ HANGUL = re.compile(f"[{HANGUL_RANGES}]")
 # joiner, invisible operators, zero-width no-break space (BOM), Mongolian vowel separator.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"))
 _SPACES = re.compile(r"[^\S\n]")  # any space but a newline (no-break, thin, ideographic...)
-# What no output format can hold: C0 controls but tab, newline and carriage return (XML 1.0, so
-# DOCX, TBX, HTML and PDF text), lone surrogates, and the noncharacters U+FFFE and U+FFFF.
-NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The one rule for characters no input may hold and no output may carry, however they were
+#: written (raw bytes, a YAML or TOML escape, a template expression): C0 controls but tab, line
+#: feed and carriage return (the escape character of terminal sequences among them), DEL and the
+#: C1 controls (invisible; XML 1.0, so DOCX, TBX, HTML and PDF text, cannot hold most of them),
+#: lone surrogates (no encoding can write them), the noncharacters U+FFFE and U+FFFF, and the
+#: bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069), which reorder
+#: what a reader sees: "in 2010" after U+202E displays as "0102 ni".
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _IGNORED_IN_SEARCH = re.compile(r"[\s\-\u2010-\u2015·ㆍ\u119e・]+")  # NFKC makes ㆍ U+119E
 
 
@@ -109,3 +114,16 @@ def occurrences(needle: str, haystack: tuple[str, tuple[int, ...]]) -> Iterator[
 def holds_quote(text: str, quote: str) -> bool:
     """Whether ``text`` holds ``quote`` word for word, whitespace aside (facts' and claims' quotes)."""
     return quote_key(quote) in quote_key(text)
+
+def unsafe_name(character: str) -> str:
+    """What an :data:`UNSAFE` character is, for a message: "control character U+001B"."""
+    code = ord(character)
+    kind = ("lone surrogate" if 0xD800 <= code <= 0xDFFF else "noncharacter" if code in (0xFFFE, 0xFFFF)
+            else "bidirectional control" if code >= 0x2000 else "control character")
+    return f"{kind} U+{code:04X}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print to a terminal: each :data:`UNSAFE` character (an escape sequence's
+    ESC, a bidi override) shown as its ``\\uXXXX`` code instead of acting on the terminal."""
+    return UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

@@ -290,6 +290,14 @@ class _PreviewHandler(BaseHTTPRequestHandler):
     preview: Preview
     log_to: Callable[[str], None] | None = None
 
+    def handle(self) -> None:
+        """A client that drops its request (a closed tab, a reload mid-answer) ends it quietly:
+        nothing is left to tell it, and the server goes on answering the others."""
+        try:
+            super().handle()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         host = (self.headers.get("Host") or "").lower()
         if host not in allowed_hosts(cast(ThreadingHTTPServer, self.server).server_port):

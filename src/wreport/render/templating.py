@@ -32,7 +32,7 @@ from wreport.inputs import reading as inputs
 from wreport.inputs import schemas
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import AudienceConfig, Parsed, Wording, parse_toml, validate
-from wreport.inputs.text import NOT_IN_DOCUMENTS, squash_spaces
+from wreport.inputs.text import UNSAFE, squash_spaces, unsafe_name
 from wreport.render.document import UI_LABELS, ChartSpec, Document
 from wreport.render.markdown import PAGE_BREAK, parse_markdown
 from wreport.render.marks import CLAIM, FACT, OWN, TERM, MarkOverflowError, MarkTable, strip_marks
@@ -599,10 +599,10 @@ def _render_body(project: Project, audience: Audience, edition: _HelperState, co
 def _refuse_control_characters(markdown: str, locate: Callable[[int], Location]) -> None:
     """A TemplateError at the template line that wrote the first control character, if any
     (a template can write one: ``{{ "\\x01" }}``), instead of a writer's traceback."""
-    found = NOT_IN_DOCUMENTS.search(markdown)
+    found = UNSAFE.search(markdown)
     if found:
         line = markdown.count("\n", 0, found.start()) + 1
-        raise TemplateError(f"control character U+{ord(found.group()):04X} in the edition's text",
+        raise TemplateError(f"{unsafe_name(found.group())} in the edition's text",
                             locate(line), hint="no document format can hold it: remove it")
 
 

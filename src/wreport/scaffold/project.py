@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,17 +31,53 @@ AUDIENCE = "brief"
 SOURCE_FILE = "project-note.txt"
 
 
+#: The longest folder name ``init`` makes, in bytes: the staging folder beside it adds a dot and a
+#: random suffix, and most file systems allow 255 bytes in one name.
+MAX_NAME_BYTES = 200
+
+
 def init_project(target: Path, name: str | None = None, today: datetime.date | None = None) -> Path:
-    """Create a new project in ``target`` (absent or an empty folder); return its resolved root."""
+    """Create a new project in ``target`` (absent or an empty folder); return its resolved root.
+    Any failure of the file system (an unwritable folder, a full disk) is a ConfigError naming it."""
     target = target.absolute()
+    _check_target(target)
+    name = (name or target.name).strip() or target.name
+    check_name(AUDIENCE)
+    date = (today or datetime.date.today()).isoformat()
+    try:
+        _assemble(target, name, date)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the project: {exc.strerror or exc}", Location.of(str(exc.filename or target)),
+                          hint="check that the folder above it exists and is writable; nothing was left behind"
+                          ) from None
+    return target
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a target init must not write: a symbolic link (even to an empty folder, or to
+    nothing: the rename would replace the link, not fill its folder), a non-empty folder or a
+    file, a name that is not UTF-8 text or too long, a missing parent folder."""
+    shown = os.fsencode(target).decode("utf-8", "backslashreplace")
+    try:
+        target.name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(f"the folder name of {shown} is not UTF-8 text", hint="choose a name in UTF-8") from None
+    if len(target.name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ConfigError(f"the folder name is {len(target.name.encode('utf-8'))} bytes long; wreport init makes "
+                          f"names of at most {MAX_NAME_BYTES}", Location.of(shown[:80] + "..."),
+                          hint="choose a shorter name")
+    if target.is_symlink():
+        raise ConfigError(f"{target} is a symbolic link; wreport init makes a new folder and never follows a link",
+                          hint="give the real folder's path, or a new name")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ConfigError(f"{target} already exists and is not an empty folder; wreport init never writes into one",
                           hint="choose a new folder name")
     if not target.parent.is_dir():
         raise ConfigError(f"the folder {target.parent} does not exist", hint="create it first, or choose another place")
-    name = (name or target.name).strip() or target.name
-    check_name(AUDIENCE)
-    date = (today or datetime.date.today()).isoformat()
+
+
+def _assemble(target: Path, name: str, date: str) -> None:
+    """Write the project in a staging folder beside ``target``, then rename it into place."""
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         root = staging / "project"
@@ -53,7 +90,6 @@ def init_project(target: Path, name: str | None = None, today: datetime.date | N
         root.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return target
 
 
 def _write_files(root: Path, name: str, date: str) -> None:
