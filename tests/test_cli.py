@@ -19,6 +19,7 @@ from mini_project import copy_mini, write_template
 from typer.testing import CliRunner
 
 from wreport.cli import app
+from wreport.errors import WreportError
 
 HEAVY = ("weasyprint", "docx", "matplotlib", "lxml", "markdown_it", "babel", "rich", "jinja2", "yaml", "pypdf")
 WIDE = {"COLUMNS": "200"}  # rich tables fold long temporary paths at 80 columns
@@ -340,3 +341,55 @@ def test_a_build_through_the_console_script_leaves_no_copy_of_the_fonts_behind(t
                     "build", "--format", "pdf"], check=True, env=env, capture_output=True)
     assert list((root / "out").rglob("*.pdf"))
     assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]
+
+
+# ---------------------------------------------------------------- the last line of defence (issue 23)
+def test_an_unforeseen_exception_is_one_line_and_debug_shows_the_traceback(tmp_path):
+    # a wreport.toml that is a folder would be refused; a failure no check foresees is simulated by
+    # a sitecustomize that breaks the format command, run through the real console entry point
+    (tmp_path / "sitecustomize.py").write_text(
+        "import wreport.data.formatting as f\n"
+        "def broken(*a, **k):\n    raise RuntimeError('simulated bug')\n"
+        "f.format_quantity = broken\n", encoding="utf-8")
+    env = {"PYTHONPATH": str(tmp_path)}
+    result = wreport("format", "3", "--unit", "count", env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("internal error: RuntimeError: simulated bug; this is a bug in wreport, "
+                                    "please report it"), result.stderr
+    assert "Traceback" not in result.stderr
+    debug = wreport("--debug", "format", "3", "--unit", "count", env=env)
+    assert "Traceback" in debug.stderr and "RuntimeError: simulated bug" in debug.stderr
+
+
+@pytest.mark.parametrize("case", ["link", "dangling", "long", "not-utf8", "unwritable"])
+def test_init_on_a_hostile_target_is_one_message(tmp_path, case):
+    """The red team's `init` targets: each a WreportError (never the last line of defence)."""
+    (tmp_path / "real").mkdir()
+    targets = {"link": tmp_path / "link", "dangling": tmp_path / "dangling", "long": tmp_path / ("a" * 250),
+               "not-utf8": Path(os.fsdecode(bytes(tmp_path) + b"/n\xff\xfe")), "unwritable": Path("/proc/wreport-x")}
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    words = {"link": "is a symbolic link", "dangling": "is a symbolic link", "long": "250 bytes long",
+             "not-utf8": "is not UTF-8 text", "unwritable": "cannot create the project"}
+    result = CliRunner().invoke(app, ["init", str(targets[case])])
+    assert isinstance(result.exception, WreportError), (type(result.exception), result.exception)
+    assert words[case] in str(result.exception)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dangling", "link", "real"]
+    assert list((tmp_path / "real").iterdir()) == []
+
+
+@pytest.mark.parametrize(("escape", "what"), [("\\x01", "control character U+0001"),
+                                              ("\\ud800", "lone surrogate U+D800"),
+                                              ("\\u202e", "bidirectional control U+202E"),
+                                              ("\\e[31m", "control character U+001B")])
+def test_a_yaml_escape_in_a_fact_label_is_refused_at_its_line_in_facts_yaml(tmp_path, escape, what):
+    root = copy_mini(tmp_path)
+    facts = root / "seeds" / "facts.yaml"
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    at = next(index for index, line in enumerate(lines) if line.strip().startswith("label:"))
+    lines[at] = f'    label: {{ko: 입주기업 매출액, en: "sales in 2010 {escape}"}}'
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for command in (["facts", "export"], ["facts", "list"]):
+        result = CliRunner().invoke(app, ["--project", str(root), *command])
+        assert isinstance(result.exception, WreportError), (type(result.exception), result.exception)
+        assert f"seeds/facts.yaml:{at + 1}: {what} in a value" in str(result.exception)

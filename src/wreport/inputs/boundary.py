@@ -30,12 +30,17 @@ _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 def inputs(project: Project) -> list[tuple[Path, str]]:
     """The project's inputs, each with what it is called in a message: wreport.toml, the
-    sources manifest and folder, the facts, the claims, the glossary, the templates folder and the
-    sign-off records (written only by ``wreport review approve``, never by an output)."""
-    return [(project.root / CONFIG_NAME, "configuration"), (project.sources_file, "sources manifest"),
-            (project.sources_file.parent / "sources", "sources folder"), (project.facts_file, "facts"),
-            (project.claims_file, "claims"), (project.glossary_file, "glossary"),
-            (project.templates_dir, "templates folder"), (project.signoff_dir, "sign-off records")]
+    sources manifest and folder, set-aside.yaml, the facts, the claims, the glossary, the templates
+    folder and the sign-off records (written only by ``wreport review approve``, never by an
+    output); and the folder holding sources.yaml, unless it is the project folder itself."""
+    data = project.sources_file.parent
+    found = [(project.root / CONFIG_NAME, "configuration"), (project.sources_file, "sources manifest"),
+             (data / "sources", "sources folder"), (data / "set-aside.yaml", "set-aside figures"),
+             (project.facts_file, "facts"), (project.claims_file, "claims"), (project.glossary_file, "glossary"),
+             (project.templates_dir, "templates folder"), (project.signoff_dir, "sign-off records")]
+    if data.resolve() != project.root.resolve():  # seeds/: every curated file there
+        found.append((data, "data folder"))
+    return found
 
 
 def refuse_inputs(project: Project, path: Path, option: str) -> None:

@@ -60,6 +60,8 @@ def write_reviews(project: Project, audiences: list[str] | None = None, out_dir:
         if status:
             review.pairs = [pair for pair in review.pairs if review.signoffs[pair.id].state in status]
         paths = review_paths(out_dir, name)
+        for path in paths.values():
+            refuse_inputs(project, path, "--out")
         for fmt in formats:
             data = _RENDER[fmt](review)
             output = Output(paths[fmt], name, "ko+en", f"review.{fmt}", len(data), None, BUILT,
