@@ -334,3 +334,20 @@ def test_a_pdfs_spaced_area_is_drafted_whole(libreoffice_pdfs: Path, tmp_path: P
     assert code == 0, output
     areas = [(r["text"], r["value"], r["unit"]) for r in _candidates(root, "fnnews-pdf") if r["unit"] == "m2"]
     assert areas == [("3 만 3000㎡", "33000", "m2"), ("33 만 200㎡", "330200", "m2"), ("42 만 9000㎡", "429000", "m2")]
+
+
+def test_an_id_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    document = tmp_path / "note.txt"
+    document.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, document, "--id", "probe\n", "--title-en", "Note", "--publisher", "P", "--date", "2024")
+    assert code == 1 and "invalid source id 'probe\\n'" in output, output
+    assert not list((root / "seeds" / "sources").glob("probe*"))
+
+
+def test_the_stated_date_pattern_does_not_backtrack(tmp_path: Path) -> None:
+    # 60 KB of "입력" and spaces took 55 s to import (issue 23): the spaces around the colon could
+    # be split every way. The date after a long run of spaces is still found.
+    document = tmp_path / "stated.txt"
+    document.write_text(SENTENCE + "\n" + ("입력" + " " * 3_000) * 20 + "： 2024.3.5\n", encoding="utf-8")
+    assert extract(document).date == "2024-03-05"

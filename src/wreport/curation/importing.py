@@ -49,13 +49,14 @@ _LATIN = re.compile("[A-Za-z]")
 MAX_ID = 60
 KINDS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".txt": "text",
          ".md": "text"}
-_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # as sources.yaml's ids (docs/facts.md)
+_SOURCE_ID = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")  # as sources.yaml's ids (docs/facts.md); \Z: no "id\n"
 #: Bold Korean that the PDF drew twice: three doubled syllables in a row (경경북북도도), or two
 #: before punctuation (둘둘째째,). Two doubled syllables inside prose stay: 시시각각 is a word.
 _DOUBLED_TOKEN = re.compile(r"(?:([가-힣])\1){3,}|(?:([가-힣])\2){2}(?=[,.)])")
 _DOUBLED_NUMBER = re.compile(r"(?<!\d)(\d)\1\)\)")  # 11)) → 1)
 _DOUBLED_PAIR = re.compile(r"(?<![가-힣])([가-힣])\1(?![가-힣])")  # 이이 (in a run such as 이이 용용 균균)
-_STATED_DATE = re.compile(r"(?:작성일|등록일|발행일|게재일|입력)\s*[:：]?\s*(\d{4})[-.](\d{1,2})[-.](\d{1,2})")
+#: One way through the spaces around the colon (``\s*[:：]?\s*`` tried every split: quadratic).
+_STATED_DATE = re.compile(r"(?:작성일|등록일|발행일|게재일|입력)\s*(?:[:：]\s*)?(\d{4})[-.](\d{1,2})[-.](\d{1,2})")
 
 
 @dataclass(frozen=True)
