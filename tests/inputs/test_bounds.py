@@ -197,10 +197,15 @@ def test_paths_out_in_wreport_toml_may_not_point_into_the_templates(project):
 
 
 def test_an_output_that_would_land_in_an_input_folder_is_refused(project):
-    """An audience called "sources" built into seeds/ would write into the sources folder."""
+    """An audience called "sources" built into seeds/ would write into the sources folder; seeds/
+    itself, holding the curated files (set-aside.yaml, claims, sign-offs), is refused as a whole,
+    and set-aside.yaml by name (issue 23: `glossary export -o seeds/set-aside.yaml` replaced it)."""
     shutil.copytree(project / "templates" / "brief", project / "templates" / "sources")
     refused(project, "build", "--format", "html", "--out", str(project / "seeds"),
-            words="(writing sources/sources.ko.html)")
+            words="is the project's data folder (seeds)")
+    refused(project, "glossary", "export", "-o", str(project / "seeds" / "set-aside.yaml"),
+            words="is the project's set-aside figures (seeds/set-aside.yaml)")
+    refused(project, "review", "--out", str(project / "templates"), words="is the project's templates folder")
 
 
 # ---------------------------------------------------------------- CSV exports
