@@ -39,7 +39,7 @@ def test_every_key_is_on_the_page_with_an_example_the_loader_accepts() -> None:
             current.append(line[4:].replace("[ko] and [en]", "[en]"))
         elif line.startswith("| `") and " = " in line:
             current.append(line.split(" | ")[3].strip("`"))  # the example column
-    assert len(files["wreport.toml"]) == 4 + 12 and len(files["audience.toml"]) == 1 + 4 + 5  # tables and keys
+    assert len(files["wreport.toml"]) == 4 + 20 and len(files["audience.toml"]) == 1 + 4 + 5  # tables and keys
     for name, model in (("wreport.toml", ProjectConfig), ("audience.toml", AudienceConfig)):
         text = "\n".join(files[name])
         parsed = parse_toml(text, name)
