@@ -73,3 +73,19 @@ def test_no_function_is_over_fifty_lines(path: Path) -> None:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None
             and node.end_lineno - node.lineno + 1 > 50]
     assert long == []
+
+
+PYTHON_DOCX_INTERNALS = {"_p", "_r", "_tbl", "_tr", "_tc", "_inline", "_element", "_body"}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_python_docx_internals_are_reached_only_from_the_ooxml_module(path: Path) -> None:
+    """python-docx keeps the XML behind its objects private: writers/ooxml.py is the one module
+    that reaches it (ooxml.xml_of), as python-docx keeps its own oxml layer apart."""
+    if path == PACKAGE / "writers" / "ooxml.py":
+        return
+    reaches = [f"{path.name}:{node.lineno}: .{node.attr}"
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Attribute) and node.attr in PYTHON_DOCX_INTERNALS
+               and not (isinstance(node.value, ast.Name) and node.value.id == "self")]
+    assert reaches == []

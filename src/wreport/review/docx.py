@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from wreport.render.document import FootnoteRef, Inline, LineBreak, Text, TreeVisitor
 from wreport.review.align import Pair, Segment
 from wreport.review.model import ClaimCard, FactCard, QuoteInSource, Review
+from wreport.writers import ooxml
 from wreport.writers.docx import EMBEDDED_FONT, embed_bundled_font, normalise_zip
 
 HEADERS = ("#", "한국어", "English", "Figures and sources")
@@ -46,7 +47,7 @@ def render_review_docx(review: Review) -> bytes:
     for cell, text, width in zip(table.rows[0].cells, HEADERS, WIDTHS, strict=True):
         cell.width = width
         cell.paragraphs[0].add_run(text).bold = True
-    header = table.rows[0]._tr.get_or_add_trPr()
+    header = ooxml.xml_of(table.rows[0]).get_or_add_trPr()
     header.append(OxmlElement("w:tblHeader"))
     for pair in review.pairs:
         cells = table.add_row().cells

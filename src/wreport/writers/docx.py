@@ -256,16 +256,16 @@ class _DocxWriter(TreeVisitor[None]):
         for index, (heading, name, level) in enumerate(entries):
             paragraph = self._paragraph(f"toc {level}")
             if index == 0:
-                paragraph._p.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
+                ooxml.xml_of(paragraph).extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
             link = ooxml.anchor_link(name)
             link.append(ooxml.run(text=plain_text(heading.children)))
             page = self.heading_pages.get(html_ids.get(id(heading), ""))
             if page is not None:
                 link.append(ooxml.run(ooxml.element("w:tab")))
                 link.extend(ooxml.field_runs(f" PAGEREF {name} \\h ", str(page)))
-            paragraph._p.append(link)
+            ooxml.xml_of(paragraph).append(link)
             if index == len(entries) - 1:
-                paragraph._p.append(ooxml.field_end())
+                ooxml.xml_of(paragraph).append(ooxml.field_end())
         self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
 
     def _style(self, name: str) -> Any:
@@ -324,9 +324,9 @@ class _DocxWriter(TreeVisitor[None]):
         paragraph = self._paragraph(f"Heading {self.levels[self._heading_count]}")
         start, end = ooxml.bookmark(self._heading_count, self.bookmarks[self._heading_count])
         self._heading_count += 1
-        paragraph._p.append(start)
+        ooxml.xml_of(paragraph).append(start)
         self._inlines(paragraph, heading.children)
-        paragraph._p.append(end)
+        ooxml.xml_of(paragraph).append(end)
 
     def _list(self, block: ListBlock, depth: int) -> None:
         """List Bullet / List Number paragraphs; each list is its own numbering instance.
@@ -342,7 +342,7 @@ class _DocxWriter(TreeVisitor[None]):
             for child in item:
                 if first and isinstance(child, Paragraph):
                     paragraph = self._paragraph(style)
-                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]  # made by ZeroOrOne, undeclared
+                    num_pr = ooxml.xml_of(paragraph).get_or_add_pPr().get_or_add_numPr()
                     num_pr.get_or_add_ilvl().val = depth
                     num_pr.get_or_add_numId().val = num_id
                     self._inlines(paragraph, child.children)
@@ -388,10 +388,10 @@ class _DocxWriter(TreeVisitor[None]):
         grid = self.word.add_table(rows=1 + len(table.rows), cols=columns)
         grid.style = self._style("Brief Table")
         if table.caption:
-            ooxml.table_caption(grid._tbl, plain_text(table.caption))
+            ooxml.table_caption(ooxml.xml_of(grid), plain_text(table.caption))
         for row_index, cells in enumerate([table.header, *table.rows]):
             row = grid.rows[row_index]
-            ooxml.keep_row_whole(row._tr, repeat_as_header=row_index == 0)
+            ooxml.keep_row_whole(ooxml.xml_of(row), repeat_as_header=row_index == 0)
             for column, cell in enumerate(cells):
                 paragraph = row.cells[column].paragraphs[0]
                 paragraph.style = self._style("Table Text")
@@ -399,7 +399,7 @@ class _DocxWriter(TreeVisitor[None]):
                     paragraph.alignment = {"left": 0, "center": 1, "right": 2}[cell.align]
                 self._inlines(paragraph, cell.children, whole=False)
             if self.revisions is not None:
-                self._track_row(row._tr, cells)
+                self._track_row(ooxml.xml_of(row), cells)
         self._paragraph("Normal").paragraph_format.space_after = 0
 
     def _track_row(self, row: CT_Row, cells: list[TableCell]) -> None:
@@ -425,14 +425,14 @@ class _DocxWriter(TreeVisitor[None]):
         paragraph = self._paragraph("Figure")
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=min(natural, column))
         self._figure_count += 1
-        shape._inline.docPr.set("name", f"Figure {self._figure_count}")
-        shape._inline.docPr.set("descr", charts.figure_alt(figure, self.doc.lang))
+        ooxml.xml_of(shape).docPr.set("name", f"Figure {self._figure_count}")
+        ooxml.xml_of(shape).docPr.set("descr", charts.figure_alt(figure, self.doc.lang))
         self._caption(self.labels["figure"], "Figure", self._figure_count, figure.caption)
 
     def _caption(self, label: str, sequence: str, number: int, children: list[Inline]) -> DocxParagraph:
         """"Figure 1. text": the number is a SEQ field, so Word renumbers if figures move."""
         paragraph = self._paragraph("Caption", f"{label} ")
-        paragraph._p.extend(ooxml.field_runs(f" SEQ {sequence} \\* ARABIC ", str(number)))
+        ooxml.xml_of(paragraph).extend(ooxml.field_runs(f" SEQ {sequence} \\* ARABIC ", str(number)))
         paragraph.add_run(". " if children else "")
         self._inlines(paragraph, children)
         return paragraph
@@ -451,7 +451,7 @@ class _DocxWriter(TreeVisitor[None]):
         children = unmarked(children)  # fact and term marks are review data: runs as without them
         change = whole_change(children) if self.revisions is not None and whole and at.part is self.word.part else None
         if change is not None:
-            self.revisions.mark_paragraph(paragraph._p, change)  # type: ignore[union-attr]  # set when change is
+            self.revisions.mark_paragraph(ooxml.xml_of(paragraph), change)  # type: ignore[union-attr]  # set when change is
         for node, previous in zip(children, [None, *children], strict=False):
             self.visit(node, at=at, previous=previous)
 
@@ -463,23 +463,23 @@ class _DocxWriter(TreeVisitor[None]):
         if node.change and self.revisions is not None:
             run = self.revisions.wrap(run, node.change)
         if not node.link:
-            at.paragraph._p.append(run)
+            ooxml.xml_of(at.paragraph).append(run)
             at.link_element, at.link_target = None, None
             return
         if node.link != at.link_target:
             at.link_element, at.link_target = self._hyperlink(node.link, at.part), node.link
-            at.paragraph._p.append(at.link_element)
+            ooxml.xml_of(at.paragraph).append(at.link_element)
         assert at.link_element is not None  # made for this link target, or for the run before
         at.link_element.append(run)
 
     def visit_line_break(self, node: LineBreak, at: _Place, previous: Inline | None) -> None:
         run = ooxml.run()
         run.append(ooxml.element("w:br"))
-        at.paragraph._p.append(run)
+        ooxml.xml_of(at.paragraph).append(run)
         at.link_element, at.link_target = None, None
 
     def visit_footnote_ref(self, node: FootnoteRef, at: _Place, previous: Inline | None) -> None:
-        at.paragraph._p.extend(self._marker(node, previous))
+        ooxml.xml_of(at.paragraph).extend(self._marker(node, previous))
         at.link_element, at.link_target = None, None
 
     def _text_run(self, run: Run, node: Text) -> None:
@@ -490,9 +490,9 @@ class _DocxWriter(TreeVisitor[None]):
             run.italic = True
         # style ids set on the XML: a run in a footnote has no python-docx parent to resolve names
         if node.code:
-            run._r.style = self._style("Verbatim Char").style_id
+            ooxml.xml_of(run).style = self._style("Verbatim Char").style_id
         elif node.link:
-            run._r.style = self._style("Hyperlink").style_id
+            ooxml.xml_of(run).style = self._style("Hyperlink").style_id
 
     def _hyperlink(self, target: str, part: Part) -> BaseOxmlElement:
         """A ``w:hyperlink``: to a heading's bookmark for "#anchor", else to an external address."""
@@ -579,7 +579,7 @@ class _DocxWriter(TreeVisitor[None]):
         fields = {"{page}": " PAGE ", "{pages}": " NUMPAGES "}
         for piece in re.split(r"(\{page\}|\{pages\})", self.labels["page"]):
             if piece in fields:
-                paragraph._p.extend(ooxml.field_runs(fields[piece], "1"))
+                ooxml.xml_of(paragraph).extend(ooxml.field_runs(fields[piece], "1"))
             elif piece:
                 paragraph.add_run(piece)
 
@@ -602,5 +602,5 @@ class _DocxWriter(TreeVisitor[None]):
             core.modified = stamp
         else:  # no date in the inputs: leave the dates out rather than invent one
             for name in ("dcterms:created", "dcterms:modified"):
-                for element in core._element.findall(qn(name)):
-                    core._element.remove(element)
+                for element in ooxml.xml_of(core).findall(qn(name)):
+                    ooxml.xml_of(core).remove(element)

@@ -19,7 +19,7 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -408,3 +408,11 @@ def normalise_zip(data: bytes) -> bytes:
             info.external_attr = 0
             target.writestr(info, source.read(name))
     return out.getvalue()
+
+
+def xml_of(proxy: Any) -> Any:
+    """The XML element behind a python-docx object (a paragraph, table, row, inline picture or
+    the core properties). python-docx keeps it private; this low-level module is the one place
+    that reaches it, as python-docx keeps its own ``oxml`` layer apart."""
+    element = getattr(proxy, "_element", None)
+    return element if element is not None else proxy._inline
