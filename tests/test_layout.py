@@ -89,3 +89,46 @@ def test_python_docx_internals_are_reached_only_from_the_ooxml_module(path: Path
                if isinstance(node, ast.Attribute) and node.attr in PYTHON_DOCX_INTERNALS
                and not (isinstance(node.value, ast.Name) and node.value.id == "self")]
     assert reaches == []
+
+
+def _runtime_imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """The wreport imports a module runs (lazy ones inside functions included), leaving out those
+    under ``if TYPE_CHECKING:``, which only the type checker reads."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(inner) for node in ast.walk(tree)
+               if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+               for inner in ast.walk(node)}
+    return [(node.lineno, node.module, [a.name for a in node.names]) for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("wreport")
+            and id(node) not in skipped]
+
+
+def _graph() -> dict[str, set[str]]:
+    """Which wreport module imports which when it runs."""
+    modules = {_module(path): path for path in MODULES}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for _, module, names in _runtime_imports(path):
+            targets = [f"{module}.{n}" for n in names if f"{module}.{n}" in modules] or [module]
+            graph[name] |= {target for target in targets if target in modules and target != name}
+    return graph
+
+
+def test_there_are_no_import_cycles() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles: list[str] = []
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join([*path[path.index(target):], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
