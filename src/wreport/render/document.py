@@ -275,6 +275,7 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "estimate": "추정",
         "forecast": "전망",
         "target": "목표",
+        "date_inferred": "추정",
     },
     "en": {
         "contents": "Contents",
@@ -288,5 +289,6 @@ UI_LABELS: dict[str, dict[str, str]] = {
         "estimate": "estimate",
         "forecast": "forecast",
         "target": "target",
+        "date_inferred": "date inferred",
     },
 }

@@ -607,7 +607,10 @@ def _refuse_control_characters(markdown: str, locate: Callable[[int], Location])
 
 
 def _source_notes(edition: _HelperState) -> str:
-    """Footnote definitions for every cited source: Publisher, “Title”, date (English: title_en)."""
+    """Footnote definitions for every cited source: Publisher, “Title”, date (English: title_en).
+
+    A date the text does not state (``date_basis: inferred…``) says so: a reader dates sentences
+    by it, and an inferred day must not read as a printed one (docs/facts.md, "Sources")."""
     lines = []
     for source_id in edition.cited_sources:
         source = edition.facts.sources[source_id]
@@ -615,6 +618,8 @@ def _source_notes(edition: _HelperState) -> str:
         publisher = (source.publisher_en or source.publisher) if english else source.publisher
         title = source.title_en if english else source.title
         when = formatting.format_date(source.date.date, edition.lang, source.date.precision)
+        if source.date_basis.startswith("inferred"):
+            when += f" ({UI_LABELS[edition.lang]['date_inferred']})"
         text = f"{escape_markdown(publisher)}, “{escape_markdown(title)}”, {escape_markdown(when)}"
         lines.append(f"\n[^{source_id}]: {text}\n")
     return "".join(lines)
