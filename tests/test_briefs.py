@@ -225,10 +225,12 @@ def test_the_key_figures_table_says_its_shares_measure_different_things(built, a
     _, _, _, paths = built
     en = squash(pdf_text(paths[(audience, "en", "pdf")]))
     ko = squash(pdf_text(paths[(audience, "ko", "pdf")]))
-    assert squash("Not comparable: the shares reported in December 2007 set cluster firms' output against national sales, "
-                  "the 2016 shares cover Wonju's whole industry") in en
-    assert squash("2007년 12월 보도의 점유율은 입주기업 생산액을 전국 매출액에 견준 것, 2016년 점유율은 원주 "
-                  "의료기기산업 전체의 것이라 비교할 수 없다") in ko
+    # fnnews-2007-12: the 9% sets the resident firms' output against national sales; kado-2017: the 2016
+    # rows are Wonju's whole medical device industry
+    assert squash("Not comparable: rows to the December 2007 report (not the figures' date) cover cluster firms "
+                  "(sales; the 9% is output against national sales); 2016 rows, Wonju's whole industry") in en
+    assert squash("2007년 12월 보도까지의 수치는 입주기업의 것(매출액, 9%는 생산액을 전국 매출액에 견준 비중), "
+                  "2016년 수치는 원주 의료기기산업 전체의 것이라 비교할 수 없다") in ko
 
 
 def test_the_summary_says_the_2016_figures_cover_a_wider_scope(built) -> None:
@@ -238,9 +240,8 @@ def test_the_summary_says_the_2016_figures_cover_a_wider_scope(built) -> None:
     en = squash(pdf_text(paths[("policy-brief", "en", "pdf")]))
     ko = squash(pdf_text(paths[("policy-brief", "ko", "pdf")]))
     assert squash("In 2016 Wonju's whole medical device industry, a wider count than the Wonju Innovation "
-                  "Cluster's resident firms and not comparable with their sales, produced KRW 609.8 billion") in en
-    assert squash("2016년 원주 의료기기산업 전체(원주혁신클러스터 입주기업보다 넓은 범위라 위 매출과 비교할 수 "
-                  "없다)는 국내생산 6,098억 원") in ko
+                  "Cluster's firms, produced KRW 609.8 billion") in en
+    assert squash("2016년 원주 의료기기산업 전체(원주혁신클러스터 입주기업보다 넓은 범위)는 국내생산 6,098억 원") in ko
     # fnnews-2007-12: the city and Yonsei supported the Techno Valley's growth after its start
     assert squash("grew with the active support of Wonju City and Yonsei University Wonju Campus") in en
     assert squash("원주시와 연세대학교 원주캠퍼스의 적극적인 지원 아래 세력을 넓혔다") in ko

@@ -246,10 +246,12 @@ def test_each_claim_shows_its_source_sentence_with_context_and_own_analysis_is_m
     (card,) = row.xpath(".//details[@data-claim-card='wmit_production_bases']")
     quote = card.xpath(".//blockquote[@class='source']")[0]
     assert squeeze(quote.xpath("./mark")[0].text_content()) == squeeze(
-        "또 이란,중국에 현지 파트너와 협력해 생산기반을 마련했을 뿐 아니라 올 하반기에는 인도네시아에 생산기반을 확보하기로 했으며")
+        "또 이란,중국에 현지 파트너와 협력해 생산기반을 마련했을 뿐 아니라")
     assert squeeze("미국조달시장에 원주의료기기 2개 기업 제품을 공급하는데 성공했다.") in squeeze(quote.text_content())
     assert squeeze("미국 유통시장에도 추가로 진출할 예정이다.") in squeeze(quote.text_content())
-    assert "planned" in card.text_content()
+    assert "done" in card.text_content()  # Iran and China: done; Indonesia: planned (its own claim)
+    (planned,) = row.xpath(".//details[@data-claim-card='wmit_indonesia_base_planned']")
+    assert "planned" in planned.text_content()
     own = [r for r in html.xpath("//tr[@data-own]")]
     assert any("Partners seeking own-brand products" in r.text_content() for r in own)
     assert not row.get("data-own") and not row.xpath(".//p[@data-own]")
