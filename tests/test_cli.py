@@ -266,6 +266,20 @@ def test_debug_shows_the_traceback_of_a_worker_error(tmp_path):
     assert "TemplateError: templates/brief/en.md.j2:1: unknown glossary term 'nope'" in result.stderr
 
 
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_link_outside_the_allowed_schemes_is_refused_by_build_and_check(tmp_path, command):
+    """Issue 23, build 7: an smb: link in a template stops `build` and `check` at the template's line,
+    and `build` writes nothing."""
+    root = copy_mini(tmp_path)
+    write_template(root, "brief/en.md.j2", "# Overview\n\nSee [the map](smb://host/share/map.exe).\n")
+    result = wreport("--project", str(root), command)
+    assert result.returncode == 1
+    assert re.search(r"templates/brief/en\.md\.j2:3: (\[TemplateError\] )?link target 'smb://host/share/map\.exe' "
+                     r"is not allowed", result.stdout + result.stderr)
+    assert not (root / "out").exists()
+
+
 # ---------------------------------------------------------------- preview
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:

@@ -163,3 +163,26 @@ def test_heading_inline_content_is_preserved():
     (heading,) = blocks_of("### A `code` **title**")
     assert isinstance(heading, Heading)
     assert heading.children == [Text("A "), Text("code", code=True), Text(" "), Text("title", bold=True)]
+
+
+# ---------------------------------------------------------------- link schemes (issue 23, build 7)
+@pytest.mark.parametrize("href", ["https://www.wonju.go.kr/", "http://example.org/a?b=1",
+                                  "HTTPS://EXAMPLE.ORG/", "mailto:desk@example.org", "#notes"])
+def test_allowed_link_targets_reach_the_tree_unchanged(href):
+    (para,) = blocks_of(f"see [the page]({href}).\n")
+    assert para.children[1] == Text("the page", link=href)
+
+
+def test_an_autolink_is_a_link_too():
+    (para,) = blocks_of("<https://example.org/x>\n")
+    assert para.children == [Text("https://example.org/x", link="https://example.org/x")]
+
+
+@pytest.mark.parametrize("href", [
+    "ms-msdt:/id%20PCWDiagnostic", "search-ms:query=x", "smb://host/share/x.exe", "file:///etc/passwd",
+    "javascript:alert(1)", "JavaScript:alert(1)", "vbscript:msgbox", "data:text/html,x", "other.pdf",
+    "../out/x.pdf", "/etc/passwd", "//host/share", "tel:+821012345678", "ftp://example.org/x",
+])
+def test_any_other_link_target_is_refused_at_its_line(href):
+    with pytest.raises(TemplateError, match=r"^brief/en\.md:4: link target .* is not allowed \(a link goes to https:"):
+        parse_markdown(f"# T\n\nfirst line\nsecond [here]({href})\n", source="brief/en.md")

@@ -15,8 +15,10 @@ import pikepdf
 import pypdf
 import pytest
 from pdf_layout import pdf_chars
+from real_project import copy_project, load
 from sample_documents import english_document, export_chart, korean_document
 
+from wreport.build.editions import build
 from wreport.errors import RenderError, WreportError
 from wreport.render.charts import render_png
 from wreport.render.document import (
@@ -32,6 +34,7 @@ from wreport.render.document import (
     TableCell,
     Text,
 )
+from wreport.render.markdown import parse_markdown
 from wreport.writers import html as html_writer
 from wreport.writers.html import WORD_JOINER
 from wreport.writers.pdf import FencedURLFetcher, html_to_pdf, render_pdf, render_pdf_with_pages
@@ -488,3 +491,38 @@ def test_a_process_that_rendered_a_pdf_leaves_no_copy_of_the_fonts_behind(tmp_pa
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_one.py"],
                    cwd=tmp_path, check=True, env=env, capture_output=True)
     assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]
+
+
+# ---------------------------------------------------------------- links (issue 23, build 7)
+def link_targets(pdf: bytes) -> list[str]:
+    """Every link annotation's target: its /A /URI, or "#name" for a link inside the document."""
+    targets: list[str] = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for annotation in page.obj.get("/Annots", []):
+                if "/A" in annotation and "/URI" in annotation.A:
+                    targets.append(str(annotation.A.URI))
+                elif "/Dest" in annotation:
+                    targets.append("#" + str(annotation.Dest))
+    return targets
+
+
+def test_allowed_links_reach_the_pdf_as_written():
+    blocks, _ = parse_markdown("See [the city](https://www.wonju.go.kr/) or [write](mailto:desk@example.org).\n")
+    targets = link_targets(render_pdf(Document(lang="en", title="T", blocks=blocks)))
+    assert targets == ["https://www.wonju.go.kr/", "mailto:desk@example.org"]
+
+
+def test_the_real_briefs_pdfs_carry_no_file_link(tmp_path):
+    """No link in the four briefs points at the build machine: every target is an https, http or
+    mailto URL or a place in the document (the notes)."""
+    root = copy_project(tmp_path)
+    project, _, _ = load(root)
+    made = sorted(o.path for o in build(project, formats=["pdf"], out_dir=root / "out"))
+    assert [path.name for path in made] == ["partner-brief.en.pdf", "partner-brief.ko.pdf",
+                                            "policy-brief.en.pdf", "policy-brief.ko.pdf"]
+    for path in made:
+        targets = link_targets(path.read_bytes())
+        assert targets, path.name  # the note markers are links
+        assert [t for t in targets if not t.startswith(("#", "https:", "http:", "mailto:"))] == [], path.name
+        assert not any("file:" in t or str(root) in t for t in targets), path.name

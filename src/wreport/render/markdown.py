@@ -11,6 +11,10 @@ Conventions on top of CommonMark (documented for authors in docs/templates.md):
 - a paragraph that is exactly ``\\newpage`` is a page break;
 - a paragraph ``Table: caption`` right before a table is that table's caption;
 - footnotes (``[^label]`` and ``[^label]: text``) are numbered in order of first reference;
+- a link goes to ``https:``, ``http:``, ``mailto:`` or an anchor of the document (``#...``); any
+  other target (``file:``, ``smb:``, ``ms-msdt:``, ``javascript:``, a relative path...) is refused
+  at its line, so it never reaches the HTML, the DOCX or the PDF (where WeasyPrint would turn a
+  relative path into a ``file://`` URI carrying the build machine's folder);
 - the invisible fact and term marks of :mod:`wreport.render.marks` become ``Text.fact`` / ``Text.term``
   (given the edition's :class:`~wreport.render.marks.MarkTable`; without it they are dropped); its
   claim and own-analysis points become the ``support`` of the paragraph, cell or caption.
@@ -52,11 +56,14 @@ PAGE_BREAK = "\\newpage"
 CHART_SCHEME = "chart:"
 _CAPTION = re.compile(r"^Table:[ \t]*")
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+LINK_SCHEMES = ("https", "http", "mailto")
+_SCHEME = re.compile(r"\A([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
 def _parser() -> MarkdownIt:
     """CommonMark with tables, footnotes and heading anchors; raw HTML off (it stays text)."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # allowed_link decides, at a line
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
     return md
@@ -237,7 +244,7 @@ class _Converter:
             elif kind == "em":
                 self._walk(child, replace(style, italic=True), out)
             elif kind == "link":
-                self._walk(child, replace(style, link=strip_marks(str(child.attrs.get("href", "")))), out)
+                self._walk(child, replace(style, link=self.link(node, child)), out)
             elif kind == "footnote_ref":
                 out.append(FootnoteRef(int(child.meta["id"]) + 1))
             elif kind == "footnote_anchor":
@@ -249,6 +256,15 @@ class _Converter:
             else:
                 raise self.error(node, f"unsupported Markdown inline element: {kind}", breaks=self.breaks)
 
+
+    def link(self, paragraph: SyntaxTreeNode, link: SyntaxTreeNode) -> str:
+        """The target of ``link``, refused at its line unless :func:`allowed_link` lets it through."""
+        href = strip_marks(str(link.attrs.get("href", "")))
+        if not allowed_link(href):
+            raise self.error(paragraph, f"link target {href!r} is not allowed",
+                             hint="a link goes to https:, http:, mailto: or an anchor of the document (#...)",
+                             breaks=self.breaks)
+        return href
 
     def _text(self, content: str, style: Text, out: list[Inline]) -> None:
         """Text content as runs, each carrying the fact and term marks open around it."""
@@ -266,6 +282,19 @@ class _Converter:
                 fact = next((m.split(":", 1)[1] for m in reversed(self.open) if m.startswith(FACT + ":")), None)
                 term = next((m.split(":", 1)[1] for m in reversed(self.open) if not m.startswith(FACT + ":")), None)
                 out.append(replace(style, text=value, fact=fact, term=term))
+
+
+def allowed_link(href: str) -> bool:
+    """Whether a link may leave the template: an anchor (``#...``) or an https, http or mailto URL.
+
+    An allow-list, because the schemes a reader's system would open (``ms-msdt:``, ``search-ms:``,
+    ``smb:``, ``file:``...) cannot be listed; a target without a scheme is a path relative to the
+    build machine, which means nothing to a recipient.
+    """
+    if href.startswith("#"):
+        return True
+    scheme = _SCHEME.match(href)
+    return scheme is not None and scheme.group(1).lower() in LINK_SCHEMES
 
 
 def _line(node: SyntaxTreeNode) -> int:
