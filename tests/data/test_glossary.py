@@ -249,6 +249,19 @@ def test_one_bad_row_is_reported_with_file_and_line(tmp_path, rows, line, starts
     assert contains in problem
 
 
+def test_agreed_names_mixing_latin_with_cyrillic_or_greek_are_refused(tmp_path):
+    text = (f"{HEADER}\n"
+            "kexim,한국수출입은행,\u0415xport-Import Bank of Korea,KEXIM,organisation,,,,\n"  # Cyrillic Е
+            "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KIC\u039fX,organisation,,,,\n"
+            "u_health,U-헬스,u-health,,policy-term,,,,\n")  # Hangul beside Latin: allowed
+    assert problems_in(tmp_path, text) == [
+        f"{at(tmp_path, 2)}en name '\u0415xport-Import Bank of Korea' mixes scripts in '\u0415xport' "
+        "(write the name in one script: a Cyrillic or Greek letter looks like a Latin one here)",
+        f"{at(tmp_path, 3)}abbr name 'KIC\u039fX' mixes scripts in 'KIC\u039fX' "
+        "(write the name in one script: a Cyrillic or Greek letter looks like a Latin one here)",
+    ]
+
+
 def test_missing_header_column(tmp_path):
     text = f"{HEADER.replace(',forbidden', '')}\n{ROW[:-1]}\n"
     [problem] = problems_in(tmp_path, text)

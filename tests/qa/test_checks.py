@@ -314,6 +314,31 @@ def test_forbidden_variant_over_a_line_break_or_in_other_capitals_is_found(mini,
     assert finding.message == f"forbidden variant '{seen}' in the brief/en edition"
 
 
+def test_forbidden_variant_with_a_cyrillic_o_is_found(mini):
+    edit(mini, EN, "are run by {{ term(\"kicox\") }};", "are run by the K\u043erea Industrial Complex Agency;")
+    (finding,) = only(check(mini), "ForbiddenVariant")
+    assert where(finding) == f"{EN}:21"
+    assert finding.message == "forbidden variant 'K\u043erea Industrial Complex Agency' in the brief/en edition"
+
+
+def test_agreed_name_written_with_cyrillic_letters_is_found(mini):
+    written = "Kor\u0435a Industrial \u0421omplex Corporation"  # Cyrillic е and С
+    edit(mini, EN, "are run by {{ term(\"kicox\") }};", f"are run by the {written};")
+    (finding,) = only(check(mini), "LookAlikeName")
+    assert (finding.severity, where(finding)) == (ERROR, f"{EN}:21")
+    assert finding.message == (f"'{written}' in the brief/en edition writes 'Korea Industrial Complex Corporation' "
+                               "with letters of another script")
+
+
+def test_glossary_name_mixing_scripts_is_refused_by_check(mini):
+    row = "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KICOX,"
+    edit(mini, GLOSSARY, row, row.replace("Complex", "Compl\u0435x"))
+    (finding,) = only(check(mini), "MixedScript")
+    assert where(finding) == f"{GLOSSARY}:2"
+    assert finding.message == ("en name 'Korea Industrial Compl\u0435x Corporation' mixes scripts in "
+                               "'Compl\u0435x'")
+
+
 def test_forbidden_variant_inside_an_agreed_name_is_not_flagged(mini):
     wmit = "wmit,원주의료기기테크노밸리,Wonju Medical Industry Techno Valley,WMIT,organisation,,,,"
     edit(mini, GLOSSARY, wmit, wmit + "Techno Valley")

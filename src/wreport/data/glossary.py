@@ -25,7 +25,7 @@ from wreport.inputs import reading as inputs
 from wreport.inputs.boundary import spreadsheet_safe
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import KINDS, Parsed, TermRow, Wording, validate
-from wreport.inputs.text import UNSAFE, search_key, unsafe_name
+from wreport.inputs.text import UNSAFE, mixed_script_words, search_key, unsafe_name
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -232,9 +232,21 @@ def _term(values: dict[str, str], path: Path | str, line: int, problems: _Proble
                              hint="counts need the Korean counter (개, 명, 건) and the English plural")
     if row is None:
         return None
+    _check_scripts(row, line, problems)
     forbidden = tuple(v.strip() for v in row.forbidden.split(VARIANT_SEPARATOR) if v.strip())
     return Term(id=row.id, ko=row.ko, en=row.en, kind=row.kind, abbr=row.abbr, en_plural=row.en_plural,
                 ko_counter=row.ko_counter, notes=row.notes, forbidden=forbidden, location=Location.of(path, line))
+
+
+def _check_scripts(row: TermRow, line: int, problems: _Problems) -> None:
+    """Agreed names whose words mix Latin, Cyrillic and Greek letters: a Cyrillic Е in
+    "Wonju Medical..." reads as the Latin name in the brief but is another name to every search,
+    check and translation tool, so the row is refused (Hangul beside Latin is allowed)."""
+    for column in ("ko", "en", "abbr", "en_plural"):
+        for word in mixed_script_words(getattr(row, column)):
+            problems.add(f"{column} name {getattr(row, column)!r} mixes scripts in {word!r}", line,
+                         hint="write the name in one script: a Cyrillic or Greek letter looks like a Latin one here",
+                         check="MixedScript")
 
 
 def _check_consistency(terms: list[Term], problems: _Problems) -> None:

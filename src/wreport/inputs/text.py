@@ -42,6 +42,41 @@ def reader_text(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text.translate(_INVISIBLE)))
 
 
+#: Cyrillic and Greek letters that UTS #39 (confusables.txt) takes for one Latin letter: the
+#: prototypes of its skeletons for the scripts an English name can be forged in. One character
+#: for one, so a skeleton keeps the offsets of the text it was made from.
+_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУԚԜаеѕіјһԁԛԝорсухӏ"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρ",  # Greek
+    "ABESIJKMHOPCTXYQWaesijhdqwopcyxl"
+    "ABEZHIKMNOPTYXaiovp")
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+# The Greek and Cyrillic blocks (with Greek Extended and Cyrillic Extended A-C): a quick test
+# before naming each letter.
+_CYRILLIC_OR_GREEK = re.compile("[\u0370-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f]")
+
+
+def skeleton(text: str) -> str:
+    """``text`` with each Cyrillic or Greek look-alike of a Latin letter written as that letter
+    (UTS #39's skeleton, for these scripts): "Kоrea" with a Cyrillic о is "Korea", so a forbidden
+    or agreed name typed with letters of another script is still found. Same length as ``text``."""
+    return text.translate(_LOOK_ALIKES)
+
+
+def mixed_script_words(text: str) -> list[str]:
+    """The words of ``text`` that mix Latin, Cyrillic and Greek letters (by their Unicode names):
+    "Mеdical" with a Cyrillic е, which reads as the Latin word but is not it. Hangul beside Latin
+    is not counted: Korean names write Latin abbreviations inside them."""
+    mixed: list[str] = []
+    if not _CYRILLIC_OR_GREEK.search(text):  # most names: nothing to look up letter by letter
+        return mixed
+    for word in re.findall(r"\w+", text):
+        scripts = {unicodedata.name(char, "").partition(" ")[0] for char in word if char.isalpha()}
+        if len(scripts & set(_SCRIPTS)) > 1:
+            mixed.append(word)
+    return mixed
+
+
 def search_key(text: str) -> str:
     """Text as look-ups compare it: as a reader sees it, without spaces, hyphens, dashes and
     middle dots, case-folded (원주 혁신클러스터 = 원주혁신클러스터, mini-cluster = mini cluster)."""

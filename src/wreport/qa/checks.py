@@ -16,6 +16,7 @@ holding the text (read with pypdf) when that PDF exists, otherwise the edition's
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections import Counter
@@ -33,7 +34,7 @@ from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, squash_spaces
+from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, skeleton, squash_spaces
 from wreport.qa.meaning import attributions, mixed_groups, report_dates
 from wreport.render.document import (
     BlockQuote,
@@ -82,6 +83,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "DuplicateTerm": (ERROR, "the glossary has the same id or the same row twice"),
     "InconsistentTranslation": (ERROR, "one Korean term has two English names in the glossary"),
     "ForbiddenVariant": (ERROR, "an edition uses an English name the glossary forbids"),
+    "MixedScript": (ERROR, "a glossary name mixes Latin, Cyrillic or Greek letters in one word"),
+    "LookAlikeName": (ERROR, "an edition writes an agreed name with look-alike letters of another script"),
     "FactConflict": (WARNING, "an edition cites a fact that takes part in a recorded conflict"),
     "TemplateError": (ERROR, "a template does not parse or render"),
     "HandTypedNumber": (ERROR, "template prose holds a number typed by hand (a year: warning)"),
@@ -528,6 +531,7 @@ class _Run:
             self.check_meaning(edition)
             if edition.lang == "en":
                 self.check_untranslated(edition)
+                self.check_look_alikes(edition)
         if "ko" in editions and "en" in editions:
             self.compare(editions["ko"], editions["en"])
 
@@ -565,18 +569,40 @@ class _Run:
     def check_variants(self, edition: _CheckedEdition) -> None:
         """English names the glossary forbids, unless inside an agreed name (a longer one);
         matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
-        forbidden name does not hide it)."""
+        forbidden name does not hide it) and through its skeleton (text.skeleton: a Cyrillic о
+        in a forbidden name does not hide it either)."""
         seen = edition.seen
+        shape = skeleton(seen)
         agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
-                  for m in _name_pattern(name).finditer(seen)]
+                  for m in _name_pattern(skeleton(name)).finditer(shape)]
         for variant, term in self.loaded_glossary.forbidden_variants().items():
-            for match in _name_pattern(variant).finditer(seen):
+            for match in _name_pattern(skeleton(variant)).finditer(shape):
                 if any(start <= match.start() and match.end() <= end for start, end in agreed):
                     continue
-                self.found.add("ForbiddenVariant", self.trace(edition, match.group()),
-                               f"forbidden variant '{match.group()}' in the {edition.name} edition",
+                written = seen[match.start():match.end()]
+                self.found.add("ForbiddenVariant", self.trace(edition, written),
+                               f"forbidden variant '{written}' in the {edition.name} edition",
                                f"the glossary's name is '{term.en}': use term('{term.id}')")
                 break
+
+    def check_look_alikes(self, edition: _CheckedEdition) -> None:
+        """Agreed English names written with letters of another script ("Mеdical" with a Cyrillic
+        е): the same skeleton as the name, other characters. A reader sees the agreed name; a
+        search, a screen reader or a translation tool does not."""
+        seen = edition.seen
+        shape = skeleton(seen)
+        if shape == seen:  # no look-alike letter at all: the usual case, and nothing to search
+            return
+        for term in self.loaded_glossary:
+            for name in (term.en, term.en_plural):
+                for match in _name_pattern(skeleton(name)).finditer(shape) if name else ():
+                    written = seen[match.start():match.end()]
+                    if written != match.group():
+                        self.found.add("LookAlikeName", self.trace(edition, written),
+                                       f"'{written}' in the {edition.name} edition writes '{name}' "
+                                       "with letters of another script",
+                                       f"use term('{term.id}'), or retype the name in Latin letters")
+                        break
 
     def check_meaning(self, edition: _CheckedEdition) -> None:
         """Figures of different scope or measure side by side (qa/meaning.py), at the template line."""
@@ -815,8 +841,10 @@ def _render(project: Project, audience: Audience, lang: str, facts: FactSet, glo
     return render_edition(project, audience, lang, facts, glossary, style)
 
 
+@functools.lru_cache(maxsize=1024)
 def _name_pattern(name: str) -> re.Pattern[str]:
-    """A name as a whole-word, case-insensitive pattern, any whitespace between its words."""
+    """A name as a whole-word, case-insensitive pattern, any whitespace between its words (kept:
+    every edition looks for every glossary name, agreed and forbidden)."""
     words = r"\s+".join(re.escape(word) for word in reader_text(name).split())
     return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
 
