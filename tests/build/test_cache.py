@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from mini_project import add_audience, copy_mini, write_template
 
 from wreport.build.cache import CACHE_NAME, BuildRecord, Hasher, data_files, package_files, template_files
-from wreport.inputs.project import load_project
+from wreport.build.editions import build, prepare
+from wreport.inputs.project import Project, load_project
 
 
 def names(project, paths: list[Path]) -> list[str]:
@@ -108,7 +111,6 @@ def test_an_unreadable_record_is_an_empty_one(tmp_path):
 
 def test_an_unchanged_template_is_not_parsed_again_but_an_edited_one_is(tmp_path, monkeypatch):
     from wreport.build import cache
-    from wreport.build.editions import build, prepare
 
     root = copy_mini(tmp_path)
     project = load_project(root)
@@ -123,3 +125,75 @@ def test_an_unchanged_template_is_not_parsed_again_but_an_edited_one_is(tmp_path
     tasks = {task.edition.lang: task for task in prepare(project, formats=["html"]).tasks}
     assert parsed == ["en.md.j2", "new.md.j2"]
     assert tasks["ko"].current is not None and tasks["en"].current is None
+
+
+def built_mini(tmp_path: Path) -> tuple[Path, Project]:
+    """A copy of the mini project with its HTML editions built (and recorded)."""
+    root = copy_mini(tmp_path)
+    project = load_project(root)
+    build(project, formats=["html"])
+    return root, project
+
+
+def test_a_crafted_record_cannot_make_an_edited_partial_count_as_up_to_date(tmp_path):
+    root, project = built_mini(tmp_path)
+    out = project.out_dir
+    html = out / "brief" / "brief.en.html"
+    # The record is edited to say the English template loads nothing, and re-keyed so that every
+    # output matches that claim (what anyone who can write to out/ can do).
+    record = BuildRecord(out)
+    record.templates[hashlib.sha256((root / "templates/brief/en.md.j2").read_bytes()).hexdigest()] = []
+    record.save()
+    for task in prepare(project, formats=["html"]).tasks:
+        record.record(task.path, task.key, task.path.read_bytes(), None)
+    record.save()
+    macros = root / "templates" / "_shared" / "macros.md.j2"
+    before = macros.read_text(encoding="utf-8")
+    macros.write_text(before.replace("|:--|--:|", "|--:|--:|"), encoding="utf-8")  # the same size
+    assert macros.stat().st_size == len(before.encode())
+    stale = html.read_bytes()
+    tasks = {task.edition.lang: task for task in prepare(project, formats=["html"]).tasks}
+    assert tasks["en"].current is None  # the partial the English edition imports changed
+    build(project, formats=["html"])
+    assert html.read_bytes() != stale
+    fresh = html.read_bytes()
+    build(project, formats=["html"], force=True)
+    assert html.read_bytes() == fresh  # what the build left is what a full build makes
+
+
+def test_a_damaged_or_crafted_record_means_a_full_build_and_no_file_outside_out_is_touched(tmp_path):
+    root, project = built_mini(tmp_path)
+    out = project.out_dir
+    facts = root / "seeds" / "facts.yaml"
+    kept = facts.read_bytes()
+    good = json.loads((out / CACHE_NAME).read_text(encoding="utf-8"))
+    outside = {"key": "k", "sha256": hashlib.sha256(kept).hexdigest(), "size": len(kept), "pages": None}
+    damaged = [
+        "{not json", "[]", '{"version": 2, "outputs": {"brief/brief.en.html": {"key": 1}}, "templates": {}}',
+        json.dumps({**good, "outputs": {**good["outputs"], "../seeds/facts.yaml": outside}}),
+        json.dumps({**good, "outputs": {**good["outputs"], f"{root}/seeds/facts.yaml": outside}}),
+        json.dumps({**good, "templates": {"x": [1]}}),
+    ]
+    for text in [*map(str.encode, damaged), b"\xff\xfe{"]:
+        (out / CACHE_NAME).write_bytes(text)
+        assert BuildRecord(out).entries == {}, text  # not trusted in part: ignored as a whole
+        assert all(task.current is None for task in prepare(project, formats=["html"]).tasks), text
+    (out / CACHE_NAME).write_text(damaged[3], encoding="utf-8")  # names a data file of the project
+    build(project, formats=["html"])  # no traceback: a full build, and a sound record after it
+    assert facts.read_bytes() == kept  # neither deleted as an orphan output nor overwritten
+    assert all(task.current is not None for task in prepare(project, formats=["html"]).tasks)
+
+
+def test_a_recorded_list_of_what_a_template_loads_is_believed_only_when_it_leaves_nothing_out(tmp_path):
+    cases = [  # (template, what the record claims, what the template loads)
+        ('{% include ["a.j2", "b.j2"] %}', ["a.j2"], ["a.j2", "b.j2"]),
+        ("{%- include name -%}", [], [None]),
+        ('{% from "m.j2" import x as y %}{% extends "base.j2" %}', ["base.j2"], ["m.j2", "base.j2"]),
+        ('{# {% include "c.j2" %} #}', [], []),  # a comment: the scan doubts, the parser decides
+        ('{{ "x" }}{%include"d.j2" ignore missing without context%}', ["d.j2"], ["d.j2"]),  # a true record
+    ]
+    for number, (text, claimed, loads) in enumerate(cases):
+        path = tmp_path / f"t{number}.j2"
+        path.write_text(text, encoding="utf-8")
+        hasher = Hasher(tmp_path, {hashlib.sha256(text.encode()).hexdigest(): claimed})
+        assert sorted(hasher.referenced(path), key=str) == sorted(loads, key=str), text

@@ -16,7 +16,10 @@ it was written and the file on disk is still the file that was written. The inpu
 
 Files are hashed by content, not time: a checkout, a copy or ``touch`` does not rebuild anything,
 while an edit that is undone is recognised as unchanged. The record is one JSON file next to the
-outputs (``<out>/.wreport-cache.json``); losing it only costs a rebuild.
+outputs (``<out>/.wreport-cache.json``); losing it only costs a rebuild. Anyone can edit it, so
+nothing in it is believed that could make a build stale: an output's recorded hash is checked
+against the file, what a template loads against a scan of the template, and names outside the
+out folder make the whole record ignored.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -70,13 +74,13 @@ def template_files(project: Project, audience_folder: Path, lang: str, hasher: "
     """
     hasher = hasher or Hasher(project.root)
     roots = [audience_folder, project.templates_dir]
-    found: list[Path] = [audience_folder / "audience.toml"]
+    found: set[Path] = {audience_folder / "audience.toml"}
     pending = [audience_folder / f"{lang}.md.j2"]
     while pending:
         path = pending.pop()
         if path in found:
             continue
-        found.append(path)
+        found.add(path)
         if not path.is_file():
             continue
         names = hasher.referenced(path)
@@ -97,6 +101,45 @@ def _referenced(path: Path) -> list[str | None]:
         return list(meta.find_referenced_templates(jinja2.Environment().parse(text)))
     except (jinja2.TemplateSyntaxError, WreportError):
         return [None]
+
+
+# The opening of a tag that loads a template, as Jinja's default lexer reads one; and the forms of
+# such a tag whose names are all string literals (any other names a template with an expression).
+_LOAD_OPEN = re.compile(r"\{%[-+]?\s*(include|import|extends|from)\b")
+_LITERAL = r"(?:\"[^\"\\]*\"|'[^'\\]*')"
+_PLAIN_LOAD = re.compile(
+    rf"\s*(?:{_LITERAL}|\[\s*{_LITERAL}(?:\s*,\s*{_LITERAL})*\s*,?\s*\])"
+    r"(?:\s+as\s+\w+|\s+import\s[\w\s,()]*)?(?:\s+ignore\s+missing)?(?:\s+with(?:out)?\s+context)?\s*[-+]?\Z")
+_LITERALS = re.compile(r"\"([^\"\\]*)\"|'([^'\\]*)'")
+
+
+def _covers(known: list[str | None], path: Path) -> bool:
+    """Whether a recorded list of what ``path`` loads can be trusted without parsing it.
+
+    The record is data in the out folder, which anyone may edit, so the list is checked against
+    a plain scan of the template: it must hold every string literal of every loading tag (the
+    scan also reads comments and raw blocks, so it finds more than the parser, never less), and
+    None when a tag names a template any other way. A list that fails is not believed and the
+    template is parsed: a crafted record makes the build slower, never stale. One pass: each
+    tag's end is searched from its opening, and the next opening after that end.
+    """
+    if None in known:
+        return True  # every file of the templates folder counts: nothing can be left out
+    try:
+        text = inputs.read_text(path, path.parent, str(path), inputs.MAX_BYTES)
+    except WreportError:
+        return False
+    names, position = set(known), 0
+    while match := _LOAD_OPEN.search(text, position):
+        end = text.find("%}", match.end())
+        body = text[match.end():end]
+        if end < 0 or not _PLAIN_LOAD.match(body):
+            return False
+        head = body.split(" import ", 1)[0] if match.group(1) == "from" else body
+        if not {a or b for a, b in _LITERALS.findall(head)} <= names:
+            return False
+        position = end + 2
+    return True
 
 
 def _resolve(name: str, roots: list[Path]) -> Path:
@@ -148,7 +191,9 @@ class Hasher:
         key = self.file(path)
         if key not in self.references:
             unreadable = key == "unreadable"  # refused by the inputs module: anything may be loaded
-            self.references[key] = [None] if unreadable else self.known[key] if key in self.known else _referenced(path)
+            known = self.known.get(key)
+            trusted = known is not None and _covers(known, path)
+            self.references[key] = [None] if unreadable else known if trusted and known is not None else _referenced(path)
         return self.references[key]
 
     def _name(self, path: Path) -> str:
@@ -273,7 +318,7 @@ def _read_record(path: Path) -> tuple[dict[str, Entry], dict[str, list[str | Non
         return None
     entries = {}
     for name, entry in outputs.items():
-        if not (isinstance(entry, dict) and set(entry) == {"key", "sha256", "size", "pages"}
+        if not (_is_output_name(name) and isinstance(entry, dict) and set(entry) == {"key", "sha256", "size", "pages"}
                 and isinstance(entry["key"], str) and isinstance(entry["sha256"], str)
                 and _is_count(entry["size"]) and (entry["pages"] is None or _is_count(entry["pages"]))):
             return None
@@ -282,6 +327,14 @@ def _read_record(path: Path) -> tuple[dict[str, Entry], dict[str, list[str | Non
         if not isinstance(names, list) or not all(name is None or isinstance(name, str) for name in names):
             return None
     return entries, {key: list(names) for key, names in templates.items()}
+
+
+def _is_output_name(name: str) -> bool:
+    """Whether a recorded name is a file inside the out folder (``audience/file``, no ``..``, no
+    absolute path, no backslash): the build reads and may delete what the record names, so a
+    record naming anything else is not trusted at all."""
+    parts = name.split("/")
+    return "\\" not in name and "\0" not in name and all(part not in ("", ".", "..") for part in parts)
 
 
 def _is_count(value: object) -> bool:
