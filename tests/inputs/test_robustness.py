@@ -195,7 +195,7 @@ def test_html_links_and_css_in_a_template_stay_text_and_fetch_nothing(tmp_path, 
         '<link rel="stylesheet" href="../outside.css">',
         '<a rel="attachment" href="file:///etc/passwd">passwd</a>',
     ]
-    links = f"[remote]({loopback.url}/link) [local](file:///etc/passwd) [up](../outside.css) ![file](file:///etc/passwd)"
+    links = f"[remote]({loopback.url}/link)"  # an http link is allowed, and no writer follows it
     edit(root, EN, "## Sales\n", "## Sales\n\n" + "\n\n".join(hostile) + f"\n\n{links}\n")
     result = wreport(root, "build", "--lang", "en")
     assert result.returncode == 0, result.stderr
@@ -207,11 +207,16 @@ def test_html_links_and_css_in_a_template_stay_text_and_fetch_nothing(tmp_path, 
     html = (out / "brief.en.html").read_text(encoding="utf-8")
     word = docx_text(out / "brief.en.docx")
     passwd = Path("/etc/passwd").read_text().splitlines()[0]
-    assert "![file](file:///etc/passwd)" in word  # markdown-it leaves file: URLs unlinked, as text
     for tag in hostile:
         assert squashed(tag) in text and tag in word
         assert tag.replace("<", "&lt;").replace(">", "&gt;") in html
     assert squashed(passwd) not in text and passwd not in html and passwd not in word
+    for link in ("[local](file:///etc/passwd)", "[up](../outside.css)"):  # other targets: refused, before any writer
+        edit(root, EN, links, f"{links} {link}")
+        refused = wreport(root, "build", "--lang", "en")
+        assert refused.returncode == 1 and "is not allowed" in refused.stderr and f"{EN}:" in refused.stderr
+        edit(root, EN, f"{links} {link}", links)
+    assert loopback.requests == []
 
 
 def test_fetcher_refuses_file_parent_and_loopback_urls_in_html_and_css(tmp_path, loopback):
