@@ -671,8 +671,8 @@ def release_command(
     """Record release NAME in releases/NAME/: each edition's document tree, the review data
     (segments, facts with values and sources) and the built outputs' digests, as text for version
     control. Refused while `wreport check` finds errors, and when NAME exists. docs/releases.md."""
-    from wreport.errors import ConfigError
     from wreport.build.editions import Output
+    from wreport.errors import ConfigError
     from wreport.releases.record import list_releases, refuse_existing
     from wreport.releases.writing import make_release
 
