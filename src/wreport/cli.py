@@ -671,6 +671,7 @@ def release_command(
     """Record release NAME in releases/NAME/: each edition's document tree, the review data
     (segments, facts with values and sources) and the built outputs' digests, as text for version
     control. Refused while `wreport check` finds errors, and when NAME exists. docs/releases.md."""
+    from wreport.build.editions import Output
     from wreport.errors import ConfigError
     from wreport.releases.record import list_releases, refuse_existing
     from wreport.releases.writing import make_release
@@ -685,9 +686,15 @@ def release_command(
         raise ConfigError("name the release (wreport release NAME), or list them with --list")
     quiet = options(ctx).quiet
     refuse_existing(project, name)  # an unsafe or taken name is refused before any work
-    if not quiet:
-        typer.echo(f"release {name}: checking, building the outputs, recording...", err=True)
-    folder = make_release(project, name, audience or None)
+
+    def say(line: str) -> None:
+        if not quiet:
+            typer.echo(f"release {name}: {line}", err=True)
+
+    def ready(output: Output) -> None:
+        say(f"  {project.relative(output.path)} {output.status}")
+
+    folder = make_release(project, name, audience or None, say=say, progress=ready)
     if not quiet:
         typer.echo(f"recorded release {name} in {_shown(folder)}: commit it with the project")
 

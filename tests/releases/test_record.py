@@ -57,6 +57,22 @@ def test_release_list_shows_names_and_dates(released):
     assert result.stdout == "r1\t2026-12-01T09:30:00Z\tbrief\n"
 
 
+def test_release_tells_each_step_and_each_output_as_it_goes(tmp_path):
+    """About a minute on the real project: the user sees the check, each output and the recording."""
+    root = released_mini(tmp_path)
+    result = wreport(root, "release", "r2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "release r2: checking brief (as wreport check)..."
+    assert lines[1].startswith("release r2: building the outputs")
+    assert sorted(lines[2:4]) == ["release r2:   out/brief/brief.en.html up to date",
+                                  "release r2:   out/brief/brief.ko.html up to date"]
+    assert lines[4] == "release r2: recording the editions' trees and the review data..."
+    assert result.stdout == f"recorded release r2 in {root / 'releases/r2'}: commit it with the project\n"
+    quiet = wreport(root, "-q", "release", "r3")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
 @pytest.mark.parametrize("name", ["../x", "R1", "_r", "a/b", "x" * 65, ".hidden"])
 def test_an_unsafe_name_is_refused(released, name):
     result = wreport(released, "release", name)

@@ -120,3 +120,15 @@ def test_accepting_all_gives_the_new_edition_and_rejecting_all_the_old(diffed, w
     first, second = {"en": ("KRW 153.7 billion", "KRW 153.6 billion"), "ko": ("1,537억 원", "1,536억 원")}[lang]
     assert any(first in p for p in accepted) and not any(second in p for p in accepted)
     assert any(second in p for p in rejected) and not any(first in p for p in rejected)
+
+
+def test_a_removed_quote_is_put_back_as_a_quote(diffed):
+    """The closing quote removed after r1 comes back deleted in the quote's own style (Block Text), as the
+    ordinary DOCX of r1 showed it, not as a body paragraph."""
+    for lang, start in (("en", "The mini-clusters are run by"), ("ko", "한국산업단지공단과")):
+        body = docx.Document(str(diffed.file(f"brief.redline.{lang}.docx"))).element
+        styles = {"".join(t.text or "" for t in p.iter(f"{W}delText")): p.find(f"{W}pPr/{W}pStyle")
+                  for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None}
+        removed = [text for text in styles if text.startswith(start)]
+        assert len(removed) == 1, styles.keys()
+        assert styles[removed[0]].get(f"{W}val") == "BlockText"  # "Block Text", the quote style

@@ -85,6 +85,7 @@ class _Redline:
         self.places: dict[int, _Place] = {}
         _places(doc.blocks, self.places)
         self.cursor: dict[int | None, _Place] = {}  # where the next removed segment after a new one goes
+        self.quotes: set[int] = set()  # the block quotes made to hold removed quoted paragraphs
 
     def mark(self, change: SegmentChange) -> None:
         """An added or changed segment's runs replaced, in place, by its marked runs."""
@@ -107,6 +108,12 @@ class _Redline:
         else:  # a kind that does not fit here: a deleted paragraph after the top-level block
             place = _Place(BLOCKS, self.doc.blocks, place.top, place.top)
             made = Paragraph(_joined(change.parts))
+        if old.quoted and place.container is self.doc.blocks:  # a quote's paragraph, put back at the top level
+            if id(place.node) in self.quotes:  # right after the quote put back before it: the same quote
+                place.node.children.append(made)
+                return
+            made = BlockQuote([made])
+            self.quotes.add(id(made))
         _insert_after(place.container, place.node, made)
         self.cursor[change.after] = _Place(place.kind, place.container, made, place.top)
 

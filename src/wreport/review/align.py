@@ -54,6 +54,7 @@ class Segment:
     chart_facts: list[str] = field(default_factory=list)  # a figure caption's charted facts
     support: list[str] = field(default_factory=list)  # "claim:ID" and "own" points (render/marks.py)
     header: bool = False  # a table's header row: labels, like a heading
+    quoted: bool = False  # it stands in a block quote (a redline puts a removed one back in one)
 
     @property
     def claims(self) -> list[str]:
@@ -158,7 +159,9 @@ class _SegmentReader(TreeVisitor[Iterator[Segment]]):
 
     def visit_block_quote(self, block: BlockQuote, top: bool) -> Iterator[Segment]:
         for child in block.children:
-            yield from self.visit(child, top=False)
+            for found in self.visit(child, top=False):
+                found.quoted = True
+                yield found
 
     def visit_page_break(self, block: PageBreak, top: bool) -> Iterator[Segment]:
         yield from ()  # nothing a reader reads
