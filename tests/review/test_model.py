@@ -12,7 +12,7 @@ import docx
 import lxml.html
 import pytest
 from pdf_layout import pdf_fonts
-from real_project import copy_project, load, wreport
+from real_project import ROOT, copy_project, load, wreport
 
 from wreport.render.templating import bare_count
 from wreport.review.model import prepare_review, quote_in_source
@@ -236,6 +236,31 @@ def test_a_claim_quote_comes_with_the_sentence_before_and_after():
     assert (found.before, found.quote, found.after) == ("첫 문장이다. 둘째 문장에 ", "인용이", " 있다. 셋째 문장이다.")
     assert quote_in_source(text, "넷째", context=1).before == "셋째 문장이다. "
 
+
+
+# Written from seeds/sources/004_... (lines 92-102): a PDF's text, wrapped at about 42 characters
+# with a blank line after each line, under the heading "3. 국내 의료기기산업 클러스터 사례 : 원주시
+# 의료기기". The sentence before the quote starts at "원주에서", after the heading, not at the
+# wrapped line "와원주시그리고..."; the sentence after it runs on over two wrapped lines.
+def test_a_wrapped_pdf_line_does_not_end_a_sentence_but_a_heading_does():
+    text = (ROOT / "seeds/sources/004_8714bb8e54f795aa.txt").read_text(encoding="utf-8")
+    found = quote_in_source(text, "원주시와연세대는연세대원주캠퍼스가있던흥업면의구원주군보건소내에공동으로 창업보육센터를개설하고",
+                            context=1)
+    assert found.before == ("원주에서의료기기산업이육성되기시작한것은지난 ’98년연세대원주캠퍼스(의공학과) "
+                            "와원주시그리고기업들이산학협력체제를구축하면서부터이다. ")
+    assert found.quote == "원주시와연세대는연세대원주캠퍼스가있던흥업면의구원주군보건소내에공동으로 창업보육센터를개설하고"
+    assert found.after == (", 99년 10월에태장농공단지에 3150평의‘원주의료기기산업기 술단지’를조성, "
+                           "19개업체를입주시키면서의료기기산업을집중육성하기시작했다. "
+                           "이후‘산업단지혁신클러스터사업’7개시범산업단지중하나로선정되면서원주시는 "
+                           "대표적클러스터추진도시로부상했고, 각종의료용진단기기및치료기기, 재활기구를개 "
+                           "발·생산하는업체가66개나모이게되었다.")
+
+
+def test_a_short_line_of_its_own_ends_a_sentence():
+    text = "첫째 문단의 제목\n인용이 있는 문장이다. 다음 문장."
+    assert quote_in_source(text, "인용이").before == ""
+    assert quote_in_source(text, "있는").before == "인용이 "
+    assert quote_in_source(text, "인용이", context=1).before == "첫째 문단의 제목 "  # the sentence before
 
 # Written from seeds/sources/002_... (the sentences around the production-bases quote) and from
 # the partner brief's "Production partnerships" item, which rests on that claim alone.

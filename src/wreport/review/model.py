@@ -18,12 +18,12 @@ from wreport.data.claims import Claim
 from wreport.data.facts import Fact, FactSet
 from wreport.data.glossary import Glossary, Term
 from wreport.inputs.project import Project
-from wreport.inputs.text import quote_key, squash_spaces
+from wreport.inputs.text import occurrences, spaceless, squash_spaces
 from wreport.render.templating import Audience, RenderedEdition, load_audience, render_edition
 from wreport.review.align import Difference, Pair, align, compare, segments
 from wreport.review.signoff import SignoffState
 
-_SENTENCE_STOP = ".!?。\n"
+_SENTENCE_STOP = ".!?。"
 _MAX_SENTENCE = 400  # characters of source text shown each side of a quote, at most
 
 
@@ -108,45 +108,69 @@ def quote_in_source(text: str, quote: str, context: int = 0) -> QuoteInSource:
     loader checks quotes) and split around the quoted words as the source writes them; with
     ``context``, that many sentences more on each side (a claim's card shows one)."""
     text = unicodedata.normalize("NFC", text)
-    positions = [i for i, char in enumerate(text) if not char.isspace()]
-    squeezed = "".join(text[i] for i in positions)
-    wanted = quote_key(quote)
-    at = squeezed.find(wanted) if wanted else -1
-    if at < 0:
+    found = next(occurrences(quote, spaceless(text)), None)
+    if found is None:
         return QuoteInSource("", quote, "", found=False)
-    start, end = positions[at], positions[at + len(wanted) - 1] + 1
-    first, last = _sentence_start(text, start, False), _sentence_end(text, end, False)
+    start, end = found
+    sentences = _Sentences(text)
+    first, last = sentences.start(start, False), sentences.end(end, False)
     for _ in range(max(0, min(context, 5))):
-        first, last = _sentence_start(text, first, True), _sentence_end(text, last, True)
+        first, last = sentences.start(first, True), sentences.end(last, True)
     before, after = squash_spaces(text[first:start]), squash_spaces(text[end:last])
     return QuoteInSource(before + (" " if before and text[start - 1].isspace() else ""),
                          squash_spaces(text[start:end]),
                          (" " if after and text[end].isspace() else "") + after)
 
 
-def _sentence_start(text: str, at: int, further: bool) -> int:
-    """Where the sentence holding ``at`` starts (at most _MAX_SENTENCE characters back);
-    ``further``: ``at`` starts a sentence, and the one before it is wanted."""
-    first = at
-    while further and first > 0 and (text[first - 1] in _SENTENCE_STOP or text[first - 1].isspace()):
-        first -= 1
-    limit = first
-    while first > 0 and limit - first < _MAX_SENTENCE and text[first - 1] not in _SENTENCE_STOP:
-        first -= 1
-    return first
+class _Sentences:
+    """Sentence bounds in a source text. A sentence ends at a full stop, or at a line break after
+    a line shorter than the text's own wrapped lines (a heading, a list item). A source taken from
+    a PDF keeps the page's line breaks: a line as long as most of the text's lines that ends
+    without a full stop was wrapped there, and its sentence goes on after it."""
 
+    def __init__(self, text: str):
+        self.text = text
+        lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+        typical = lengths[len(lengths) * 3 // 4] if len(lengths) >= 4 else 0
+        self.wrapped = max(20, typical * 4 // 5) if typical else len(text) + 1  # few lines: none wrapped
 
-def _sentence_end(text: str, at: int, further: bool) -> int:
-    """Where the sentence holding ``at`` ends, its stop included (at most _MAX_SENTENCE on);
-    ``further``: ``at`` ends a sentence, and the one after it is wanted."""
-    last = at
-    while further and last < len(text) and (text[last] in _SENTENCE_STOP or text[last].isspace()):
-        last += 1
-    limit = last
-    while last < len(text) and last - limit < _MAX_SENTENCE and (
-            (further and last == limit) or text[last - 1] not in _SENTENCE_STOP):
-        last += 1
-    return last
+    def stops(self, at: int) -> bool:
+        """Whether ``text[at]`` ends a sentence."""
+        text = self.text
+        if text[at] in _SENTENCE_STOP:
+            return True
+        if text[at] != "\n":
+            return False
+        last = at - 1  # the last character of the line before the break, blank lines aside
+        while last >= 0 and at - last <= self.wrapped and text[last].isspace():
+            last -= 1
+        if last < 0 or text[last].isspace():
+            return True  # the start of the text, or a gap wider than any wrapped break
+        line_start = text.rfind("\n", max(0, last - self.wrapped), last)
+        return line_start >= 0 or last < self.wrapped  # a line shorter than the wrapped ones
+
+    def start(self, at: int, further: bool) -> int:
+        """Where the sentence holding ``at`` starts (at most _MAX_SENTENCE characters back);
+        ``further``: ``at`` starts a sentence, and the one before it is wanted."""
+        text, first = self.text, at
+        while further and first > 0 and (self.stops(first - 1) or text[first - 1].isspace()):
+            first -= 1
+        limit = first
+        while first > 0 and limit - first < _MAX_SENTENCE and not self.stops(first - 1):
+            first -= 1
+        return first
+
+    def end(self, at: int, further: bool) -> int:
+        """Where the sentence holding ``at`` ends, its stop included (at most _MAX_SENTENCE on);
+        ``further``: ``at`` ends a sentence, and the one after it is wanted."""
+        text, last = self.text, at
+        while further and last < len(text) and (self.stops(last) or text[last].isspace()):
+            last += 1
+        limit = last
+        while last < len(text) and last - limit < _MAX_SENTENCE and (
+                (further and last == limit) or not self.stops(last - 1)):
+            last += 1
+        return last
 
 
 def claim_card(facts: FactSet, claim_id: str) -> ClaimCard:
