@@ -38,7 +38,6 @@ from wreport.inputs.text import (
     Skeleton,
     capitalised_names,
     foreign_letters,
-    look_alike_pattern,
     reader_text,
     search_key,
     skeleton,
@@ -592,9 +591,9 @@ class _Run:
         Cyrillic о of "Kоrea" or a full-width Ｋ) and shown as a reader sees it."""
         shape = edition.shape
         agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
-                  for m in look_alike_pattern(name).finditer(shape.text)]
+                  for m in shape.find(name)]
         for variant, term in self.loaded_glossary.forbidden_variants().items():
-            for match in look_alike_pattern(variant).finditer(shape.text):
+            for match in shape.find(variant):
                 if any(start <= match.start() and match.end() <= end for start, end in agreed):
                     continue
                 start, end = shape.span(match)
@@ -612,7 +611,7 @@ class _Run:
         shape = edition.shape
         for term in self.loaded_glossary:
             for name in (term.en, term.en_plural):
-                for match in look_alike_pattern(name).finditer(shape.text) if name else ():
+                for match in shape.find(name) if name else ():
                     start, end = shape.span(match)
                     written = visible_text(edition.text[start:end])
                     if _letters(written) != _letters(name):
