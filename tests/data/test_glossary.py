@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from mini_project import copy_mini
+from project_edits import edit
 
 from wreport.data.formatting import format_quantity
 from wreport.data.glossary import COLUMNS, KINDS, Glossary, Term, export_csv, export_tbx, load_glossary
@@ -378,6 +380,19 @@ def test_cli_lookup_without_match_fails_clearly():
     assert result.returncode == 1
     assert result.stderr.startswith("error: no glossary term matches 'zeppelin'")
     assert "Traceback" not in result.stderr
+
+
+def test_cli_refuses_a_glossary_name_with_a_cherokee_look_alike_at_its_line(tmp_path):
+    root = copy_mini(tmp_path)
+    edit(root, "glossary/terms.csv", "Complex Corporation,KICOX", "\u13dfomplex Corporation,KICOX")
+    terms = root / "glossary" / "terms.csv"
+    before = terms.read_bytes()
+    result = subprocess.run([str(WREPORT), "--project", str(root), "glossary", "lookup", "KICOX"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: glossary/terms.csv:2: en name 'Korea Industrial \u13dfomplex Corporation' "
+                                    "mixes scripts in '\u13dfomplex'")
+    assert terms.read_bytes() == before
 
 
 def test_cli_export_tbx_to_stdout_and_csv_to_file(tmp_path, glossary):
