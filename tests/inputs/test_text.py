@@ -77,6 +77,11 @@ def test_a_longer_or_another_word_is_not_the_name(written):
     assert list(skeleton(written).find("Korea Industrial Complex Agency")) == []
 
 
+def test_a_name_of_invisible_characters_only_is_found_nowhere():
+    assert list(skeleton("").find("\u00ad")) == []
+    assert list(skeleton("Korea").find("\u200b \u00ad")) == []
+
+
 def test_words_mixing_scripts_are_found_and_the_korean_mix_is_not():
     text = ("Wonju M\u0435dical KIC\u039fX K\u0585rea \u13e6orea "  # Cyrillic е, Greek Ο, Armenian օ, Cherokee Ꮶ
             "U-헬스 MFDS인증 新竹 Hsinchu 원주市 Москва \u1d0b\u1d0fREA \uff2borea")

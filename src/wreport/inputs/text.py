@@ -95,13 +95,14 @@ class Skeleton:
 
     def find(self, name: str) -> Iterator[re.Match[str]]:
         """Every place the skeleton holds ``name`` as whole words (:func:`look_alike_pattern`):
-        not followed or preceded by a letter, digit or hyphen. Checked here rather than in the
-        pattern, whose plain letters then let the regular expression engine skip ahead (a
-        look-behind first made the checks' scan of every glossary name 20 times slower)."""
+        not followed or preceded by a letter, digit or hyphen, and never empty (a name of
+        invisible characters only). Checked here rather than in the pattern, whose plain letters
+        then let the regular expression engine skip ahead (a look-behind first made the checks'
+        scan of every glossary name 20 times slower)."""
         text = self.text
         for found in look_alike_pattern(name).finditer(text):
             start, end = found.span()
-            if not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end):
+            if start < end and not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end):
                 yield found
 
 
