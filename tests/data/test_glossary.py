@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from mini_project import copy_mini
+from project_edits import edit
 
 from wreport.data.formatting import format_quantity
 from wreport.data.glossary import COLUMNS, KINDS, Glossary, Term, export_csv, export_tbx, load_glossary
@@ -249,16 +251,21 @@ def test_one_bad_row_is_reported_with_file_and_line(tmp_path, rows, line, starts
     assert contains in problem
 
 
-def test_agreed_names_mixing_latin_with_cyrillic_or_greek_are_refused(tmp_path):
+def test_agreed_names_mixing_scripts_are_refused_and_the_korean_mix_is_not(tmp_path):
     text = (f"{HEADER}\n"
             "kexim,한국수출입은행,\u0415xport-Import Bank of Korea,KEXIM,organisation,,,,\n"  # Cyrillic Е
-            "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KIC\u039fX,organisation,,,,\n"
-            "u_health,U-헬스,u-health,,policy-term,,,,\n")  # Hangul beside Latin: allowed
+            "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KIC\u039fX,organisation,,,,\n"  # Greek Ο
+            "wonju,원주시,W\u0585nju City,,place,,,,\n"  # Armenian օ
+            "wmit,원주의료기기테크노밸리,\u13d4onju Medical Industry Techno Valley,WMIT,organisation,,,,\n"  # Cherokee Ꮤ
+            "u_health,U-헬스,u-health,,policy-term,,,,\n"  # Hangul beside Latin: allowed
+            "hsinchu,新竹 과학단지,Hsinchu Science Park,,place,,,,\n")  # Han beside Hangul: allowed
+    hint = ("(write the name in one script: a letter of another script (Cyrillic, Greek, Armenian, Cherokee...) "
+            "looks like a Latin one here)")
     assert problems_in(tmp_path, text) == [
-        f"{at(tmp_path, 2)}en name '\u0415xport-Import Bank of Korea' mixes scripts in '\u0415xport' "
-        "(write the name in one script: a Cyrillic or Greek letter looks like a Latin one here)",
-        f"{at(tmp_path, 3)}abbr name 'KIC\u039fX' mixes scripts in 'KIC\u039fX' "
-        "(write the name in one script: a Cyrillic or Greek letter looks like a Latin one here)",
+        f"{at(tmp_path, 2)}en name '\u0415xport-Import Bank of Korea' mixes scripts in '\u0415xport' {hint}",
+        f"{at(tmp_path, 3)}abbr name 'KIC\u039fX' mixes scripts in 'KIC\u039fX' {hint}",
+        f"{at(tmp_path, 4)}en name 'W\u0585nju City' mixes scripts in 'W\u0585nju' {hint}",
+        f"{at(tmp_path, 5)}en name '\u13d4onju Medical Industry Techno Valley' mixes scripts in '\u13d4onju' {hint}",
     ]
 
 
@@ -373,6 +380,19 @@ def test_cli_lookup_without_match_fails_clearly():
     assert result.returncode == 1
     assert result.stderr.startswith("error: no glossary term matches 'zeppelin'")
     assert "Traceback" not in result.stderr
+
+
+def test_cli_refuses_a_glossary_name_with_a_cherokee_look_alike_at_its_line(tmp_path):
+    root = copy_mini(tmp_path)
+    edit(root, "glossary/terms.csv", "Complex Corporation,KICOX", "\u13dfomplex Corporation,KICOX")
+    terms = root / "glossary" / "terms.csv"
+    before = terms.read_bytes()
+    result = subprocess.run([str(WREPORT), "--project", str(root), "glossary", "lookup", "KICOX"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: glossary/terms.csv:2: en name 'Korea Industrial \u13dfomplex Corporation' "
+                                    "mixes scripts in '\u13dfomplex'")
+    assert terms.read_bytes() == before
 
 
 def test_cli_export_tbx_to_stdout_and_csv_to_file(tmp_path, glossary):

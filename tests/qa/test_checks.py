@@ -314,29 +314,63 @@ def test_forbidden_variant_over_a_line_break_or_in_other_capitals_is_found(mini,
     assert finding.message == f"forbidden variant '{seen}' in the brief/en edition"
 
 
-def test_forbidden_variant_with_a_cyrillic_o_is_found(mini):
-    edit(mini, EN, "are run by {{ term(\"kicox\") }};", "are run by the K\u043erea Industrial Complex Agency;")
+@pytest.mark.parametrize("written, seen", [
+    ("K\u043erea Industrial Complex Agency", "K\u043erea Industrial Complex Agency"),  # Cyrillic о
+    ("K\u0585rea Industrial Complex Agency", "K\u0585rea Industrial Complex Agency"),  # Armenian օ
+    ("Korea Industrial \u13dfomplex Agency", "Korea Industrial \u13dfomplex Agency"),  # Cherokee Ꮯ
+    ("Korea Industrial \U0001d402omplex Agency", "Korea Industrial Complex Agency"),  # mathematical 𝐂 (NFKC: C)
+    ("Korea Industrial \u1d04omplex Agency", "Korea Industrial \u1d04omplex Agency"),  # small capital ᴄ
+    ("Korea lndustrial Cornplex Agency", "Korea lndustrial Cornplex Agency"),  # l for I, rn for m
+], ids=["Cyrillic", "Armenian", "Cherokee", "mathematical", "small capital", "Latin rn"])
+def test_forbidden_variant_in_look_alike_letters_of_any_script_is_found(mini, written, seen):
+    edit(mini, EN, "are run by {{ term(\"kicox\") }};", f"are run by the {written};")
     (finding,) = only(check(mini), "ForbiddenVariant")
     assert where(finding) == f"{EN}:21"
-    assert finding.message == "forbidden variant 'K\u043erea Industrial Complex Agency' in the brief/en edition"
+    assert finding.message == f"forbidden variant '{seen}' in the brief/en edition"
 
 
-def test_agreed_name_written_with_cyrillic_letters_is_found(mini):
-    written = "Kor\u0435a Industrial \u0421omplex Corporation"  # Cyrillic е and С
+@pytest.mark.parametrize("written, letters", [
+    ("Kor\u0435a Industrial \u0421omplex Corporation",
+     "\u0435 U+0435 CYRILLIC SMALL LETTER IE, \u0421 U+0421 CYRILLIC CAPITAL LETTER ES"),
+    ("Korea Industrial C\u0585mplex Corporation", "\u0585 U+0585 ARMENIAN SMALL LETTER OH"),
+    ("Korea Industrial \u13dfomplex Corporation", "\u13df U+13DF CHEROKEE LETTER TLI"),
+    ("Korea Industrial \uff23omplex Corporation", "\uff23 U+FF23 FULLWIDTH LATIN CAPITAL LETTER C"),
+    ("Korea Industrial \U0001d402omplex Corporation", "\U0001d402 U+1D402 MATHEMATICAL BOLD CAPITAL C"),
+    ("Korea Industrial \u1d04omplex Corporation", "\u1d04 U+1D04 LATIN LETTER SMALL CAPITAL C"),
+], ids=["Cyrillic", "Armenian", "Cherokee", "full-width", "mathematical", "small capital"])
+def test_agreed_name_written_with_look_alike_letters_is_found(mini, written, letters):
     edit(mini, EN, "are run by {{ term(\"kicox\") }};", f"are run by the {written};")
     (finding,) = only(check(mini), "LookAlikeName")
     assert (finding.severity, where(finding)) == (ERROR, f"{EN}:21")
     assert finding.message == (f"'{written}' in the brief/en edition writes 'Korea Industrial Complex Corporation' "
-                               "with letters of another script")
+                               f"with look-alike letters: {letters}")
 
 
-def test_glossary_name_mixing_scripts_is_refused_by_check(mini):
+def test_agreed_name_in_capitals_or_broken_by_a_soft_hyphen_is_no_look_alike(mini):
+    written = "KOREA INDUSTRIAL COM\u00adPLEX CORPORATION"
+    edit(mini, EN, "are run by {{ term(\"kicox\") }};", f"are run by the {written};")
+    assert only(check(mini), "LookAlikeName") == []
+
+
+@pytest.mark.parametrize("name, word", [
+    ("Korea Industrial Compl\u0435x Corporation", "Compl\u0435x"),  # Cyrillic е
+    ("Korea Industrial C\u0585mplex Corporation", "C\u0585mplex"),  # Armenian օ
+    ("Korea Industrial \u13dfomplex Corporation", "\u13dfomplex"),  # Cherokee Ꮯ
+    ("Korea Industrial Complex Corporation \u041c\u043e\u0441\u043a\u0432\u0430",  # a Cyrillic word beside
+     "Korea Industrial Complex Corporation \u041c\u043e\u0441\u043a\u0432\u0430"),
+], ids=["Cyrillic", "Armenian", "Cherokee", "Cyrillic word"])
+def test_glossary_name_mixing_scripts_is_refused_by_check(mini, name, word):
     row = "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KICOX,"
-    edit(mini, GLOSSARY, row, row.replace("Complex", "Compl\u0435x"))
+    edit(mini, GLOSSARY, row, row.replace("Korea Industrial Complex Corporation", name))
     (finding,) = only(check(mini), "MixedScript")
     assert where(finding) == f"{GLOSSARY}:2"
-    assert finding.message == ("en name 'Korea Industrial Compl\u0435x Corporation' mixes scripts in "
-                               "'Compl\u0435x'")
+    assert finding.message == f"en name '{name}' mixes scripts in '{word}'"
+
+
+def test_korean_names_mixing_hangul_han_and_latin_are_agreed_names(mini):
+    row = "kicox,한국산업단지공단,Korea Industrial Complex Corporation,KICOX,"
+    edit(mini, GLOSSARY, row, "kicox,韓國산업단지공단(KICOX),Korea Industrial Complex Corporation,KICOX,")
+    assert only(check(mini), "MixedScript") == []
 
 
 def test_forbidden_variant_inside_an_agreed_name_is_not_flagged(mini):

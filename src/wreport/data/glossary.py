@@ -239,13 +239,15 @@ def _term(values: dict[str, str], path: Path | str, line: int, problems: _Proble
 
 
 def _check_scripts(row: TermRow, line: int, problems: _Problems) -> None:
-    """Agreed names whose words mix Latin, Cyrillic and Greek letters: a Cyrillic Е in
-    "Wonju Medical..." reads as the Latin name in the brief but is another name to every search,
-    check and translation tool, so the row is refused (Hangul beside Latin is allowed)."""
+    """Agreed names that mix scripts (UTS #39, through ICU: text.mixed_script_words): a
+    Cyrillic Е or a Cherokee Ꮃ in "Wonju Medical..." reads as the Latin name in the brief but is
+    another name to every search, check and translation tool, so the row is refused. Hangul, Han
+    and Latin together are the Korean mix and allowed (U-헬스)."""
     for column in ("ko", "en", "abbr", "en_plural"):
         for word in mixed_script_words(getattr(row, column)):
             problems.add(f"{column} name {getattr(row, column)!r} mixes scripts in {word!r}", line,
-                         hint="write the name in one script: a Cyrillic or Greek letter looks like a Latin one here",
+                         hint="write the name in one script: a letter of another script (Cyrillic, Greek, "
+                              "Armenian, Cherokee...) looks like a Latin one here",
                          check="MixedScript")
 
 

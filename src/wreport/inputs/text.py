@@ -13,6 +13,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 # Hangul, every block: syllables; conjoining jamo and their extensions A and B; compatibility
 # jamo; half-width jamo. NFKC maps the compatibility and half-width forms to conjoining jamo.
@@ -42,39 +44,131 @@ def reader_text(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text.translate(_INVISIBLE)))
 
 
-#: Cyrillic and Greek letters that UTS #39 (confusables.txt) takes for one Latin letter: the
-#: prototypes of its skeletons for the scripts an English name can be forged in. One character
-#: for one, so a skeleton keeps the offsets of the text it was made from.
-_LOOK_ALIKES = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУԚԜаеѕіјһԁԛԝорсухӏ"  # Cyrillic
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιονρ",  # Greek
-    "ABESIJKMHOPCTXYQWaesijhdqwopcyxl"
-    "ABEZHIKMNOPTYXaiovp")
-_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
-# The Greek and Cyrillic blocks (with Greek Extended and Cyrillic Extended A-C): a quick test
-# before naming each letter.
-_CYRILLIC_OR_GREEK = re.compile("[\u0370-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f]")
+# Blocks whose every character is of the Latin, Hangul, Han, Common or Inherited script (Basic
+# Latin to Latin Extended-A, General Punctuation to U+2044, CJK punctuation, CJK Unified Ideographs, Hangul):
+# a name written only with them is at most UTS #39's "Korean" mix (Latin + Han + Hangul), so
+# ICU is not asked about it. Every name of the real glossary is such, so the build and the
+# preview, which load the glossary, never load ICU (tests/inputs/test_text.py checks the set
+# against ICU itself).
+KOREAN_MIX_ONLY = re.compile(f"[\x00-\u017f\u2000-\u2044\u3000-\u3003\u3008-\u3011\u4e00-\u9fff{HANGUL_RANGES}]*")
+_WORD = re.compile(r"\w+")
 
 
-def skeleton(text: str) -> str:
-    """``text`` with each Cyrillic or Greek look-alike of a Latin letter written as that letter
-    (UTS #39's skeleton, for these scripts): "Kоrea" with a Cyrillic о is "Korea", so a forbidden
-    or agreed name typed with letters of another script is still found. Same length as ``text``."""
-    return text.translate(_LOOK_ALIKES)
+@functools.cache
+def _spoof_checker() -> Any:
+    """ICU's UTS #39 implementation (PyICU, its data from Unicode's confusables.txt and script
+    properties), loaded on first use: only ``check`` pays for it. Set to the "Highly
+    Restrictive" level: one script, or Latin with Han and Hangul (Korean), Han and kana
+    (Japanese) or Han and Bopomofo (Chinese)."""
+    import icu
+
+    checker = icu.SpoofChecker()
+    checker.setChecks(icu.USpoofChecks.RESTRICTION_LEVEL)
+    checker.setRestrictionLevel(icu.URestrictionLevel.HIGHLY_RESTRICTIVE)
+    return checker
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_skeleton(char: str) -> str:
+    """One character's UTS #39 skeleton as a reader sees it: nothing for an invisible one, a
+    space for any space, else the skeleton of its NFKC form (full-width and mathematical letters
+    are their plain letters first: confusables.txt maps some of them, NFKC maps all). Cached: a
+    text repeats a few hundred distinct characters."""
+    if ord(char) in _INVISIBLE:
+        return ""
+    if char.isspace():
+        return " "
+    return str(_spoof_checker().getSkeleton(0, unicodedata.normalize("NFKC", char)))
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """A text's skeleton, case-folded, and for each of its characters the offset in the text of
+    the character it comes from: a name found in the skeleton is then shown as it was written."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def span(self, found: re.Match[str]) -> tuple[int, int]:
+        """Where a match in the skeleton lies in the original text (start, end)."""
+        return self.offsets[found.start()], self.offsets[found.end() - 1] + 1
+
+    def find(self, name: str) -> Iterator[re.Match[str]]:
+        """Every place the skeleton holds ``name`` as whole words (:func:`look_alike_pattern`):
+        not followed or preceded by a letter, digit or hyphen, and never empty (a name of
+        invisible characters only). Checked here rather than in the pattern, whose plain letters
+        then let the regular expression engine skip ahead (a look-behind first made the checks'
+        scan of every glossary name 20 times slower)."""
+        text = self.text
+        for found in look_alike_pattern(name).finditer(text):
+            start, end = found.span()
+            if start < end and not (start and _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end):
+                yield found
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
+
+
+def skeleton(text: str) -> Skeleton:
+    """``text``'s UTS #39 skeleton (confusables.txt, through ICU), character by character, then
+    case-folded: each letter written as its prototype, so "Kоrea" with a Cyrillic о, Armenian
+    օ, Cherokee Ꮶ, full-width Ｋ or mathematical 𝐊 all read as "korea", and a forbidden or
+    agreed name typed with look-alike letters of any script is still found. Skeletons are
+    case-sensitive before the folding (``m`` is ``rn`` but ``M`` is ``M``, ``I`` is ``l``):
+    find names through :meth:`Skeleton.find`, which allows for it."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        piece = _char_skeleton(char).casefold()
+        pieces.append(piece)
+        offsets.extend([index] * len(piece))
+    return Skeleton("".join(pieces), tuple(offsets))
+
+
+def _any_case(char: str) -> str:
+    """A pattern for the case-folded skeletons of ``char`` in any case: ``i`` is ``i`` but ``I``
+    is ``l``, ``m`` is ``rn`` but ``M`` is ``m``; most letters have one."""
+    forms = dict.fromkeys("".join(map(_char_skeleton, form)).casefold() for form in (char, char.upper(), char.lower()))
+    escaped = [re.escape(form) for form in sorted(forms, key=len, reverse=True)]
+    return escaped[0] if len(escaped) == 1 else f"(?:{'|'.join(escaped)})"
+
+
+@functools.lru_cache(maxsize=1024)
+def look_alike_pattern(name: str) -> re.Pattern[str]:
+    """A name as a pattern over a :func:`skeleton`, in any case, any spaces between its words:
+    it matches the name written in look-alike letters of any script, as well as written
+    plainly (whole words: :meth:`Skeleton.find`). Kept: every edition looks for every name."""
+    return re.compile(r" +".join("".join(map(_any_case, word)) for word in reader_text(name).split()))
+
+
+def visible_text(text: str) -> str:
+    """``text`` as written, without the characters a reader does not see and with every run of
+    spaces as one: what a look-alike name is compared (and shown) as."""
+    return squash_spaces(text.translate(_INVISIBLE))
+
+
+def foreign_letters(written: str, name: str) -> list[str]:
+    """The letters and digits of ``written`` that ``name`` does not have (case aside), each as
+    "е U+0435 CYRILLIC SMALL LETTER IE": what makes a look-alike name another name."""
+    own = set(name.casefold())
+    odd = dict.fromkeys(char for char in written if char.isalnum() and char.casefold() not in own)
+    return [f"{char} U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip() for char in odd]
 
 
 def mixed_script_words(text: str) -> list[str]:
-    """The words of ``text`` that mix Latin, Cyrillic and Greek letters (by their Unicode names):
-    "Mеdical" with a Cyrillic е, which reads as the Latin word but is not it. Hangul beside Latin
-    is not counted: Korean names write Latin abbreviations inside them."""
-    mixed: list[str] = []
-    if not _CYRILLIC_OR_GREEK.search(text):  # most names: nothing to look up letter by letter
-        return mixed
-    for word in re.findall(r"\w+", text):
-        scripts = {unicodedata.name(char, "").partition(" ")[0] for char in word if char.isalpha()}
-        if len(scripts & set(_SCRIPTS)) > 1:
-            mixed.append(word)
-    return mixed
+    """Where ``text`` mixes scripts beyond UTS #39's "Highly Restrictive" level (ICU): "Mеdical"
+    with a Cyrillic е, "Ꮶorea" with a Cherokee Ꮶ. Hangul, Han and Latin together are the
+    Korean mix and allowed (U-헬스, MFDS인증). The words that mix scripts on their own, else
+    (a Cyrillic word beside a Latin one) the whole text; nothing when it holds no mix."""
+    if KOREAN_MIX_ONLY.fullmatch(text) or not _mixes(text):
+        return []
+    return [word for word in _WORD.findall(text) if _mixes(word)] or [text]
+
+
+def _mixes(text: str) -> bool:
+    """Whether ICU finds ``text`` looser than "Highly Restrictive" (more than one script, other
+    than a Chinese, Japanese or Korean mix with Latin)."""
+    return bool(_spoof_checker().check(text))
 
 
 def search_key(text: str) -> str:

@@ -16,7 +16,6 @@ holding the text (read with pypdf) when that PDF exists, otherwise the edition's
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import re
 from collections import Counter
@@ -34,7 +33,17 @@ from wreport.data.formatting import Style
 from wreport.data.glossary import COUNTED_NOUN, Glossary, Term, project_glossary
 from wreport.errors import Location, ProblemsError, TemplateError, WreportError
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL_RANGES, capitalised_names, reader_text, search_key, skeleton, squash_spaces
+from wreport.inputs.text import (
+    HANGUL_RANGES,
+    Skeleton,
+    capitalised_names,
+    foreign_letters,
+    reader_text,
+    search_key,
+    skeleton,
+    squash_spaces,
+    visible_text,
+)
 from wreport.qa.meaning import attributions, mixed_groups, report_dates
 from wreport.render.document import (
     BlockQuote,
@@ -83,8 +92,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "DuplicateTerm": (ERROR, "the glossary has the same id or the same row twice"),
     "InconsistentTranslation": (ERROR, "one Korean term has two English names in the glossary"),
     "ForbiddenVariant": (ERROR, "an edition uses an English name the glossary forbids"),
-    "MixedScript": (ERROR, "a glossary name mixes Latin, Cyrillic or Greek letters in one word"),
-    "LookAlikeName": (ERROR, "an edition writes an agreed name with look-alike letters of another script"),
+    "MixedScript": (ERROR, "a glossary name mixes scripts (UTS #39), other than Latin with Hangul and Han"),
+    "LookAlikeName": (ERROR, "an edition writes an agreed name with look-alike letters (UTS #39 confusables)"),
     "FactConflict": (WARNING, "an edition cites a fact that takes part in a recorded conflict"),
     "TemplateError": (ERROR, "a template does not parse or render"),
     "HandTypedNumber": (ERROR, "template prose holds a number typed by hand (a year: warning)"),
@@ -396,6 +405,7 @@ class _CheckedEdition:
     own: TemplateScan  # its <lang>.md.j2
     scans: list[TemplateScan]  # where its text may come from: own template first, then partials
     _seen: str | None = field(default=None, repr=False)
+    _shape: Skeleton | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
@@ -407,6 +417,14 @@ class _CheckedEdition:
         if self._seen is None:
             self._seen = reader_text(self.text)
         return self._seen
+
+    @property
+    def shape(self) -> Skeleton:
+        """The text's UTS #39 skeleton (:func:`wreport.inputs.text.skeleton`), for names written
+        with look-alike letters; made once, for both checks that need it."""
+        if self._shape is None:
+            self._shape = skeleton(self.text)
+        return self._shape
 
     @property
     def name(self) -> str:
@@ -568,40 +586,40 @@ class _Run:
 
     def check_variants(self, edition: _CheckedEdition) -> None:
         """English names the glossary forbids, unless inside an agreed name (a longer one);
-        matched in the text as a reader sees it (a soft hyphen or a zero-width space inside a
-        forbidden name does not hide it) and through its skeleton (text.skeleton: a Cyrillic о
-        in a forbidden name does not hide it either)."""
-        seen = edition.seen
-        shape = skeleton(seen)
+        matched through the text's skeleton (text.skeleton: a soft hyphen or a zero-width space
+        inside a forbidden name does not hide it, nor a look-alike letter of another script, the
+        Cyrillic о of "Kоrea" or a full-width Ｋ) and shown as a reader sees it."""
+        shape = edition.shape
         agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
-                  for m in _name_pattern(skeleton(name)).finditer(shape)]
+                  for m in shape.find(name)]
         for variant, term in self.loaded_glossary.forbidden_variants().items():
-            for match in _name_pattern(skeleton(variant)).finditer(shape):
+            for match in shape.find(variant):
                 if any(start <= match.start() and match.end() <= end for start, end in agreed):
                     continue
-                written = seen[match.start():match.end()]
+                start, end = shape.span(match)
+                written = squash_spaces(reader_text(edition.text[start:end]))
                 self.found.add("ForbiddenVariant", self.trace(edition, written),
                                f"forbidden variant '{written}' in the {edition.name} edition",
                                f"the glossary's name is '{term.en}': use term('{term.id}')")
                 break
 
     def check_look_alikes(self, edition: _CheckedEdition) -> None:
-        """Agreed English names written with letters of another script ("Mеdical" with a Cyrillic
-        е): the same skeleton as the name, other characters. A reader sees the agreed name; a
-        search, a screen reader or a translation tool does not."""
-        seen = edition.seen
-        shape = skeleton(seen)
-        if shape == seen:  # no look-alike letter at all: the usual case, and nothing to search
-            return
+        """Agreed English names written with look-alike letters ("Mеdical" with a Cyrillic е,
+        a full-width or mathematical letter, "rn" for "m"): the same skeleton as the name, other
+        letters. A reader sees the agreed name; a search, a screen reader or a translation tool
+        does not."""
+        shape = edition.shape
         for term in self.loaded_glossary:
             for name in (term.en, term.en_plural):
-                for match in _name_pattern(skeleton(name)).finditer(shape) if name else ():
-                    written = seen[match.start():match.end()]
-                    if written != match.group():
-                        self.found.add("LookAlikeName", self.trace(edition, written),
-                                       f"'{written}' in the {edition.name} edition writes '{name}' "
-                                       "with letters of another script",
-                                       f"use term('{term.id}'), or retype the name in Latin letters")
+                for match in shape.find(name) if name else ():
+                    start, end = shape.span(match)
+                    written = visible_text(edition.text[start:end])
+                    if _letters(written) != _letters(name):
+                        odd = foreign_letters(written, name)
+                        self.found.add("LookAlikeName", self.trace(edition, squash_spaces(reader_text(written))),
+                                       f"'{written}' in the {edition.name} edition writes '{name}' with look-alike "
+                                       f"letters{': ' + ', '.join(odd) if odd else ''}",
+                                       f"use term('{term.id}'), or retype the name in plain Latin letters")
                         break
 
     def check_meaning(self, edition: _CheckedEdition) -> None:
@@ -841,12 +859,10 @@ def _render(project: Project, audience: Audience, lang: str, facts: FactSet, glo
     return render_edition(project, audience, lang, facts, glossary, style)
 
 
-@functools.lru_cache(maxsize=1024)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """A name as a whole-word, case-insensitive pattern, any whitespace between its words (kept:
-    every edition looks for every glossary name, agreed and forbidden)."""
-    words = r"\s+".join(re.escape(word) for word in reader_text(name).split())
-    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+def _letters(text: str) -> str:
+    """A name's letters and digits, case aside: spacing, hyphens, dashes and quotes are no
+    disguise (the typographer's ’ for ' is the same name)."""
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def _korean_terms(ko: _CheckedEdition, glossary: Glossary) -> list[Term]:
