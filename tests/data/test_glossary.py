@@ -269,6 +269,20 @@ def test_agreed_names_mixing_scripts_are_refused_and_the_korean_mix_is_not(tmp_p
     ]
 
 
+
+def test_agreed_names_in_full_width_or_mathematical_letters_are_refused(tmp_path):
+    """One script each, so no mix; but not the letters anyone types or searches for."""
+    text = (f"{HEADER}\n"
+            "kicox,한국산업단지공단,Korea Industrial Complex Corporation,\uff2b\uff29\uff23\uff2f\uff38,organisation,,,,\n"
+            "wonju,원주시,\U0001d416\U0001d428\U0001d427\U0001d423\U0001d42e City,,place,,,,\n"
+            "gangwon,강원도,Gangwon Province,,place,,,,\n")
+    assert problems_in(tmp_path, text) == [
+        f"{at(tmp_path, 2)}abbr name 'ＫＩＣＯＸ' is written in compatibility forms (full-width, mathematical or small "
+        "letters, ligatures): it reads as 'KICOX' (write 'KICOX')",
+        f"{at(tmp_path, 3)}en name '𝐖𝐨𝐧𝐣𝐮 City' is written in compatibility forms (full-width, mathematical or small "
+        "letters, ligatures): it reads as 'Wonju City' (write 'Wonju City')",
+    ]
+
 def test_missing_header_column(tmp_path):
     text = f"{HEADER.replace(',forbidden', '')}\n{ROW[:-1]}\n"
     [problem] = problems_in(tmp_path, text)

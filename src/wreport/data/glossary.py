@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
@@ -242,10 +243,16 @@ def _check_scripts(row: TermRow, line: int, problems: _Problems) -> None:
     """Agreed names that mix scripts (UTS #39, through ICU: text.mixed_script_words): a
     Cyrillic Е or a Cherokee Ꮃ in "Wonju Medical..." reads as the Latin name in the brief but is
     another name to every search, check and translation tool, so the row is refused. Hangul, Han
-    and Latin together are the Korean mix and allowed (U-헬스)."""
+    and Latin together are the Korean mix and allowed (U-헬스). A name in one script written
+    with compatibility forms (ＫＩＣＯＸ, 𝐖𝐨𝐧𝐣𝐮: UTS #39 identifiers are NFKC) is refused too."""
     for column in ("ko", "en", "abbr", "en_plural"):
-        for word in mixed_script_words(getattr(row, column)):
-            problems.add(f"{column} name {getattr(row, column)!r} mixes scripts in {word!r}", line,
+        name = getattr(row, column)
+        if unicodedata.normalize("NFKC", name) != name:  # one script, but not the letters people type
+            problems.add(f"{column} name {name!r} is written in compatibility forms (full-width, mathematical "
+                         f"or small letters, ligatures): it reads as {unicodedata.normalize('NFKC', name)!r}",
+                         line, hint=f"write {unicodedata.normalize('NFKC', name)!r}", check="MixedScript")
+        for word in mixed_script_words(name):
+            problems.add(f"{column} name {name!r} mixes scripts in {word!r}", line,
                          hint="write the name in one script: a letter of another script (Cyrillic, Greek, "
                               "Armenian, Cherokee...) looks like a Latin one here",
                          check="MixedScript")
