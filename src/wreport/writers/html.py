@@ -8,8 +8,9 @@ Two flavours come out of one walk over the tree:
   the stylesheet is supplied by :mod:`wreport.writers.pdf` (print.css and the bundled fonts).
 * ``render_html(doc, embed_assets=True)`` is the standalone file a reader opens in a browser:
   print.css and screen.css inlined, the bundled NanumGothic inlined as WOFF2 subsets cut to the
-  page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), no joiners (browsers honour ``keep-all``, and joiners would end
-  up in text a reader copies or searches for), and notes as a numbered list at the end.
+  page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), joiners only at the seams ``keep-all``
+  leaves open (:mod:`wreport.writers.linebreaks`: 12월, 14.9%를, 개발·생산), and notes as a
+  numbered list at the end.
 
 ``<span>`` means a run in the other language and nothing else (see :func:`wrap_run`).
 Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
