@@ -18,6 +18,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 from real_project import load
 from sample_documents import sample_document
 
@@ -107,6 +109,23 @@ def test_korean_text_resolves_to_nanum_gothic_and_ko_kr(korean):
     assert resolve_run_property(word, heading, heading.runs[0], "w:rFonts", "w:eastAsia") == family
 
 
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_theme_names_the_embedded_font_not_nanum_gothic(korean, english, lang):
+    """Issue 20: the theme still named NanumGothic, a font the file does not carry, so an office
+    suite offering the theme's fonts looked for it. Every font the theme names for Latin and Hangul
+    text is now the embedded subset's own name, the one the font table lists."""
+    data = {"ko": korean, "en": english}[lang]
+    theme = etree.fromstring(part_xml(data, "word/theme/theme1.xml").encode())
+    a = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    fonts = theme.find(".//a:fontScheme", a)
+    named = [f.get("typeface") for f in fonts.iterfind(".//a:latin", a)]
+    named += [f.get("typeface") for f in fonts.iterfind('.//a:font[@script="Hang"]', a)]
+    family = re.search(r'<w:font w:name="(WreportGothic-[0-9a-f]{10})"', part_xml(data, "word/fontTable.xml"))
+    assert family is not None
+    assert named == [family.group(1)] * 4  # major and minor: Latin, then Hangul
+    assert "NanumGothic" not in part_xml(data, "word/theme/theme1.xml")
+
+
 def resolve_run_property(word, paragraph, run, tag: str, attribute: str) -> str | None:
     """What Word uses for a run: the run, then its paragraph's style chain, then docDefaults.
 
@@ -170,8 +189,6 @@ def test_footnotes_are_real_notes_in_document_order(korean):
 
 
 def _note_texts(footnotes_xml: str) -> list[str]:
-    from lxml import etree
-
     root = etree.fromstring(footnotes_xml.encode())
     notes = root.findall(qn("w:footnote"))
     return ["".join(t.text or "" for t in note.iter(qn("w:t"))).strip()
@@ -348,6 +365,27 @@ def test_toc_entries_carry_the_pdf_page_of_each_heading_as_pageref_results():
         instruction = "".join(link.xpath(".//w:instrText/text()"))
         assert instruction == f" PAGEREF {anchor} \\h "
     assert '<w:updateFields w:val="true"/>' in word.settings.element.xml
+
+
+def test_toc_lists_the_closing_notes_on_the_page_of_the_pdfs_notes_list():
+    """Issue 20: the notes are a Heading 1, which Word lists once it updates the field, but the
+    stored contents (what LibreOffice shows) left them out. The entry links to the notes' heading
+    and carries the page of the PDF's notes list (its first note, HTML id fn-1)."""
+    doc = cited_twice_document()
+    doc.blocks.insert(0, Heading(1, [Text("Findings")], anchor="findings"))
+    word = open_docx(render_docx(doc, heading_pages={"findings": 2, "fn-1": 4}))
+    entries = [p for p in word.paragraphs if p.style.name.startswith("toc ")]
+    assert [(p.style.name, p.text) for p in entries] == [("toc 1", "Findings\t2"), ("toc 1", "Notes\t4")]
+    anchor = entries[-1]._p.find(qn("w:hyperlink")).get(qn("w:anchor"))
+    marked = word.element.body.xpath(f'.//w:p[w:bookmarkStart[@w:name="{anchor}"]]')
+    assert [(DocxParagraph(m, word).style.name, DocxParagraph(m, word).text) for m in marked] == [("Heading 1", "Notes")]
+    texts = [p.text for p in word.paragraphs]  # the contents stays before the body, after the title block
+    assert texts.index("Contents") < texts.index("Findings\t2") < texts.index("Findings") < texts.index("Notes")
+
+
+def test_toc_leaves_out_notes_that_need_no_list(english):
+    word = open_docx(english)  # every note cited once: footnotes only, no closing list, no entry
+    assert "Notes" not in [p.text.split("\t")[0] for p in word.paragraphs if p.style.name.startswith("toc ")]
 
 
 def test_no_contents_when_the_audience_turns_it_off():

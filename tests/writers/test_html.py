@@ -152,7 +152,8 @@ def test_foreign_runs_carry_their_language():
     assert span.text.startswith("Wonju Medical Industry Techno V")  # only "Valley이다" is one word
     standalone = lxml_html.fromstring(render_html(korean_document(), embed_assets=True).encode())
     assert standalone.find(".//article") is None
-    assert standalone.find(".//span[@lang='en']").text == "Wonju Medical Industry Techno Valley"
+    # "Valley이다" is one word: held at its seam, inside the English run
+    assert standalone.find(".//span[@lang='en']").text == f"Wonju Medical Industry Techno Valley{WJ}"
 
 
 @pytest.mark.parametrize(("lang", "text", "foreign"), [
@@ -243,9 +244,10 @@ def test_unique_ids_for_headings_with_the_same_anchor():
 
 
 # ---------------------------------------------------------------- standalone flavour
-def test_standalone_html_inlines_css_and_carries_no_joiners():
+def test_standalone_html_inlines_css_and_holds_korean_words_only_at_their_seams():
     out = render_html(korean_document(), embed_assets=True)
-    assert WJ not in out
+    assert f"2017{WJ}년 6{WJ}월 1{WJ}일" in out  # a number keeps its unit (issue 20: "12|월" in a browser)
+    assert f"수{WJ}" not in out and f"{WJ}출" not in out  # Hangul beside Hangul: keep-all's job, no joiner
     tree = lxml_html.fromstring(out.encode())
     css = "".join(style.text for style in tree.iter("style"))
     assert "--accent" in css and "word-break: keep-all" in css
@@ -264,7 +266,7 @@ def test_standalone_html_carries_nanum_gothic_as_woff2_subsets_of_its_text():
     faces = re.findall(r'@font-face \{ font-family: "NanumGothic"; font-weight: (\d+);[^}]*'
                        r'url\("data:font/woff2;base64,([A-Za-z0-9+/=]+)"\) format\("woff2"\)', css)
     assert [weight for weight, _ in faces] == ["400", "700"]
-    shown = set(tree.find(".//body").text_content()) - set(" \n\t")
+    shown = set(tree.find(".//body").text_content()) - set(" \n\t" + WJ)  # a joiner is never drawn
     for weight, data in faces:
         font = TTFont(io.BytesIO(base64.b64decode(data)))
         assert font.flavor == "woff2"

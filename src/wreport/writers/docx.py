@@ -61,7 +61,7 @@ from wreport.render.document import (
     unmarked,
 )
 from wreport.writers import ooxml
-from wreport.writers.html import heading_ids, marker_needs_gap
+from wreport.writers.html import heading_ids, marker_needs_gap, note_list_id
 from wreport.writers.ooxml import normalise_zip
 
 __all__ = ["normalise_zip", "render_docx"]
@@ -78,6 +78,7 @@ MARKER_GAP = "\u202f"
 # Paragraph.style values of the tree -> style names in the reference (None: body text).
 PARAGRAPH_STYLES = {None: "Normal", "lead": "Lead", "note": "Note", "source": "Source", "code": "Source Code"}
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+NOTES_BOOKMARK = "_TocNotes"  # around the closing notes' heading; hidden in Word, as "_" names are
 
 def render_docx(doc: Document, *, heading_pages: Mapping[str, int] | None = None,
                 revisions: ooxml.Revisions | None = None) -> bytes:
@@ -227,11 +228,12 @@ class _DocxWriter(TreeVisitor[None]):
     # ------------------------------------------------------------ the whole document
     def write(self) -> None:
         self._title_block()
-        if self.headings and self.doc.contents:
-            self._table_of_contents()
+        title_end = ooxml.xml_of(self.word.paragraphs[-1])
         for block in self.doc.blocks:
             self._block(block)
-        self._notes_list()
+        notes_listed = self._notes_list()
+        if self.headings and self.doc.contents:  # written last, when the notes list is known, and moved up
+            self._table_of_contents(after=title_end, notes_listed=notes_listed)
         self._page_furniture()
         self._core_properties()
         ooxml.set_setting(self.word.settings.element, ooxml.element("w:updateFields", w_val="true"))
@@ -243,30 +245,39 @@ class _DocxWriter(TreeVisitor[None]):
             if text:
                 self._paragraph(style, text)
 
-    def _table_of_contents(self) -> None:
-        """A TOC field, marked dirty so Word rebuilds it from its own layout on opening.
+    def _table_of_contents(self, *, after: BaseOxmlElement, notes_listed: bool) -> None:
+        """A TOC field right after ``after`` (the title block), marked dirty so Word rebuilds it
+        from its own layout on opening.
 
         Its cached result, which LibreOffice shows as it stands, is the contents as Word writes
         it: each heading a link to its bookmark, then a tab (the toc styles' dotted leader) and a
         ``PAGEREF`` field whose cached result is the heading's page in the PDF edition, when known.
+        The closing notes are a Heading 1, so Word lists them once it updates the field: the
+        stored result lists them too (``notes_listed``), on the page of the PDF's notes list.
         """
+        body = self.word.element.body
+        first_new = len(body) - 1  # python-docx adds before the final w:sectPr
         self._paragraph("TOC Heading", self.labels["contents"])
         html_ids = heading_ids(self.doc)
-        entries = list(zip(self.headings, self.bookmarks, self.levels, strict=True))
-        for index, (heading, name, level) in enumerate(entries):
-            paragraph = self._paragraph(f"toc {level}")
+        entries = [(plain_text(heading.children), name, level, self.heading_pages.get(html_ids.get(id(heading), "")))
+                   for heading, name, level in zip(self.headings, self.bookmarks, self.levels, strict=True)]
+        if notes_listed:
+            entries.append((self.labels["notes"], NOTES_BOOKMARK, 1, self.heading_pages.get(note_list_id(1))))
+        for index, (text, name, level, page) in enumerate(entries):
+            paragraph = ooxml.xml_of(self._paragraph(f"toc {level}"))
             if index == 0:
-                ooxml.xml_of(paragraph).extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
+                paragraph.extend(ooxml.field_runs(TOC_INSTRUCTION, dirty=True, complete=False))
             link = ooxml.anchor_link(name)
-            link.append(ooxml.run(text=plain_text(heading.children)))
-            page = self.heading_pages.get(html_ids.get(id(heading), ""))
+            link.append(ooxml.run(text=text))
             if page is not None:
                 link.append(ooxml.run(ooxml.element("w:tab")))
                 link.extend(ooxml.field_runs(f" PAGEREF {name} \\h ", str(page)))
-            ooxml.xml_of(paragraph).append(link)
+            paragraph.append(link)
             if index == len(entries) - 1:
-                ooxml.xml_of(paragraph).append(ooxml.field_end())
+                paragraph.append(ooxml.field_end())
         self.word.add_page_break()  # type: ignore[no-untyped-call]  # python-docx leaves it unannotated
+        for element in reversed(body[first_new:-1]):
+            after.addnext(element)
 
     def _style(self, name: str) -> Any:
         """A style of the reference by name; a missing one is the reference's fault, said so.
@@ -544,21 +555,23 @@ class _DocxWriter(TreeVisitor[None]):
         start, end = ooxml.bookmark(len(self.headings) + ref.number, name)
         return [start, ooxml.footnote_reference(note_id, reference_style), end]
 
-    def _notes_list(self) -> None:
+    def _notes_list(self) -> bool:
         """Every note, numbered, at the end, when a note is cited more than once (or never).
 
         A note prints at the foot of the page of its first marker only; a marker repeated pages
         later needs somewhere to resolve to on paper, as in the PDF (docs/pdf.md). Its title is a
         Heading 1, a section of the document's top level, so a screen reader or Word's navigation
-        pane finds it; the contents' stored result leaves it out, as the PDF's contents does (Word
-        adds it when it updates the field).
+        pane finds it, inside a bookmark the contents links to. True when the list is written.
         """
         if all(self.citations[note.number] == 1 for note in self.doc.footnotes):
-            return
-        self._paragraph("Heading 1", self.labels["notes"])
+            return False
+        heading = ooxml.xml_of(self._paragraph("Heading 1"))
+        start, end = ooxml.bookmark(len(self.headings) + len(self.doc.footnotes) + 1, NOTES_BOOKMARK)
+        heading.extend([start, ooxml.run(text=self.labels["notes"]), end])
         for note in self.doc.footnotes:
             paragraph = self._paragraph("footnote text", f"{note.number}. ")
             self._inlines(paragraph, note.children)
+        return True
 
     # ------------------------------------------------------------ page furniture and metadata
     def _page_furniture(self) -> None:

@@ -8,8 +8,9 @@ Two flavours come out of one walk over the tree:
   the stylesheet is supplied by :mod:`wreport.writers.pdf` (print.css and the bundled fonts).
 * ``render_html(doc, embed_assets=True)`` is the standalone file a reader opens in a browser:
   print.css and screen.css inlined, the bundled NanumGothic inlined as WOFF2 subsets cut to the
-  page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), no joiners (browsers honour ``keep-all``, and joiners would end
-  up in text a reader copies or searches for), and notes as a numbered list at the end.
+  page's characters (:func:`embedded_font_css`; the whole 9 MB font would not travel), joiners only at the seams ``keep-all``
+  leaves open (:mod:`wreport.writers.linebreaks`: 12월, 14.9%를, 개발·생산), and notes as a
+  numbered list at the end.
 
 ``<span>`` means a run in the other language and nothing else (see :func:`wrap_run`).
 Everything from the tree is escaped; the joiners never reach ``<title>``, metadata, alt text or
@@ -26,7 +27,6 @@ from importlib import resources
 
 from wreport import __version__
 from wreport.errors import RenderError
-from wreport.inputs.text import HANGUL_RANGES
 from wreport.render import fontsubset
 from wreport.render.charts import figure_alt, render_svg
 from wreport.render.document import (
@@ -50,8 +50,8 @@ from wreport.render.document import (
     section_headings,
     unmarked,
 )
+from wreport.writers.linebreaks import KOREAN, WORD, WORD_JOINER, hold_korean_words, insert_after
 
-WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
 SOFT_HYPHEN = "\u00ad"
 # The longest run of characters the print HTML keeps without a break opportunity. WeasyPrint's
@@ -63,10 +63,6 @@ LONG_KOREAN_RUN = 30
 NB_HYPHEN = "\u2011"
 HELD_HYPHEN = f"{WORD_JOINER}-{WORD_JOINER}"  # what the PDF gets for U+2011
 
-# Hangul syllables and jamo, and CJK ideographs (Hanja in Korean text): Pango may break between
-# any two of them, so a whitespace-delimited word holding one of them is glued whole.
-_KOREAN = re.compile(f"[{HANGUL_RANGES}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[^\s\u200b]+")  # a zero-width space is a break opportunity too
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A note marker right after one of these reads as an exponent (m²¹, 2016², ㎡¹): digits,
 # superscripts and the CJK squared units. The marker gets a thin gap there (class "spaced").
@@ -111,28 +107,15 @@ def join_korean_words(segments: list[str]) -> list[str]:
     """Glue each Korean word with U+2060 so a line can break only between words.
 
     ``segments`` are adjacent runs of one line of text (e.g. a bold run followed by a plain one):
-    a word can span them ("**수출**이"), so the joiners are placed over their concatenation and
-    the segments are handed back in the same number and order. Every character of a word that
-    holds Hangul or Hanja is joined to the next, digits and symbols too, since Pango otherwise
-    still splits 2016|년 or 14.9%|에.
+    a word can span them ("**수출**이"), so the joiners are placed over their concatenation
+    (:func:`wreport.writers.linebreaks.insert_after`). Every character of a word that holds
+    Hangul or Hanja is joined to the next, digits and symbols too, since Pango otherwise still
+    splits 수|출, 2016|년 or 14.9%|에.
     """
     whole = "".join(segments)
-    glue = [False] * len(whole)  # glue[i]: a joiner goes after character i
-    for word in _WORD.finditer(whole):
-        if _KOREAN.search(word.group()):
-            for i in range(word.start(), word.end() - 1):
-                glue[i] = True
-    joined: list[str] = []
-    position = 0
-    for segment in segments:
-        out = []
-        for char in segment:
-            out.append(char)
-            if glue[position]:
-                out.append(WORD_JOINER)
-            position += 1
-        joined.append("".join(out))
-    return joined
+    glue = {i: WORD_JOINER for word in WORD.finditer(whole) if KOREAN.search(word.group())
+            for i in range(word.start(), word.end() - 1)}
+    return insert_after(segments, glue)
 
 
 def break_long_runs(segments: list[str]) -> list[str]:
@@ -145,22 +128,11 @@ def break_long_runs(segments: list[str]) -> list[str]:
     sees is unchanged unless a line breaks there."""
     whole = "".join(segments)
     cuts: dict[int, str] = {}
-    for run in _WORD.finditer(whole):
-        korean = _KOREAN.search(run.group()) is not None
+    for run in WORD.finditer(whole):
+        korean = KOREAN.search(run.group()) is not None
         every, mark = (LONG_KOREAN_RUN, ZERO_WIDTH_SPACE) if korean else (LONG_RUN, SOFT_HYPHEN + ZERO_WIDTH_SPACE)
         cuts.update(dict.fromkeys(range(run.start() + every - 1, run.end() - 1, every), mark))  # after these
-    if not cuts:
-        return segments
-    out, position = [], 0
-    for segment in segments:
-        pieces = []
-        for char in segment:
-            pieces.append(char)
-            if position in cuts:
-                pieces.append(cuts[position])
-            position += 1
-        out.append("".join(pieces))
-    return out
+    return insert_after(segments, cuts)
 
 
 # ---------------------------------------------------------------- the walk
@@ -215,6 +187,8 @@ class _Writer(TreeVisitor[str]):
             # layout crawl (#2811): a hyphen held by joiners breaks the same way (not at all).
             # A run too long to break gets break opportunities first (see break_long_runs).
             texts = join_korean_words(break_long_runs([text.replace(NB_HYPHEN, HELD_HYPHEN) for text in texts]))
+        else:  # a browser keeps Hangul whole (keep-all) but not the seams (writers/linebreaks.py)
+            texts = hold_korean_words(texts)
         return "".join(wrap_run(node, escape(text, quote=False)) for node, text in zip(run, texts, strict=True))
 
     def _footnote_ref(self, number: int, *, spaced: bool = False) -> str:
@@ -359,11 +333,17 @@ class _Writer(TreeVisitor[str]):
             # fallback font shows as an empty box; the label says where the link goes.
             back = (f' <a class="fn-back" href="#fnref-{note.number}" aria-label="{escape(self.labels["back"])}">↑</a>'
                     if note.number in self.cited and not self.for_print else "")
-            items.append(f'<li id="fn-{note.number}" value="{note.number}">'
+            items.append(f'<li id="{note_list_id(note.number)}" value="{note.number}">'
                          f"{self.inlines(note.children)}{back}</li>")
         title = escape(self.labels["notes"])
         return (f'<section class="endnotes">\n<h2 data-label="{title}">{title}</h2>\n<ol>\n'
                 + "\n".join(items) + "\n</ol>\n</section>")
+
+
+def note_list_id(number: int) -> str:
+    """The HTML id of note ``number`` in the numbered notes list at the end (the DOCX contents
+    takes the list's page in the PDF from the first one's)."""
+    return f"fn-{number}"
 
 
 def wrap_run(node: Text, html_text: str) -> str:

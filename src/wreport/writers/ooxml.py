@@ -344,10 +344,18 @@ def embed_fonts(word: WordDocument, fonts: Sequence[EmbeddedFont]) -> None:
     set_setting(settings, element("w:saveSubsetFonts"))
 
 
+# DrawingML's font slots (the theme's major and minor fonts: latin, ea, cs and per-script font).
+_DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_THEME_FONTS = tuple(f"{{{_DRAWINGML}}}{name}" for name in ("latin", "ea", "cs", "font"))
+
+
 def rename_font(word: WordDocument, old: str, new: str) -> None:
     """Name font ``new`` wherever the package names ``old``: every script slot of every
-    ``w:rFonts`` (styles, numbering, body, notes, headers, footers) and the font table's entry."""
+    ``w:rFonts`` (styles, numbering, body, notes, headers, footers), the font table's entry and
+    the theme's fonts (no run uses them, but an office suite offering the theme's fonts, or
+    looking for them, must not look for a font the document does not carry)."""
     _font_table_part(word)  # parsed, so its entries are renamed with the rest
+    _parsed_part(word, RT.THEME)  # likewise
     slots = [qn(slot) for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")]
     for part in word.part.package.iter_parts():
         if not isinstance(part, XmlPart):
@@ -359,21 +367,34 @@ def rename_font(word: WordDocument, old: str, new: str) -> None:
         for entry in part.element.iter(qn("w:font")):
             if entry.get(qn("w:name")) == old:
                 entry.set(qn("w:name"), new)
+        for theme_font in part.element.iter(*_THEME_FONTS):
+            if theme_font.get("typeface") == old:
+                theme_font.set("typeface", new)
 
 
-def _font_table_part(word: WordDocument) -> XmlPart:
-    """The font table as an XML part (python-docx loads it as opaque bytes): replaced in place
-    by a parsed copy, related to the document under a new id."""
+def _parsed_part(word: WordDocument, reltype: str) -> XmlPart | None:
+    """The document's part of ``reltype`` as an XML part (python-docx loads the font table and
+    the theme as opaque bytes): replaced in place by a parsed copy, related under a new id.
+    None when the document has no such part."""
     document_part = word.part
     for rel_id, rel in list(document_part.rels.items()):
-        if rel.reltype == RT.FONT_TABLE and not rel.is_external:
+        if rel.reltype == reltype and not rel.is_external:
             old = rel.target_part
             if isinstance(old, XmlPart):
                 return old
             document_part.drop_rel(rel_id)
             part = XmlPart(old.partname, old.content_type, parse_xml(old.blob), document_part.package)
-            document_part.relate_to(part, RT.FONT_TABLE)
+            document_part.relate_to(part, reltype)
             return part
+    return None
+
+
+def _font_table_part(word: WordDocument) -> XmlPart:
+    """The font table as an XML part (:func:`_parsed_part`), made empty when the document has none."""
+    found = _parsed_part(word, RT.FONT_TABLE)
+    if found is not None:
+        return found
+    document_part = word.part
     part = XmlPart(PackURI("/word/fontTable.xml"), CT.WML_FONT_TABLE, parse_xml(f"<w:fonts {nsdecls('w', 'r')}/>"),
                    document_part.package)
     document_part.relate_to(part, RT.FONT_TABLE)
