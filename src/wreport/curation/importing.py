@@ -33,7 +33,8 @@ from typing import Any
 
 import yaml
 
-from wreport.curation import documents
+from wreport.curation import documents, journal
+from wreport.curation.journal import recovered
 from wreport.curation.manifest import write_manifest
 from wreport.curation.mentions import join_wrapped_figures
 from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
@@ -305,13 +306,25 @@ class _Fields:
 
 def add_source(project: Project, path: Path, *, source_id: str | None = None, title: str | None = None,
                title_en: str | None = None, publisher: str | None = None, publisher_en: str | None = None,
-               date: str | None = None, ask: Ask | None = None) -> Added:
+               date: str | None = None, ask: Ask | None = None, say: Callable[[str], None] | None = None) -> Added:
     """Import ``path`` as a new source of ``project``; return what was written.
 
     Raises DataError (nothing written) for an unreadable document, a bad or taken id, missing
     metadata the manifest needs (``ask``, when given, is asked for an English title or publisher
-    first), a generic or page-furniture title, or a manifest the loader rejects.
+    first), a generic or page-furniture title, or a manifest the loader rejects. An earlier
+    import that was cut short is finished or undone first (curation/journal.py), and ``say``
+    is told which.
     """
+    with recovered(project) as note:
+        if note and say:
+            say(note)
+        return _add(project, path, source_id, title=title, title_en=title_en, publisher=publisher,
+                    publisher_en=publisher_en, date=date, ask=ask)
+
+
+def _add(project: Project, path: Path, source_id: str | None, *, title: str | None, title_en: str | None,
+         publisher: str | None, publisher_en: str | None, date: str | None, ask: Ask | None) -> Added:
+    """add_source's work, under the sources lock."""
     found = extract(path, project.limits)
     shown = project.relative(project.sources_file)
     fields = _Fields(found.kind)
@@ -388,7 +401,8 @@ def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str
 
 
 def _write_source(project: Project, path: Path, found: Extracted, new_id: str, fields: _Fields) -> Added:
-    """Write the text, the original and the manifest entry; the files go again if the entry fails."""
+    """Write the original, the text and the manifest entry, journalled (curation/journal.py);
+    the files go again if the entry fails."""
     folder = project.sources_file.parent / "sources"
     if not folder.resolve().is_relative_to(project.root.resolve()):
         raise DataError(f"the sources folder {folder} is outside the project; wreport writes only inside it",
@@ -408,17 +422,20 @@ def _write_source(project: Project, path: Path, found: Extracted, new_id: str, f
                              f"kept as {original.name}. {'; '.join(fields.how)}.")
     entry = _entry(new_id, fields.values)
     folder.mkdir(parents=True, exist_ok=True)
+    files = {original: found.original, text_file: found.text.encode("utf-8")}
+    journal.begin(project, new_id, files)  # first: a kill from here on is finished or undone later
     written: list[Path] = []
     try:
-        _write_new(original, found.original)
-        written.append(original)
-        _write_new(text_file, found.text.encode("utf-8"))
-        written.append(text_file)
-        _replace_manifest(project, entry)
+        for target, data in files.items():
+            _write_new(target, data)
+            written.append(target)
+        _replace_manifest(project, entry)  # the commit point
     except BaseException:
         for done in written:
             done.unlink(missing_ok=True)
+        journal.end(project)  # only once the files are gone: a failure above leaves it for recovery
         raise
+    journal.end(project)
     return Added(new_id, text_file, original, entry)
 
 

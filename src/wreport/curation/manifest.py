@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from wreport.curation.coverage import load_set_aside, set_aside_path
+from wreport.curation.journal import recovered
 from wreport.data.facts import FactSet, load_facts
 from wreport.errors import DataError, Location, WreportError, did_you_mean
 from wreport.inputs.files import write_atomic
@@ -70,10 +72,19 @@ def source_files(project: Project, source_id: str, text_name: str | None) -> lis
     return sorted(found)
 
 
-def remove_source(project: Project, source_id: str) -> Removed:
+def remove_source(project: Project, source_id: str, say: Callable[[str], None] | None = None) -> Removed:
     """Take ``source_id`` out of sources.yaml and delete its text and original, unless a fact or a
     set-aside entry or claim uses it (DataError naming them). A source already gone from sources.yaml whose
-    files are still there (an earlier remove that failed midway) has its files deleted."""
+    files are still there (an earlier remove that failed midway) has its files deleted. An import
+    cut short is finished or undone first (curation/journal.py), and ``say`` is told which."""
+    with recovered(project) as note:
+        if note and say:
+            say(note)
+        return _remove(project, source_id)
+
+
+def _remove(project: Project, source_id: str) -> Removed:
+    """remove_source's work, under the sources lock."""
     fact_set = load_facts(project)
     source = fact_set.sources.get(source_id)
     if source is None:
