@@ -157,3 +157,13 @@ def test_editing_a_claim_invalidates_exactly_the_segment_resting_on_it(tmp_path)
     _approve(root)
     _replace(root / "seeds" / "claims.yaml", "scope: Wonju City", "scope: Wonju City and Gangwon Province")
     assert {key: state for key, state in _states(root).items() if state != APPROVED} == {"s1-2-li1": CHANGED}
+
+
+def test_a_name_longer_than_a_name_is_refused_before_the_record_is_written(tmp_path):
+    """120,000 characters times every segment made a record past the 2 MB cap, reported at the
+    record's temporary copy; a name is bounded instead."""
+    root = copy_mini(tmp_path)
+    with pytest.raises(WreportError, match=r"\(120,000 characters\)' is not a reviewer's name") as raised:
+        _approve(root, None, by="K" * 120_000)
+    assert "at most 200 characters" in str(raised.value) and len(str(raised.value)) < 300
+    assert _approve(root, ["s1-p1"], by="K" * 200) == ["s1-p1"]

@@ -341,7 +341,7 @@ def _add(project: Project, path: Path, source_id: str | None, *, title: str | No
                  shown, ask)
     if found.author:
         fields.choose("author", None, found.author)
-    _choose_date(fields, found, date, shown)
+    _choose_date(fields, found, date, shown, str(path))
     new_id = source_id or make_id(fields.values["title_en"], fields.values.get("publisher_en")
                                   or (None if needs_english(fields.values["publisher"]) else fields.values["publisher"]),
                                   fields.values["date"], MAX_ID)
@@ -385,8 +385,9 @@ def _english(fields: _Fields, name: str, given: str | None, what: str, option: s
     fields.values[name] = squash_spaces(value)
 
 
-def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str) -> None:
-    """The date given, else the one the document states or implies, checked as a date."""
+def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str, document: str) -> None:
+    """The date given, else the one the document states or implies, checked as a date; a bad
+    one is reported at the imported document, saying where it came from."""
     date_text = date or found.date
     if not date_text:
         raise DataError("the document states no date", Location.of(shown),
@@ -394,7 +395,10 @@ def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str
     try:
         parse_partial_date(date_text)
     except ValueError:
-        raise DataError(f"'{date_text}' is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
+        what = f"--date '{date}'" if date else f"its date '{date_text}', {str(found.date_basis).split(';')[0]},"
+        raise DataError(f"{what} is not a date", Location.of(document),
+                        hint="write YYYY-MM-DD, YYYY-MM or YYYY" if date else
+                        "give the document's date with --date YYYY-MM-DD (or YYYY-MM, YYYY)") from None
     fields.values["date"] = date_text
     fields.values["date_basis"] = "stated by the curator on import (--date)" if date else str(found.date_basis)
     fields.how.append("date given on import" if date else f"date {found.date_basis}")
@@ -470,7 +474,8 @@ def _replace_manifest(project: Project, entry: str) -> None:
         raise DataError("no top-level 'sources:' list to add to", Location.of(project.relative(manifest)))
     if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
         current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
-    write_manifest(project, current.rstrip("\n") + "\n\n" + entry)
+    head = current.rstrip("\n") + "\n\n"
+    write_manifest(project, head + entry, f"with the new entry added at line {head.count(chr(10)) + 1}")
 
 
 def _write_new(path: Path, data: bytes) -> None:

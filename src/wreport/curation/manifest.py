@@ -20,7 +20,7 @@ from pathlib import Path
 from wreport.curation.coverage import load_set_aside, set_aside_path
 from wreport.curation.journal import recovered
 from wreport.data.facts import FactSet, load_facts
-from wreport.errors import DataError, Location, WreportError, did_you_mean
+from wreport.errors import DataError, Location, WreportError, did_you_mean, would_not_load
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 
@@ -37,18 +37,21 @@ class Removed:
     files: list[Path]
 
 
-def write_manifest(project: Project, text: str) -> None:
-    """Replace sources.yaml with ``text`` once the ordinary loader accepts it; else nothing changes."""
+def write_manifest(project: Project, text: str, change: str) -> None:
+    """Replace sources.yaml with ``text`` once the ordinary loader accepts it; else nothing changes.
+    ``change`` says what the new text does (``with the entry for 'x' added at line 23``): a
+    problem's line is one of the new text, which the user's file does not have yet."""
     manifest = project.sources_file
+    shown = project.relative(manifest)
 
     def loads(temp: Path) -> None:
-        """The new manifest must load before it replaces the old one."""
+        """The new manifest must load before it replaces the old one; its problems are reported
+        at sources.yaml, never at the temporary copy (gone by the time the message is read)."""
         checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
         try:
             load_facts(checked)
         except WreportError as exc:
-            raise DataError(f"the new manifest does not load: {exc}", Location.of(project.relative(manifest)),
-                            hint="nothing was changed") from None
+            raise would_not_load(exc, project.relative(temp), shown, change) from None
 
     write_atomic(manifest, text, check=loads)
 
@@ -96,7 +99,8 @@ def _remove(project: Project, source_id: str) -> Removed:
     _refuse_if_used(project, fact_set, source_id)
     files = source_files(project, source_id, source.file.name)
     text = project.read_text(project.sources_file, DataError)
-    write_manifest(project, _without_entry(text, source.line or 0, project.relative(project.sources_file)))
+    write_manifest(project, _without_entry(text, source.line or 0, project.relative(project.sources_file)),
+                   f"with the entry of '{source_id}' taken out")
     return Removed(source_id, True, _delete(files))
 
 
