@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -393,3 +394,23 @@ def test_a_bad_date_names_the_imported_document(tmp_path: Path) -> None:
     code, output = _add(root, document, *options, "--date", "2024-02-30")
     assert code == 1 and f"{document}: --date '2024-02-30' is not a date" in output, output
     assert sorted(p.name for p in (root / "seeds/sources").iterdir()) == ["etnews.txt", "fnnews.txt"]
+
+
+@pytest.mark.parametrize("name, shown", [("esc\x1b[31m.txt", "esc\\\\u001b[31m.txt"),
+                                         ("rtl\u202etxt.pdf.txt", "rtl\\\\u202etxt.pdf.txt"),
+                                         (os.fsdecode(b"bad\xff.txt"), "bad\\\\udcff.txt")])
+def test_a_document_name_the_manifest_cannot_hold_is_written_as_its_codes(tmp_path: Path, name: str,
+                                                                          shown: str) -> None:
+    """The note names the document; an escape sequence, a bidi override or a byte that is not
+    UTF-8 in that name made the new sources.yaml one the loader refuses, so the import failed."""
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    document = tmp_path / name
+    document.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, document, "--id", "odd-name-2020", "--title", "메모", "--title-en", "A note",
+                        "--publisher", "P", "--date", "2020")
+    assert code == 0, output
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert f'note: "Imported by `wreport sources add` from {shown} (text);' in manifest
+    assert "\x1b" not in output and "\u202e" not in output

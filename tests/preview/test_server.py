@@ -14,6 +14,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -174,6 +175,35 @@ def test_the_preview_follows_folders_removed_and_made_again(tmp_path):
         facts.write_text(facts.read_text(encoding="utf-8").replace("area of the Donghwa medical-device complex",
                                                                    "floor area of the Donghwa site"), encoding="utf-8")
         wait_for(lambda: "floor area of the Donghwa site" in text(url + "pane/en"))
+
+
+def test_a_folder_replaced_by_a_link_out_of_the_project_is_not_watched(tmp_path):
+    """The render refuses a templates folder leading outside; the watch must not follow it there
+    either (a link to / would have it watch the whole machine)."""
+    from wreport.preview.server import _watch
+
+    root, outside = copy_mini(tmp_path / "project"), tmp_path / "outside"
+    outside.mkdir()
+    templates, elsewhere = root / "templates", root / "elsewhere"
+    shutil.move(templates, elsewhere)
+    templates.symlink_to(outside, target_is_directory=True)
+    changed, stop = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=_watch, args=([templates], True, lambda _: True, root.resolve(), changed, stop))
+    watcher.start()
+    try:
+        time.sleep(0.5)
+        (outside / "en.md.j2").write_text("outside\n", encoding="utf-8")
+        assert not changed.wait(1.0)
+        templates.unlink()
+        templates.symlink_to(elsewhere, target_is_directory=True)  # a link inside the project is followed
+        assert changed.wait(5.0)  # the folder changed: render again
+        changed.clear()
+        time.sleep(0.5)
+        append(elsewhere / "brief" / "en.md.j2", ADDED)
+        assert changed.wait(5.0)
+    finally:
+        stop.set()
+        watcher.join(5)
 
 
 def test_a_client_dropping_its_request_ends_it_quietly(tmp_path):

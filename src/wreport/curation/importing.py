@@ -43,7 +43,7 @@ from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import Limits
-from wreport.inputs.text import HANGUL, UNSAFE, squash_spaces
+from wreport.inputs.text import HANGUL, UNSAFE, printable, squash_spaces
 
 _LATIN = re.compile("[A-Za-z]")
 #: The longest source id: ids appear in file names, facts and every citation.
@@ -422,7 +422,9 @@ def _write_source(project: Project, path: Path, found: Extracted, new_id: str, f
     if found.url:
         fields.values["url"] = found.url
     detail = f", {found.detail}" if found.detail else ""
-    fields.values["note"] = (f"Imported by `wreport sources add` from {path.name} ({found.kind}{detail}); original "
+    # The document's name as text a manifest can hold: a name may carry an escape sequence, a
+    # bidi override or bytes that are not UTF-8, which the loader refuses in sources.yaml.
+    fields.values["note"] = (f"Imported by `wreport sources add` from {printable(path.name)} ({found.kind}{detail}); original "
                              f"kept as {original.name}. {'; '.join(fields.how)}.")
     entry = _entry(new_id, fields.values)
     folder.mkdir(parents=True, exist_ok=True)

@@ -389,12 +389,14 @@ def identity(folders: Iterable[Path]) -> tuple[tuple[int, int] | None, ...]:
     return tuple(marks)
 
 
-def _watch(folders: list[Path], recursive: bool, counts: Callable[[Path], bool],
+def _watch(folders: list[Path], recursive: bool, counts: Callable[[Path], bool], inside: Path,
            changed: threading.Event, stop: threading.Event) -> None:
     """Set ``changed`` whenever a file that counts changes in ``folders`` (until ``stop``). Every
     REWATCH_MS the folders are checked to be the same ones (:func:`identity`); when one was
     removed, made again or made at last, the watch starts over on the folders there are now, and
-    the view is rendered again (what changed while no watch was there is not reported)."""
+    the view is rendered again (what changed while no watch was there is not reported). A folder
+    that leads outside ``inside`` (the project; a symlink put in its place) is not watched: the
+    render refuses it anyway, and a watch there would reach a tree of any size outside."""
     import watchfiles
 
     marks = None
@@ -403,7 +405,7 @@ def _watch(folders: list[Path], recursive: bool, counts: Callable[[Path], bool],
         if marks is not None and now != marks:
             changed.set()
         marks = now
-        present = [folder for folder in folders if folder.is_dir()]
+        present = [folder for folder in folders if folder.is_dir() and folder.resolve().is_relative_to(inside)]
         if not present:
             stop.wait(REWATCH_MS / 1000)
             continue
@@ -431,7 +433,8 @@ def serve(preview: Preview, port: int, stop: threading.Event | None = None,
     finished = threading.Event()  # the threads' own stop: set on the way out, whatever stopped us
     changed = threading.Event()
     deep, shallow, counts = watched(preview.project)
-    threads = [threading.Thread(target=_watch, args=(folders, recursive, counts, changed, finished), daemon=True)
+    inside = preview.project.root.resolve()
+    threads = [threading.Thread(target=_watch, args=(folders, recursive, counts, inside, changed, finished), daemon=True)
                for folders, recursive in ((deep, True), (shallow, False))]
     if preview.paged:
         threads.append(threading.Thread(target=preview.pages_loop, args=(finished,), daemon=True))
