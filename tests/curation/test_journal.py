@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -142,3 +143,18 @@ def test_a_crafted_journal_deletes_nothing_and_is_named(tmp_path: Path, journal:
         remove_source(load_project(root), "etnews-2006")
     assert complaint in str(caught.value)
     assert sorted(p.name for p in (root / "seeds").rglob("*")) == before
+
+
+@pytest.mark.parametrize("make, complaint", [
+    (lambda path: path.mkdir(), "a folder, not a regular file"),
+    (lambda path: os.mkfifo(path), "a FIFO (named pipe), not a regular file"),
+    (lambda path: path.symlink_to("/etc/passwd"), "the path leads outside the project folder"),
+    (lambda path: path.write_text("#" * 5_000), "larger than 4,000 bytes"),
+])
+def test_a_journal_that_is_no_journal_file_is_refused_not_waited_on(tmp_path: Path, make, complaint: str) -> None:
+    root = copy_mini(tmp_path)
+    make(root / "seeds/.wreport-import.yaml")
+    with pytest.raises(DataError, match="seeds/.wreport-import.yaml") as caught:
+        remove_source(load_project(root), "etnews-2006")
+    assert complaint in str(caught.value) and "it records an import that was cut short" in str(caught.value)
+    assert (root / "seeds/sources/etnews.txt").exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def recover(project: Project) -> str | None:
     folder = project.sources_file.parent
     remove_stale_temporaries(folder, [JOURNAL, project.sources_file.name])
     path = journal_path(project)
-    if not path.is_file() and not path.is_symlink():
+    if not os.path.lexists(path):  # anything else there (a folder, a FIFO, a link) is read, and refused
         return None
     journal = _read(project, path)
     remove_stale_temporaries(folder / "sources", list(journal.files))
@@ -96,7 +97,10 @@ def _read(project: Project, path: Path) -> ImportJournal:
     """The journal, checked against its schema (a damaged or crafted one is a message at its line)."""
     shown = project.relative(path)
     hint = "it records an import that was cut short; if you know none was, delete it"
-    text = project.read_text(path, DataError, limit=JOURNAL_BYTES)
+    try:
+        text = project.read_text(path, DataError, limit=JOURNAL_BYTES)
+    except WreportError as exc:  # a folder, a FIFO, a link out, a file no import writes
+        raise DataError(exc.message, exc.location, hint=hint) from None
     parsed, problems = parse_yaml(text, shown)
     journal = None
     if parsed is not None:
