@@ -72,3 +72,17 @@ def test_a_set_aside_file_that_would_not_load_is_named_at_its_line_not_called_em
     assert "nothing to set aside" not in output and ".tmp" not in output
     assert set_aside.read_text(encoding="utf-8") == text
     assert sorted(p.name for p in (root / "seeds").iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_temporary_file_of_a_killed_set_aside_is_removed_by_the_next(tmp_path: Path) -> None:
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    (root / "seeds/sources/etnews.txt").open("a", encoding="utf-8").write("올해는 입주기업이 12곳 늘었다.\n")
+    left = root / "seeds/.set-aside.yaml.k1ll3d0x.tmp"  # write_atomic's, of a set-aside killed mid-write
+    left.write_text("set_aside:\n  - source: etnews-2006\n", encoding="utf-8")
+    mine = root / "seeds/set-aside.yaml.tmp"  # not write_atomic's name: a file of the curator's
+    mine.write_text("mine", encoding="utf-8")
+    code, output = _run(root, "facts", "set-aside", "etnews-2006", "--reason", "unused")
+    assert code == 0 and "set aside 1 figure" in output, output
+    assert not left.exists() and mine.read_text(encoding="utf-8") == "mine"

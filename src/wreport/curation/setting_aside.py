@@ -16,6 +16,7 @@ from wreport.curation.coverage import coverage, load_set_aside, set_aside_path
 from wreport.curation.importing import yaml_scalar
 from wreport.data.facts import FactSet
 from wreport.errors import DataError, Location, WreportError, did_you_mean, would_not_load
+from wreport.inputs.boundary import rewriting
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.records import FileProblems, validated_entry
@@ -33,6 +34,12 @@ def add_set_aside(project: Project, fact_set: FactSet, fields: dict[str, str]) -
     shown = project.relative(path)
     _check_fields(project, fact_set, fields, shown)
     coverage(project, fact_set, [fields["source"]])  # the file as it is must load: its own errors first
+    with rewriting(path):  # read and written under the folder's lock: another writer waits
+        return _append(project, fact_set, fields, path, shown)
+
+
+def _append(project: Project, fact_set: FactSet, fields: dict[str, str], path: Path, shown: str) -> int:
+    """add_set_aside's writing: the entry appended, checked by loading the new file."""
     current = project.read_text(path, DataError) if path.exists() else HEADER
     if not current.endswith("\n"):
         current += "\n"

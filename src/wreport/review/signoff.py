@@ -24,6 +24,7 @@ from typing import Any
 from wreport.data.facts import FactSet
 from wreport.data.glossary import Glossary
 from wreport.errors import DataError, WreportError, did_you_mean, raise_if_any, would_not_load
+from wreport.inputs.boundary import rewriting
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.records import FileProblems, check_top_keys, read_yaml
@@ -163,17 +164,17 @@ def approve(project: Project, audience: str, pairs: list[Pair], facts: FactSet, 
         shown = by if len(by) <= MAX_NAME else f"{by[:40]}... ({len(by):,} characters)"
         raise DataError(f"--by {shown!r} is not a reviewer's name",
                         hint=f"one line of text, at most {MAX_NAME} characters, e.g. --by 'Kim Minji'")
-    record = load_record(project, audience)
     chosen = list(dict.fromkeys(segment_ids)) if segment_ids else list(known)
     entry_date = today or datetime.date.today()
-    for segment_id in chosen:
-        record[segment_id] = SignoffEntry(hash=segment_hash(known[segment_id], facts, glossary), by=by.strip(),
-                                          date=entry_date.isoformat())
-    ordered = {p.id: record[p.id] for p in pairs if p.id in record}
-    ordered.update((k, v) for k, v in record.items() if k not in ordered)
+    approved = {segment_id: SignoffEntry(hash=segment_hash(known[segment_id], facts, glossary), by=by.strip(),
+                                         date=entry_date.isoformat()) for segment_id in chosen}
     path = record_path(project, audience)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, format_record(audience, ordered), check=lambda temp: _vet(project, audience, temp, ordered))
+    with rewriting(path):  # read and written under the folder's lock: another approval waits
+        record = {**load_record(project, audience), **approved}
+        ordered = {p.id: record[p.id] for p in pairs if p.id in record}
+        ordered.update((k, v) for k, v in record.items() if k not in ordered)
+        write_atomic(path, format_record(audience, ordered), check=lambda temp: _vet(project, audience, temp, ordered))
     return chosen
 
 
