@@ -403,7 +403,8 @@ def test_a_yaml_escape_in_a_fact_label_is_refused_at_its_line_in_facts_yaml(tmp_
     at = next(index for index, line in enumerate(lines) if line.strip().startswith("label:"))
     lines[at] = f'    label: {{ko: 입주기업 매출액, en: "sales in 2010 {escape}"}}'
     facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for command in (["facts", "export"], ["facts", "list"]):
+    for command in (["facts", "export"], ["facts", "list"], ["review"], ["build", "--format", "html"]):
         result = CliRunner().invoke(app, ["--project", str(root), *command])
         assert isinstance(result.exception, WreportError), (type(result.exception), result.exception)
         assert f"seeds/facts.yaml:{at + 1}: {what} in a value" in str(result.exception)
+        assert "macros" not in str(result.exception) and not (root / "out").exists()  # never blamed on a template

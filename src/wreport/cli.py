@@ -291,7 +291,8 @@ def sources_add(
 
     project = project_of(ctx)
     added = add_source(project, file, source_id=source_id, title=title, title_en=title_en, publisher=publisher,
-                       publisher_en=publisher_en, date=date, ask=_ask if sys.stdin.isatty() else None)
+                       publisher_en=publisher_en, date=date, ask=_ask if sys.stdin.isatty() else None,
+                       say=lambda note: _note(ctx, note))
     if not options(ctx).quiet:
         typer.echo(f"added source '{added.id}': {_shown(added.text_file)} (original: {added.original_file.name})\n"
                    f"{added.entry}"
@@ -302,6 +303,11 @@ def sources_add(
 def sources_list(ctx: typer.Context) -> None:
     """List every source in sources.yaml, one a line (for reading and for scripts): id, date,
     language, how many facts quote it, then the English publisher and title and the text file."""
+    from wreport.curation.journal import recovered
+
+    with recovered(project_of(ctx)) as note:
+        if note:
+            _note(ctx, note)
     fact_set, _, _ = _facts(ctx)
     width = max((len(source_id) for source_id in fact_set.sources), default=2)
     for source in fact_set.sources.values():
@@ -319,11 +325,18 @@ def sources_remove(ctx: typer.Context, source_id: str = typer.Argument(..., meta
     If an earlier remove stopped midway, running it again deletes the files left behind."""
     from wreport.curation.manifest import remove_source
 
-    removed = remove_source(project_of(ctx), source_id)
+    removed = remove_source(project_of(ctx), source_id, say=lambda note: _note(ctx, note))
     if not options(ctx).quiet:
         what = ["its entry in sources.yaml"] if removed.entry_removed else []
         what += [_shown(path) for path in removed.files]
         typer.echo(f"removed source '{removed.id}': {', '.join(what) or 'nothing left to remove'}")
+
+
+def _note(ctx: typer.Context, message: str) -> None:
+    """Something a command did besides its work (an interrupted import finished or undone), on
+    standard error, unless -q."""
+    if not options(ctx).quiet:
+        typer.echo(_printable(f"note: {message}"), err=True)
 
 
 def _ask(name: str, prompt: str) -> str:

@@ -106,3 +106,28 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     in a message are typos, and the fix is usually one of these."""
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
     return f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
+
+
+def renamed(error: WreportError, temporary: str, shown: str) -> WreportError:
+    """``error`` with the file ``temporary`` called ``shown`` in its location, its message and
+    every problem it holds, in place. A file is checked as a temporary copy before it replaces
+    the user's (write_atomic's ``check``); the problems are the user's file's, and the copy is
+    gone by the time the message is read."""
+    problems = error.problems if isinstance(error, ProblemsError) else []
+    for each in [error, *problems]:
+        if each.location is not None and each.location.file == temporary:
+            each.location = Location(shown, each.location.line, each.location.column)
+        each.message = each.message.replace(temporary, shown)
+        each.args = (each.message,)
+    return error
+
+
+def would_not_load(error: WreportError, temporary: str, shown: str, change: str) -> DataError:
+    """The one message for a checked write refused: ``change`` (``with the new entry added at line
+    23``), the user's file ``shown`` would not load, and why, at the line of the first problem
+    (a line of the new text), never naming the temporary copy the check read."""
+    problem = renamed(error, temporary, shown)
+    first = problem.problems[0] if isinstance(problem, ProblemsError) and problem.problems else problem
+    more = f" (and {len(problem.problems) - 1} more)" if isinstance(problem, ProblemsError) else ""
+    return DataError(f"{change}, {shown} would not load: {first.message}{more}", first.location or Location.of(shown),
+                     hint=f"{first.hint + '; ' if first.hint else ''}nothing was changed")

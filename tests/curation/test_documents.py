@@ -113,3 +113,14 @@ def test_a_zip_bomb_is_refused_within_the_memory_ceiling(tmp_path: Path) -> None
     assert result.stderr.startswith(f"error: {bomb}: refused: its parts unpack to more than unpacked_bytes"), \
         result.stderr
     assert _tree(root) == before
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    """Opening a named pipe for reading waits for a writer: `sources add pipe.txt` hung for ever."""
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    command = [sys.executable, "-c", "from wreport.cli import main; main()", "--project", str(copy_mini(tmp_path)),
+               "sources", "add", str(pipe), "--title-en", "A pipe", "--publisher", "P", "--date", "2020"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stderr) == (1, f"error: {pipe}: not a file (give the path of the document "
+                                                     "to import)\n")

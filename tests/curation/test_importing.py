@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from real_project import copy_project
 from typer.testing import CliRunner
 
@@ -351,3 +353,64 @@ def test_the_stated_date_pattern_does_not_backtrack(tmp_path: Path) -> None:
     document = tmp_path / "stated.txt"
     document.write_text(SENTENCE + "\n" + ("입력" + " " * 3_000) * 20 + "： 2024.3.5\n", encoding="utf-8")
     assert extract(document).date == "2024-03-05"
+
+
+@pytest.mark.parametrize("reshape", ["indented", "flow"])
+def test_a_manifest_that_would_not_load_is_named_at_its_line_never_its_temporary_copy(tmp_path: Path,
+                                                                                     reshape: str) -> None:
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    manifest = root / "seeds/sources.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    if reshape == "indented":  # a hand-kept manifest indenting its entries by four spaces, which loads
+        text = "\n".join(("  " + line) if line.startswith("  ") else line for line in text.splitlines()) + "\n"
+    else:  # the same list written in flow style (JSON)
+        text = f"sources: {json.dumps(yaml.safe_load(text)['sources'], ensure_ascii=False)}\n"
+    manifest.write_text(text, encoding="utf-8")
+    before = sorted(p.name for p in (root / "seeds").rglob("*"))
+    entry_line = len(text.rstrip("\n").splitlines()) + 2  # after one blank line
+    document = tmp_path / "note.txt"
+    document.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, document, "--id", "note-2024", "--title-en", "A note", "--publisher", "P", "--date", "2024")
+    assert code == 1
+    assert f"error: seeds/sources.yaml:{entry_line}: with the new entry added at line {entry_line}, " \
+           "seeds/sources.yaml would not load: invalid YAML" in output, output
+    assert ".tmp" not in output and "nothing was changed" in output
+    assert manifest.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (root / "seeds").rglob("*")) == before
+
+
+def test_a_bad_date_names_the_imported_document(tmp_path: Path) -> None:
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    document = tmp_path / "note.txt"
+    document.write_text(f"작성일 2020-13-45\n{SENTENCE}\n", encoding="utf-8")
+    options = ["--id", "note-2020", "--title", "메모", "--title-en", "A note", "--publisher", "P"]
+    code, output = _add(root, document, *options)
+    assert code == 1
+    assert f"{document}: its date '2020-13-45', stated in text (작성일 2020-13-45), is not a date" in output, output
+    code, output = _add(root, document, *options, "--date", "2024-02-30")
+    assert code == 1 and f"{document}: --date '2024-02-30' is not a date" in output, output
+    assert sorted(p.name for p in (root / "seeds/sources").iterdir()) == ["etnews.txt", "fnnews.txt"]
+
+
+@pytest.mark.parametrize("name, shown", [("esc\x1b[31m.txt", "esc\\\\u001b[31m.txt"),
+                                         ("rtl\u202etxt.pdf.txt", "rtl\\\\u202etxt.pdf.txt"),
+                                         (os.fsdecode(b"bad\xff.txt"), "bad\\\\udcff.txt")])
+def test_a_document_name_the_manifest_cannot_hold_is_written_as_its_codes(tmp_path: Path, name: str,
+                                                                          shown: str) -> None:
+    """The note names the document; an escape sequence, a bidi override or a byte that is not
+    UTF-8 in that name made the new sources.yaml one the loader refuses, so the import failed."""
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    document = tmp_path / name
+    document.write_text(SENTENCE + "\n", encoding="utf-8")
+    code, output = _add(root, document, "--id", "odd-name-2020", "--title", "메모", "--title-en", "A note",
+                        "--publisher", "P", "--date", "2020")
+    assert code == 0, output
+    manifest = (root / "seeds/sources.yaml").read_text(encoding="utf-8")
+    assert f'note: "Imported by `wreport sources add` from {shown} (text);' in manifest
+    assert "\x1b" not in output and "\u202e" not in output

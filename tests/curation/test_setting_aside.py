@@ -51,3 +51,38 @@ def test_open_figures_are_set_aside_by_lines_then_all_at_once(tmp_path: Path) ->
     code, output = _run(root, "facts", "set-aside", SOURCE, "--lines", "9-3", "--reason", "unused")
     assert code == 1 and "not a range of lines" in output
     assert set_aside.read_text(encoding="utf-8") == after
+
+
+def test_a_set_aside_file_that_would_not_load_is_named_at_its_line_not_called_empty(tmp_path: Path) -> None:
+    """A hand-kept set-aside.yaml indenting its entries by four spaces loads; the new entry,
+    appended at two, would break it: said so at the line, not "nothing to set aside"."""
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    (root / "seeds/sources/etnews.txt").open("a", encoding="utf-8").write("올해는 입주기업이 12곳 늘었다.\n")
+    set_aside = root / "seeds/set-aside.yaml"
+    text = "\n".join(("  " + line) if line.startswith("  ") else line
+                     for line in set_aside.read_text(encoding="utf-8").splitlines()) + "\n"
+    set_aside.write_text(text, encoding="utf-8")
+    code, output = _run(root, "facts", "set-aside", "etnews-2006", "--reason", "unused")
+    line = text.count("\n") + 1
+    assert code == 1
+    assert (f"error: seeds/set-aside.yaml:{line}: with the new entry added at line {line}, seeds/set-aside.yaml would "
+            "not load: invalid YAML") in output, output
+    assert "nothing to set aside" not in output and ".tmp" not in output
+    assert set_aside.read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in (root / "seeds").iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_temporary_file_of_a_killed_set_aside_is_removed_by_the_next(tmp_path: Path) -> None:
+    from mini_project import copy_mini
+
+    root = copy_mini(tmp_path)
+    (root / "seeds/sources/etnews.txt").open("a", encoding="utf-8").write("올해는 입주기업이 12곳 늘었다.\n")
+    left = root / "seeds/.set-aside.yaml.k1ll3d0x.tmp"  # write_atomic's, of a set-aside killed mid-write
+    left.write_text("set_aside:\n  - source: etnews-2006\n", encoding="utf-8")
+    mine = root / "seeds/set-aside.yaml.tmp"  # not write_atomic's name: a file of the curator's
+    mine.write_text("mine", encoding="utf-8")
+    code, output = _run(root, "facts", "set-aside", "etnews-2006", "--reason", "unused")
+    assert code == 0 and "set aside 1 figure" in output, output
+    assert not left.exists() and mine.read_text(encoding="utf-8") == "mine"

@@ -8,10 +8,13 @@ import base64
 import http.client
 import json
 import re
+import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -31,8 +34,9 @@ ADDED = "A sentence added while previewing."
 
 
 @contextmanager
-def previewing(root: Path, *args: str) -> Iterator[str]:
-    """``wreport preview`` on a free port, stopped (Ctrl-C) when the block ends; yields its URL."""
+def previewing(root: Path, *args: str, stderr: list[str] | None = None) -> Iterator[str]:
+    """``wreport preview`` on a free port, stopped (Ctrl-C) when the block ends; yields its URL.
+    What it printed on standard error is appended to ``stderr`` once it has stopped."""
     command = [sys.executable, "-c", "from wreport.cli import main; main()", "--project", str(root),
                "preview", "--port", "0", "--stop-after", "120", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -45,7 +49,9 @@ def previewing(root: Path, *args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.communicate(timeout=20)
+            _, errors = process.communicate(timeout=20)
+            if stderr is not None:
+                stderr.append(errors)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -149,6 +155,74 @@ def test_an_event_stream_client_receives_each_new_version(tmp_path):
             assert text(url + "version") == "2"
         finally:
             connection.close()
+
+
+def test_the_preview_follows_folders_removed_and_made_again(tmp_path):
+    """A branch switch deletes a folder and writes a new one: the operating system's watch on
+    the old folder reports nothing more, so the preview must watch the new one."""
+    root = copy_mini(tmp_path)
+    saved = tmp_path / "saved"
+    with previewing(root, "--lang", "en") as url:
+        for folder in ("templates", "seeds"):
+            shutil.copytree(root / folder, saved / folder)
+            shutil.rmtree(root / folder)
+            wait_for(lambda: get(url + "pane/en")[0] != 200)  # the error is shown
+            shutil.copytree(saved / folder, root / folder)
+            wait_for(lambda: get(url + "pane/en")[0] == 200)
+        append(root / "templates" / "brief" / "en.md.j2", ADDED)  # in the new templates folder
+        wait_for(lambda: ADDED in text(url + "pane/en"))
+        facts = root / "seeds" / "facts.yaml"  # in the new seeds folder
+        facts.write_text(facts.read_text(encoding="utf-8").replace("area of the Donghwa medical-device complex",
+                                                                   "floor area of the Donghwa site"), encoding="utf-8")
+        wait_for(lambda: "floor area of the Donghwa site" in text(url + "pane/en"))
+
+
+def test_a_folder_replaced_by_a_link_out_of_the_project_is_not_watched(tmp_path):
+    """The render refuses a templates folder leading outside; the watch must not follow it there
+    either (a link to / would have it watch the whole machine)."""
+    from wreport.preview.server import _watch
+
+    root, outside = copy_mini(tmp_path / "project"), tmp_path / "outside"
+    outside.mkdir()
+    templates, elsewhere = root / "templates", root / "elsewhere"
+    shutil.move(templates, elsewhere)
+    templates.symlink_to(outside, target_is_directory=True)
+    changed, stop = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=_watch, args=([templates], True, lambda _: True, root.resolve(), changed, stop))
+    watcher.start()
+    try:
+        time.sleep(0.5)
+        (outside / "en.md.j2").write_text("outside\n", encoding="utf-8")
+        assert not changed.wait(1.0)
+        templates.unlink()
+        templates.symlink_to(elsewhere, target_is_directory=True)  # a link inside the project is followed
+        assert changed.wait(5.0)  # the folder changed: render again
+        changed.clear()
+        time.sleep(0.5)
+        append(elsewhere / "brief" / "en.md.j2", ADDED)
+        assert changed.wait(5.0)
+    finally:
+        stop.set()
+        watcher.join(5)
+
+
+def test_a_client_dropping_its_request_ends_it_quietly(tmp_path):
+    """A closed tab or a reload mid-answer resets the connection: no traceback, and the server
+    goes on answering."""
+    errors: list[str] = []
+    with previewing(copy_mini(tmp_path), "--lang", "en", stderr=errors) as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        for sent in (b"GET /pane/en HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % port,  # whole, answer unread
+                     b"GET /pane/en HTTP/1.1\r\nHo"):  # cut off in its headers
+            for _ in range(5):
+                client = socket.create_connection(("127.0.0.1", port), timeout=10)
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close: reset
+                client.sendall(sent)
+                time.sleep(0.05)
+                client.close()
+        time.sleep(0.5)
+        assert get(url + "version") == (200, b"1")
+    assert "Traceback" not in errors[0] and "Error" not in errors[0], errors[0]
 
 
 def next_event(response: http.client.HTTPResponse) -> dict:

@@ -159,3 +159,31 @@ def test_a_release_records_the_claims_each_pair_rests_on(tmp_path):
     claimed = [pair for pair in review["pairs"] if "claims" in pair]
     assert [(p["id"], [c["id"] for c in p["claims"]]) for p in claimed] == [("s1-p2", ["city_built_techno_valley"])]
     assert claimed[0]["claims"][0]["quote"] == "원주시는 의료기기 테크노밸리와 의료기기산업기술단지를 세웠다"  # claims.yaml
+
+
+def test_a_release_killed_before_its_rename_leaves_nothing_the_next_one_keeps(tmp_path):
+    """The staging folder of a killed `wreport release` (`releases/.NAME.xxxxxxxx.tmp/`) is ignored
+    by `release --list` but `git add releases/` commits it: the next release removes it, and
+    nothing else hidden there."""
+    import datetime
+
+    from wreport.releases.record import write_release
+
+    root = copy_mini(tmp_path)
+    releases = root / "releases"
+    killed = releases / ".2026-12-partner.k1ll3d0x.tmp"
+    (killed / "brief").mkdir(parents=True)
+    (killed / "brief" / "review.json").write_text("{}", encoding="utf-8")
+    mine = [releases / ".notes", releases / ".2026-12-partner.backup.tmp", releases / ".x.k1ll3d0x.tmp"]
+    mine[0].mkdir()
+    mine[1].mkdir()
+    mine[2].write_text("a file, not a folder", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (releases / ".y.k1ll3d0y.tmp").symlink_to(outside, target_is_directory=True)
+    final = write_release(load_project(root), "2026-12-partner", {"brief/review.json": "{}\n"},
+                          datetime.datetime(2026, 12, 5, 9, 30), ["brief"])
+    assert final == releases / "2026-12-partner" and (final / "release.yaml").is_file()
+    assert sorted(p.name for p in releases.iterdir()) == [".2026-12-partner.backup.tmp", ".notes", ".x.k1ll3d0x.tmp",
+                                                          ".y.k1ll3d0y.tmp", "2026-12-partner"]
+    assert outside.is_dir()

@@ -49,6 +49,16 @@ def test_list_audiences_skips_shared_and_folders_without_audience_toml(mini):
     assert list_audiences(project) == ["brief"]
 
 
+def test_a_staging_folder_left_by_a_killed_new_audience_is_no_audience(mini):
+    """`new-audience` assembles `templates/.NAME-xxxx/` and renames it; killed before the rename,
+    the hidden folder was listed, and every build and check failed on 'no audience'."""
+    import shutil
+
+    shutil.copytree(mini / "templates" / "brief", mini / "templates" / ".investor-k1ll3d8x")
+    project, _, _ = load_mini(mini)
+    assert list_audiences(project) == ["brief"]
+
+
 def test_load_audience_reads_metadata_per_language(mini):
     project, _, _ = load_mini(mini)
     audience = load_audience(project, "brief")

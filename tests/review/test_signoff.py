@@ -157,3 +157,25 @@ def test_editing_a_claim_invalidates_exactly_the_segment_resting_on_it(tmp_path)
     _approve(root)
     _replace(root / "seeds" / "claims.yaml", "scope: Wonju City", "scope: Wonju City and Gangwon Province")
     assert {key: state for key, state in _states(root).items() if state != APPROVED} == {"s1-2-li1": CHANGED}
+
+
+def test_a_name_longer_than_a_name_is_refused_before_the_record_is_written(tmp_path):
+    """120,000 characters times every segment made a record past the 2 MB cap, reported at the
+    record's temporary copy; a name is bounded instead."""
+    root = copy_mini(tmp_path)
+    with pytest.raises(WreportError, match=r"\(120,000 characters\)' is not a reviewer's name") as raised:
+        _approve(root, None, by="K" * 120_000)
+    assert "at most 200 characters" in str(raised.value) and len(str(raised.value)) < 300
+    assert _approve(root, ["s1-p1"], by="K" * 200) == ["s1-p1"]
+
+
+def test_the_temporary_file_of_a_killed_approval_is_removed_by_the_next(tmp_path):
+    root = copy_mini(tmp_path)
+    left = root / "signoff" / ".brief.yaml.k1ll3d0x.tmp"  # write_atomic's, of an approval killed mid-write
+    left.parent.mkdir()
+    left.write_text("segments: {}\n", encoding="utf-8")
+    other = root / "signoff" / ".annex.yaml.k1ll3d0x.tmp"  # another audience's record: not this write's
+    other.write_text("segments: {}\n", encoding="utf-8")
+    assert _approve(root, ["s1-p1"]) == ["s1-p1"]
+    assert not left.exists() and other.exists()
+    assert sorted(p.name for p in (root / "signoff").iterdir()) == [".annex.yaml.k1ll3d0x.tmp", "brief.yaml"]

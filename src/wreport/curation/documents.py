@@ -39,9 +39,11 @@ def refused(path: Path, what: str, limit: str, hint: str | None = None) -> DataE
 
 def read_document(path: Path, limits: Limits) -> bytes:
     """At most ``import_bytes`` of a regular file (never a FIFO or a device), read through one
-    open descriptor so a file that grows after the check is still caught."""
+    open descriptor so a file that grows after the check is still caught. Opened non-blocking:
+    opening a FIFO for reading waits for a writer, for ever, before its type can be checked."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with open(path, "rb", buffering=0) as file:
+        with os.fdopen(os.open(path, flags), "rb", buffering=0) as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise DataError("not a file", Location.of(str(path)), hint="give the path of the document to import")

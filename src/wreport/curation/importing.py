@@ -33,7 +33,8 @@ from typing import Any
 
 import yaml
 
-from wreport.curation import documents
+from wreport.curation import documents, journal
+from wreport.curation.journal import recovered
 from wreport.curation.manifest import write_manifest
 from wreport.curation.mentions import join_wrapped_figures
 from wreport.curation.metadata import id_problem, make_id, needs_english, title_from_text, title_problem
@@ -42,7 +43,7 @@ from wreport.errors import DataError, Location
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import Limits
-from wreport.inputs.text import HANGUL, UNSAFE, squash_spaces
+from wreport.inputs.text import HANGUL, UNSAFE, printable, squash_spaces
 
 _LATIN = re.compile("[A-Za-z]")
 #: The longest source id: ids appear in file names, facts and every citation.
@@ -305,13 +306,25 @@ class _Fields:
 
 def add_source(project: Project, path: Path, *, source_id: str | None = None, title: str | None = None,
                title_en: str | None = None, publisher: str | None = None, publisher_en: str | None = None,
-               date: str | None = None, ask: Ask | None = None) -> Added:
+               date: str | None = None, ask: Ask | None = None, say: Callable[[str], None] | None = None) -> Added:
     """Import ``path`` as a new source of ``project``; return what was written.
 
     Raises DataError (nothing written) for an unreadable document, a bad or taken id, missing
     metadata the manifest needs (``ask``, when given, is asked for an English title or publisher
-    first), a generic or page-furniture title, or a manifest the loader rejects.
+    first), a generic or page-furniture title, or a manifest the loader rejects. An earlier
+    import that was cut short is finished or undone first (curation/journal.py), and ``say``
+    is told which.
     """
+    with recovered(project) as note:
+        if note and say:
+            say(note)
+        return _add(project, path, source_id, title=title, title_en=title_en, publisher=publisher,
+                    publisher_en=publisher_en, date=date, ask=ask)
+
+
+def _add(project: Project, path: Path, source_id: str | None, *, title: str | None, title_en: str | None,
+         publisher: str | None, publisher_en: str | None, date: str | None, ask: Ask | None) -> Added:
+    """add_source's work, under the sources lock."""
     found = extract(path, project.limits)
     shown = project.relative(project.sources_file)
     fields = _Fields(found.kind)
@@ -328,7 +341,7 @@ def add_source(project: Project, path: Path, *, source_id: str | None = None, ti
                  shown, ask)
     if found.author:
         fields.choose("author", None, found.author)
-    _choose_date(fields, found, date, shown)
+    _choose_date(fields, found, date, shown, str(path))
     new_id = source_id or make_id(fields.values["title_en"], fields.values.get("publisher_en")
                                   or (None if needs_english(fields.values["publisher"]) else fields.values["publisher"]),
                                   fields.values["date"], MAX_ID)
@@ -372,8 +385,9 @@ def _english(fields: _Fields, name: str, given: str | None, what: str, option: s
     fields.values[name] = squash_spaces(value)
 
 
-def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str) -> None:
-    """The date given, else the one the document states or implies, checked as a date."""
+def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str, document: str) -> None:
+    """The date given, else the one the document states or implies, checked as a date; a bad
+    one is reported at the imported document, saying where it came from."""
     date_text = date or found.date
     if not date_text:
         raise DataError("the document states no date", Location.of(shown),
@@ -381,14 +395,18 @@ def _choose_date(fields: _Fields, found: Extracted, date: str | None, shown: str
     try:
         parse_partial_date(date_text)
     except ValueError:
-        raise DataError(f"'{date_text}' is not a date", hint="write YYYY-MM-DD, YYYY-MM or YYYY") from None
+        what = f"--date '{date}'" if date else f"its date '{date_text}', {str(found.date_basis).split(';')[0]},"
+        raise DataError(f"{what} is not a date", Location.of(document),
+                        hint="write YYYY-MM-DD, YYYY-MM or YYYY" if date else
+                        "give the document's date with --date YYYY-MM-DD (or YYYY-MM, YYYY)") from None
     fields.values["date"] = date_text
     fields.values["date_basis"] = "stated by the curator on import (--date)" if date else str(found.date_basis)
     fields.how.append("date given on import" if date else f"date {found.date_basis}")
 
 
 def _write_source(project: Project, path: Path, found: Extracted, new_id: str, fields: _Fields) -> Added:
-    """Write the text, the original and the manifest entry; the files go again if the entry fails."""
+    """Write the original, the text and the manifest entry, journalled (curation/journal.py);
+    the files go again if the entry fails."""
     folder = project.sources_file.parent / "sources"
     if not folder.resolve().is_relative_to(project.root.resolve()):
         raise DataError(f"the sources folder {folder} is outside the project; wreport writes only inside it",
@@ -404,21 +422,26 @@ def _write_source(project: Project, path: Path, found: Extracted, new_id: str, f
     if found.url:
         fields.values["url"] = found.url
     detail = f", {found.detail}" if found.detail else ""
-    fields.values["note"] = (f"Imported by `wreport sources add` from {path.name} ({found.kind}{detail}); original "
+    # The document's name as text a manifest can hold: a name may carry an escape sequence, a
+    # bidi override or bytes that are not UTF-8, which the loader refuses in sources.yaml.
+    fields.values["note"] = (f"Imported by `wreport sources add` from {printable(path.name)} ({found.kind}{detail}); original "
                              f"kept as {original.name}. {'; '.join(fields.how)}.")
     entry = _entry(new_id, fields.values)
     folder.mkdir(parents=True, exist_ok=True)
+    files = {original: found.original, text_file: found.text.encode("utf-8")}
+    journal.begin(project, new_id, files)  # first: a kill from here on is finished or undone later
     written: list[Path] = []
     try:
-        _write_new(original, found.original)
-        written.append(original)
-        _write_new(text_file, found.text.encode("utf-8"))
-        written.append(text_file)
-        _replace_manifest(project, entry)
+        for target, data in files.items():
+            _write_new(target, data)
+            written.append(target)
+        _replace_manifest(project, entry)  # the commit point
     except BaseException:
         for done in written:
             done.unlink(missing_ok=True)
+        journal.end(project)  # only once the files are gone: a failure above leaves it for recovery
         raise
+    journal.end(project)
     return Added(new_id, text_file, original, entry)
 
 
@@ -453,7 +476,8 @@ def _replace_manifest(project: Project, entry: str) -> None:
         raise DataError("no top-level 'sources:' list to add to", Location.of(project.relative(manifest)))
     if re.search(r"^sources:\s*\[\s*\]", current, re.MULTILINE):
         current = re.sub(r"^sources:\s*\[\s*\]", "sources:", current, count=1, flags=re.MULTILINE)
-    write_manifest(project, current.rstrip("\n") + "\n\n" + entry)
+    head = current.rstrip("\n") + "\n\n"
+    write_manifest(project, head + entry, f"with the new entry added at line {head.count(chr(10)) + 1}")
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from wreport.curation.coverage import load_set_aside, set_aside_path
+from wreport.curation.journal import recovered
 from wreport.data.facts import FactSet, load_facts
-from wreport.errors import DataError, Location, WreportError, did_you_mean
+from wreport.errors import DataError, Location, WreportError, did_you_mean, would_not_load
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 
@@ -35,18 +37,21 @@ class Removed:
     files: list[Path]
 
 
-def write_manifest(project: Project, text: str) -> None:
-    """Replace sources.yaml with ``text`` once the ordinary loader accepts it; else nothing changes."""
+def write_manifest(project: Project, text: str, change: str) -> None:
+    """Replace sources.yaml with ``text`` once the ordinary loader accepts it; else nothing changes.
+    ``change`` says what the new text does (``with the entry for 'x' added at line 23``): a
+    problem's line is one of the new text, which the user's file does not have yet."""
     manifest = project.sources_file
+    shown = project.relative(manifest)
 
     def loads(temp: Path) -> None:
-        """The new manifest must load before it replaces the old one."""
+        """The new manifest must load before it replaces the old one; its problems are reported
+        at sources.yaml, never at the temporary copy (gone by the time the message is read)."""
         checked = dataclasses.replace(project, paths={**project.paths, "sources": temp})
         try:
             load_facts(checked)
         except WreportError as exc:
-            raise DataError(f"the new manifest does not load: {exc}", Location.of(project.relative(manifest)),
-                            hint="nothing was changed") from None
+            raise would_not_load(exc, project.relative(temp), shown, change) from None
 
     write_atomic(manifest, text, check=loads)
 
@@ -70,10 +75,19 @@ def source_files(project: Project, source_id: str, text_name: str | None) -> lis
     return sorted(found)
 
 
-def remove_source(project: Project, source_id: str) -> Removed:
+def remove_source(project: Project, source_id: str, say: Callable[[str], None] | None = None) -> Removed:
     """Take ``source_id`` out of sources.yaml and delete its text and original, unless a fact or a
     set-aside entry or claim uses it (DataError naming them). A source already gone from sources.yaml whose
-    files are still there (an earlier remove that failed midway) has its files deleted."""
+    files are still there (an earlier remove that failed midway) has its files deleted. An import
+    cut short is finished or undone first (curation/journal.py), and ``say`` is told which."""
+    with recovered(project) as note:
+        if note and say:
+            say(note)
+        return _remove(project, source_id)
+
+
+def _remove(project: Project, source_id: str) -> Removed:
+    """remove_source's work, under the sources lock."""
     fact_set = load_facts(project)
     source = fact_set.sources.get(source_id)
     if source is None:
@@ -85,7 +99,8 @@ def remove_source(project: Project, source_id: str) -> Removed:
     _refuse_if_used(project, fact_set, source_id)
     files = source_files(project, source_id, source.file.name)
     text = project.read_text(project.sources_file, DataError)
-    write_manifest(project, _without_entry(text, source.line or 0, project.relative(project.sources_file)))
+    write_manifest(project, _without_entry(text, source.line or 0, project.relative(project.sources_file)),
+                   f"with the entry of '{source_id}' taken out")
     return Removed(source_id, True, _delete(files))
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wreport.curation.coverage import coverage, set_aside_path
+from wreport.curation.coverage import coverage, load_set_aside, set_aside_path
 from wreport.curation.importing import yaml_scalar
 from wreport.data.facts import FactSet
-from wreport.errors import DataError, Location, WreportError, did_you_mean
+from wreport.errors import DataError, Location, WreportError, did_you_mean, would_not_load
+from wreport.inputs.boundary import rewriting
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.records import FileProblems, validated_entry
@@ -33,6 +34,12 @@ def add_set_aside(project: Project, fact_set: FactSet, fields: dict[str, str]) -
     shown = project.relative(path)
     _check_fields(project, fact_set, fields, shown)
     coverage(project, fact_set, [fields["source"]])  # the file as it is must load: its own errors first
+    with rewriting(path):  # read and written under the folder's lock: another writer waits
+        return _append(project, fact_set, fields, path, shown)
+
+
+def _append(project: Project, fact_set: FactSet, fields: dict[str, str], path: Path, shown: str) -> int:
+    """add_set_aside's writing: the entry appended, checked by loading the new file."""
     current = project.read_text(path, DataError) if path.exists() else HEADER
     if not current.endswith("\n"):
         current += "\n"
@@ -43,7 +50,13 @@ def add_set_aside(project: Project, fact_set: FactSet, fields: dict[str, str]) -
 
     def sets_aside_something(temp: Path) -> None:
         """The new file must load and its entry set aside at least one open figure (the file
-        loaded without it, so a problem now is the new entry's: it matches nothing)."""
+        loaded without it, so a problem now is the new entry's: the file no longer reads, as
+        when its entries are indented otherwise, or the entry matches nothing)."""
+        try:
+            load_set_aside(project, fact_set, temp)
+        except WreportError as exc:
+            raise would_not_load(exc, project.relative(temp), shown,
+                                 f"with the new entry added at line {entry_line}") from None
         try:
             statuses = coverage(project, fact_set, [fields["source"]], set_aside_file=temp)
         except WreportError:

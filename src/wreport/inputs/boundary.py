@@ -9,7 +9,8 @@
   advice on CSV injection asks; a plain number such as ``-3.2`` is left as it is, since a number
   is not a formula.
 * :func:`remove_stale_temporaries`: the temporary files :func:`wreport.inputs.files.write_atomic`
-  leaves when a build is killed mid-write.
+  leaves when a build is killed mid-write; :func:`rewriting` holds a folder's lock and removes
+  those of the files a command is about to write there (sign-off records, set-aside.yaml).
 """
 
 from __future__ import annotations
@@ -90,3 +91,13 @@ def locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+@contextmanager
+def rewriting(path: Path) -> Iterator[None]:
+    """Hold the lock of ``path``'s folder while a command rewrites ``path``, first removing the
+    temporary files an earlier writer of it, killed mid-write, left there (none of a live one:
+    every writer of the file holds the same lock)."""
+    with locked(path.parent):
+        remove_stale_temporaries(path.parent, [path.name])
+        yield

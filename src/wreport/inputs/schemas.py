@@ -914,3 +914,20 @@ class ReleaseManifest(BaseModel):
     wreport: str
     audiences: list[str]
     files: dict[str, Annotated[str, matching(r"\A[0-9a-f]{64}\Z", "not a SHA-256 digest")]]
+
+
+# ---------------------------------------------------------------- seeds/.wreport-import.yaml
+#: A file an import writes into the sources folder: ``ID.txt`` or ``ID.original.EXT``.
+IMPORTED_FILE = r"\A[a-z0-9][a-z0-9-]{0,59}(?:\.txt|\.original\.[a-z0-9]{1,8})\Z"
+
+
+class ImportJournal(BaseModel):
+    """The journal of a ``sources add`` under way (curation/journal.py): the source's id and
+    the files it writes with the SHA-256 of each, so that a later command can take back exactly
+    what an interrupted import wrote, and nothing else. wreport writes it; it is read as untrusted."""
+
+    model_config = _STRICT
+    id: Annotated[str, matching(r"\A[a-z0-9][a-z0-9-]{0,59}\Z", "not a source id")]
+    files: Annotated[dict[Annotated[str, matching(IMPORTED_FILE, "not a file an import writes")],
+                          Annotated[str, matching(r"\A[0-9a-f]{64}\Z", "not a SHA-256 digest")]],
+                     Field(max_length=4)]

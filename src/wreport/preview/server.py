@@ -51,6 +51,9 @@ KEEPALIVE_SECONDS = 15.0  # an idle event stream sends a comment this often (pro
 # watchfiles groups the events of one save (an editor's write-and-rename) within STEP_MS, and
 # yields at most DEBOUNCE_MS after the first.
 STEP_MS, DEBOUNCE_MS = 5, 100
+#: How often a watch checks that its folders are still the ones it watches (a branch switch
+#: replaces them): a few stat calls, so a fifth of a second costs nothing.
+REWATCH_MS = 200
 SERVER = secrets.token_hex(8)  # this process: a page that reconnects to another preview reloads
 
 
@@ -356,13 +359,14 @@ class _PreviewHandler(BaseHTTPRequestHandler):
 
 # ---------------------------------------------------------------- watching the inputs
 def watched(project: Project) -> tuple[list[Path], list[Path], Callable[[Path], bool]]:
-    """The folders to watch with and without their subfolders, and which paths in them count:
-    the data files, the sources folder and everything in the templates folder."""
+    """The folders to watch with and without their subfolders (whether or not they exist now: a
+    missing one is watched once it appears), and which paths in them count: the data files, the
+    sources folder and everything in the templates folder."""
     files = {path.resolve() for path in data_files(project)}
     sources = (project.sources_file.parent / "sources").resolve()
     templates = project.templates_dir.resolve()
-    deep = [folder for folder in (templates, sources) if folder.is_dir()]
-    shallow = sorted({path.parent for path in files if path.parent.is_dir()} - set(deep))
+    deep = [templates, sources]
+    shallow = sorted({path.parent for path in files} - set(deep))
 
     def counts(path: Path) -> bool:
         return path in files or path.is_relative_to(templates) or path.is_relative_to(sources)
@@ -370,19 +374,51 @@ def watched(project: Project) -> tuple[list[Path], list[Path], Callable[[Path], 
     return deep, shallow, counts
 
 
-def _watch(folders: Iterable[Path], recursive: bool, counts: Callable[[Path], bool],
+def identity(folders: Iterable[Path]) -> tuple[tuple[int, int] | None, ...]:
+    """Which folder each path names now (device and inode; None when there is none). A folder
+    removed and made again, as a branch switch does, is another folder: the operating system's
+    watch on the old one reports nothing more, so the watch is made again when this changes."""
+    marks: list[tuple[int, int] | None] = []
+    for folder in folders:
+        try:
+            info = folder.stat()
+        except OSError:
+            marks.append(None)
+            continue
+        marks.append((info.st_dev, info.st_ino))
+    return tuple(marks)
+
+
+def _watch(folders: list[Path], recursive: bool, counts: Callable[[Path], bool], inside: Path,
            changed: threading.Event, stop: threading.Event) -> None:
-    """Set ``changed`` whenever a file that counts changes in ``folders`` (until ``stop``)."""
+    """Set ``changed`` whenever a file that counts changes in ``folders`` (until ``stop``). Every
+    REWATCH_MS the folders are checked to be the same ones (:func:`identity`); when one was
+    removed, made again or made at last, the watch starts over on the folders there are now, and
+    the view is rendered again (what changed while no watch was there is not reported). A folder
+    that leads outside ``inside`` (the project; a symlink put in its place) is not watched: the
+    render refuses it anyway, and a watch there would reach a tree of any size outside."""
     import watchfiles
 
-    folders = list(folders)
-    if not folders:
-        return
-    for changes in watchfiles.watch(*folders, watch_filter=lambda _, path: counts(Path(path)), step=STEP_MS,
-                                    debounce=DEBOUNCE_MS, stop_event=stop, recursive=recursive,
-                                    raise_interrupt=False):
-        if changes:
+    marks = None
+    while not stop.is_set():
+        now = identity(folders)
+        if marks is not None and now != marks:
             changed.set()
+        marks = now
+        present = [folder for folder in folders if folder.is_dir() and folder.resolve().is_relative_to(inside)]
+        if not present:
+            stop.wait(REWATCH_MS / 1000)
+            continue
+        try:
+            for changes in watchfiles.watch(*present, watch_filter=lambda _, path: counts(Path(path)), step=STEP_MS,
+                                            debounce=DEBOUNCE_MS, stop_event=stop, recursive=recursive,
+                                            raise_interrupt=False, rust_timeout=REWATCH_MS, yield_on_timeout=True):
+                if changes:
+                    changed.set()
+                if identity(folders) != marks:
+                    break
+        except OSError:  # a folder went between the check and the watch: look again
+            stop.wait(REWATCH_MS / 1000)
 
 
 def serve(preview: Preview, port: int, stop: threading.Event | None = None,
@@ -397,7 +433,8 @@ def serve(preview: Preview, port: int, stop: threading.Event | None = None,
     finished = threading.Event()  # the threads' own stop: set on the way out, whatever stopped us
     changed = threading.Event()
     deep, shallow, counts = watched(preview.project)
-    threads = [threading.Thread(target=_watch, args=(folders, recursive, counts, changed, finished), daemon=True)
+    inside = preview.project.root.resolve()
+    threads = [threading.Thread(target=_watch, args=(folders, recursive, counts, inside, changed, finished), daemon=True)
                for folders, recursive in ((deep, True), (shallow, False))]
     if preview.paged:
         threads.append(threading.Thread(target=preview.pages_loop, args=(finished,), daemon=True))

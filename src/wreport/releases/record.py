@@ -30,6 +30,7 @@ import yaml
 
 from wreport import __version__
 from wreport.errors import ConfigError, Location, raise_if_any
+from wreport.inputs.boundary import locked
 from wreport.inputs.files import sync_folder, write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.schemas import RELEASE_FORMAT, RELEASE_NAME, Parsed, ReleaseManifest, parse_yaml, validate
@@ -217,19 +218,36 @@ def write_release(project: Project, name: str, files: dict[str, str], created: d
                 "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"), "wreport": __version__,
                 "audiences": audiences, "files": {path: digest(text) for path, text in sorted(files.items())}}
     releases_dir(project).mkdir(exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=releases_dir(project)))
-    try:
-        os.chmod(temp, 0o755)  # mkdtemp's is private (0700); a release is read like any project folder
-        for path, text in {**files, MANIFEST: yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False)}.items():
-            (temp / path).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(temp / path, text)
-        sync_folder(temp)
-        os.rename(temp, final)  # refuses a folder made meanwhile unless it is empty
-        sync_folder(final.parent)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    with locked(releases_dir(project)):
+        _remove_staging_left(releases_dir(project))
+        temp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=releases_dir(project)))
+        try:
+            os.chmod(temp, 0o755)  # mkdtemp's is private (0700); a release is read like any project folder
+            for path, text in {**files, MANIFEST: yaml.safe_dump(manifest, allow_unicode=True,
+                                                                 sort_keys=False)}.items():
+                (temp / path).parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(temp / path, text)
+            sync_folder(temp)
+            os.rename(temp, final)  # refuses a folder made meanwhile unless it is empty
+            sync_folder(final.parent)
+        except BaseException:
+            shutil.rmtree(temp, ignore_errors=True)
+            raise
     return final
+
+
+#: The staging folder write_release makes: ``.NAME.`` + mkdtemp's eight characters + ``.tmp``.
+_STAGING = re.compile(r"\.[a-z0-9][a-z0-9._-]{0,63}\.[a-z0-9_]{8}\.tmp", re.ASCII)
+
+
+def _remove_staging_left(folder: Path) -> None:
+    """Remove the staging folders of releases killed before their rename (the caller holds the
+    folder's lock, so none is being written): ``git add releases/`` would commit them. Only
+    folders named exactly as write_release names them, never a link; at most 100 a time."""
+    with os.scandir(folder) as entries:
+        left = [Path(e.path) for e in entries if _STAGING.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+    for staging in left[:100]:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- reading a release

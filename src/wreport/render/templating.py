@@ -79,15 +79,17 @@ class Audience:
 
 
 def list_audiences(project: Project) -> list[str]:
-    """The audience names: folders in the templates folder with an audience.toml, ``_shared`` aside;
-    those ``[project] audiences`` in wreport.toml names first, in its order, then the rest alphabetically."""
+    """The audience names: folders in the templates folder with an audience.toml, ``_shared`` and
+    hidden folders aside (a ``.NAME-xxxx`` staging folder that a killed ``new-audience`` left is
+    not an audience, and load_audience refuses the name); those ``[project] audiences`` in
+    wreport.toml names first, in its order, then the rest alphabetically."""
     folder = project.templates_dir
     if not folder.is_dir():
         return []
     # lexists: an audience.toml that is there but is not a readable file (a FIFO, a link out) is
     # listed, so loading it says why rather than the audience silently dropping out of the build
     found = sorted(p.name for p in folder.iterdir()
-                   if p.is_dir() and not p.name.startswith("_") and os.path.lexists(p / AUDIENCE_FILE))
+                   if p.is_dir() and not p.name.startswith(("_", ".")) and os.path.lexists(p / AUDIENCE_FILE))
     first = [name for name in dict.fromkeys(project.audiences) if name in found]  # wreport.toml's order first
     return first + [name for name in found if name not in first]
 

@@ -23,12 +23,16 @@ from typing import Any
 
 from wreport.data.facts import FactSet
 from wreport.data.glossary import Glossary
-from wreport.errors import DataError, did_you_mean, raise_if_any
+from wreport.errors import DataError, WreportError, did_you_mean, raise_if_any, would_not_load
+from wreport.inputs.boundary import rewriting
 from wreport.inputs.files import write_atomic
 from wreport.inputs.project import Project
 from wreport.inputs.records import FileProblems, check_top_keys, read_yaml
 from wreport.inputs.schemas import SignoffEntry, SignoffRecord, validate
 from wreport.review.align import Pair
+
+#: The longest reviewer's name ``--by`` takes: a name, not a document (the record has a size cap).
+MAX_NAME = 200
 
 APPROVED, CHANGED, UNAPPROVED = "approved", "changed", "unapproved"
 STATES = (APPROVED, CHANGED, UNAPPROVED)
@@ -156,25 +160,32 @@ def approve(project: Project, audience: str, pairs: list[Pair], facts: FactSet, 
         raise_if_any([DataError(f"no segment '{s}' in audience '{audience}'",
                                 hint=did_you_mean(s, known) or "wreport review shows the ids") for s in unknown],
                      f"{len(unknown)} unknown segments in audience '{audience}'")
-    if not by.strip() or not by.isprintable():
-        raise DataError(f"--by {by!r} is not a reviewer's name", hint="one line of text, e.g. --by 'Kim Minji'")
-    record = load_record(project, audience)
+    if not by.strip() or not by.isprintable() or len(by) > MAX_NAME:
+        shown = by if len(by) <= MAX_NAME else f"{by[:40]}... ({len(by):,} characters)"
+        raise DataError(f"--by {shown!r} is not a reviewer's name",
+                        hint=f"one line of text, at most {MAX_NAME} characters, e.g. --by 'Kim Minji'")
     chosen = list(dict.fromkeys(segment_ids)) if segment_ids else list(known)
     entry_date = today or datetime.date.today()
-    for segment_id in chosen:
-        record[segment_id] = SignoffEntry(hash=segment_hash(known[segment_id], facts, glossary), by=by.strip(),
-                                          date=entry_date.isoformat())
-    ordered = {p.id: record[p.id] for p in pairs if p.id in record}
-    ordered.update((k, v) for k, v in record.items() if k not in ordered)
+    approved = {segment_id: SignoffEntry(hash=segment_hash(known[segment_id], facts, glossary), by=by.strip(),
+                                         date=entry_date.isoformat()) for segment_id in chosen}
     path = record_path(project, audience)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, format_record(audience, ordered), check=lambda temp: _vet(project, audience, temp, ordered))
+    with rewriting(path):  # read and written under the folder's lock: another approval waits
+        record = {**load_record(project, audience), **approved}
+        ordered = {p.id: record[p.id] for p in pairs if p.id in record}
+        ordered.update((k, v) for k, v in record.items() if k not in ordered)
+        write_atomic(path, format_record(audience, ordered), check=lambda temp: _vet(project, audience, temp, ordered))
     return chosen
 
 
 def _vet(project: Project, audience: str, temp: Path, written: dict[str, SignoffEntry]) -> None:
     """The record about to replace the old one reads back as what was meant (a reviewer's name
     that YAML would read otherwise is caught here, before anything is lost)."""
-    if load_record(project, audience, temp) != written:
+    try:
+        read_back = load_record(project, audience, temp)
+    except WreportError as exc:  # reported at the record, never at its temporary copy
+        raise would_not_load(exc, project.relative(temp), project.relative(record_path(project, audience)),
+                             f"with {len(written)} approvals") from None
+    if read_back != written:
         raise DataError(f"the sign-off record of '{audience}' would not read back as written",
                         hint="report this; the old record is unchanged")
