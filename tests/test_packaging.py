@@ -9,9 +9,12 @@ It installs from the package index as a user's pip would (pip's cache is warm af
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,31 @@ def test_every_module_imports_in_a_venv_made_from_pip_install_alone(tmp_path: Pa
     assert result.stdout.startswith(f"{expected} wreport modules, "), result.stdout
     version = subprocess.run([str(venv / "bin" / "wreport"), "--version"], capture_output=True, text=True, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("wreport "), version.stdout + version.stderr
+
+
+def _imported_libraries() -> set[str]:
+    """The top-level names of the libraries wreport's modules import, inside functions too."""
+    used: set[str] = set()
+    for path in (ROOT / "src" / "wreport").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                used.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                used.add(node.module.split(".")[0])
+    return {name for name in used if name not in sys.stdlib_module_names and name != "wreport"}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_library_a_module_imports_is_a_declared_dependency() -> None:
+    """Not merely installed as another package's dependency (pydantic_core came with pydantic,
+    regex with dateparser): a library wreport imports itself is one pyproject names, so a change
+    in another package's dependencies cannot take it away."""
+    declared = {_normal(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]) for line in requires("wreport") or []
+                if "extra ==" not in line}
+    providers = packages_distributions()
+    undeclared = sorted(name for name in _imported_libraries()
+                        if not {_normal(dist) for dist in providers.get(name, [])} & declared)
+    assert undeclared == []
