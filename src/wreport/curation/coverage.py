@@ -29,7 +29,6 @@ aside. One that sets aside nothing is reported, so the file cannot silently go s
 
 from __future__ import annotations
 
-import bisect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ from wreport.data.facts import Fact, FactSet
 from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
 from wreport.inputs.schemas import SetAsideEntry
-from wreport.inputs.text import occurrences, spaceless
+from wreport.inputs.text import Spans, occurrences, spaceless
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
@@ -191,11 +190,8 @@ class _Entries:
         for order, entry in enumerate(entries):
             key = spaceless(entry.text)[0] if entry.text is not None else None
             self.by_text.setdefault(key, []).append((order, entry))
-        self.contexts: dict[str, tuple[list[int], list[int]]] = {}
-        for entry in entries:
-            if entry.context is not None and entry.context not in self.contexts:
-                spans = list(occurrences(entry.context, text))
-                self.contexts[entry.context] = ([start for start, _ in spans], [end for _, end in spans])
+        self.contexts = {entry.context: Spans(occurrences(entry.context, text))
+                         for entry in entries if entry.context is not None}
 
     def first_setting_aside(self, mention: Mention) -> SetAside | None:
         """The first entry (in file order) that sets ``mention`` aside, if any."""
@@ -206,13 +202,7 @@ class _Entries:
     def _sets_aside(self, entry: SetAside, mention: Mention) -> bool:
         if entry.lines is not None and not entry.lines[0] <= mention.line <= entry.lines[1]:
             return False
-        if entry.context is None:
-            return True
-        # the context's occurrences do not overlap: only the last one starting before the
-        # mention can hold it
-        starts, ends = self.contexts[entry.context]
-        index = bisect.bisect_right(starts, mention.start) - 1
-        return index >= 0 and mention.end <= ends[index]
+        return entry.context is None or self.contexts[entry.context].hold(mention.start, mention.end)
 
 
 def by_source(statuses: list[Status]) -> dict[str, list[Status]]:
