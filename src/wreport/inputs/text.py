@@ -237,8 +237,11 @@ def occurrences(needle: str, haystack: tuple[str, tuple[int, ...]]) -> Iterator[
     key, _ = spaceless(needle)
     if not key:
         return
-    for found in re.finditer(re.escape(key), squashed):
-        yield offsets[found.start()], offsets[found.end() - 1] + 1
+    start = squashed.find(key)  # str.find, not a regex: no pattern compiled (and cached) per quote
+    while start >= 0:
+        end = start + len(key)
+        yield offsets[start], offsets[end - 1] + 1
+        start = squashed.find(key, end)
 
 
 class Spans:
