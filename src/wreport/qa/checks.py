@@ -748,7 +748,8 @@ class _Run:
         for part in pair.en.parts:
             plain = "".join(n.text if isinstance(n, Text) and not (n.term or n.fact) else "\n" for n in part)
             for name in dict.fromkeys(capitalised_names(plain)):
-                if any(search_key(name) in known for known in agreed):
+                key = search_key(name)  # once a name, not once for every agreed name it is looked for in
+                if any(key in known for known in agreed):
                     continue
                 best = max(terms, key=lambda term: difflib.SequenceMatcher(None, name, term.en).ratio())
                 yield name, (f"did you mean '{best.en}'? write term('{best.id}'), or add the name to the glossary "
