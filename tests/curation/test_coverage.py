@@ -127,3 +127,53 @@ def test_a_quote_covers_only_the_figure_its_fact_stores() -> None:
     with_it = {s.mention.text: s.covered_by for s in coverage(project, facts, ["kado-2017-technovalley"])
                if s.mention.line == 13}
     assert with_it["6098억원"] == "wonju_production_2016"
+
+
+def test_a_long_source_is_matched_by_search_not_figure_by_figure(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """3,000 figures added to a source, each set aside by one entry with a context: the context is
+    found in the source once (it was searched for again at every figure), and each fact's quote
+    is matched to the figures it spans without trying every figure against every quote."""
+    from wreport.curation import coverage as coverage_module
+    from wreport.curation.mentions import mentions_of
+    from wreport.curation.values import quoted_figures
+    from wreport.inputs.text import spaceless
+
+    root = copy_project(tmp_path)
+    source = root / "seeds" / "sources" / "001_4b4705ae55b1dff4.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n부록: " + "매출 100억원, " * 3000 + "끝.\n",
+                      encoding="utf-8")
+    set_aside = root / "seeds" / "set-aside.yaml"
+    set_aside.write_text(set_aside.read_text(encoding="utf-8") + "  - source: etnews-2006-03-wonju\n"
+                         "    text: \"100억원\"\n    context: \"매출 100억원\"\n    reason: not-a-figure\n",
+                         encoding="utf-8")
+    project, facts, _ = load(root)
+    searched: list[str] = []
+    real_occurrences = coverage_module.occurrences
+    monkeypatch.setattr(coverage_module, "occurrences",
+                        lambda needle, text: searched.append(needle) or real_occurrences(needle, text))
+    statuses = coverage(project, facts, ["etnews-2006-03-wonju"])
+    annex = [s for s in statuses if s.mention.text == "100억원"]
+    assert len(annex) == 3000 and all(s.set_aside is not None and s.set_aside.reason == "not-a-figure" for s in annex)
+    contexts = [line for line in set_aside.read_text(encoding="utf-8").splitlines() if "context:" in line]
+    assert searched.count("매출 100억원") == 1 and len(searched) <= len(contexts)
+
+    looked: list[int] = []
+
+    class Counted(tuple):  # type: ignore[type-arg]
+        """The source's mentions, counting each one quoted_figures looks at."""
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            for item in super().__iter__():
+                looked.append(1)
+                yield item
+
+        def __getitem__(self, index):  # type: ignore[no-untyped-def]
+            looked.append(1)
+            return super().__getitem__(index)
+
+    text = facts.sources["etnews-2006-03-wonju"].text
+    mentions = Counted(mentions_of("etnews-2006-03-wonju", text))
+    quoting = list(quoted_figures(facts, "etnews-2006-03-wonju", mentions, spaceless(text)))
+    assert len(quoting) >= 10  # facts quoting this source, each looked up
+    assert len(looked) <= len(mentions) + 4 * sum(len(figures) + 1 for _, figures in quoting)

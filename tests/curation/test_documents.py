@@ -15,6 +15,7 @@ from mini_project import copy_mini
 from typer.testing import CliRunner
 
 from wreport.cli import app
+from wreport.curation import documents
 from wreport.curation.importing import extract
 from wreport.errors import DataError, WreportError
 from wreport.inputs.schemas import Limits
@@ -124,3 +125,24 @@ def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert (result.returncode, result.stderr) == (1, f"error: {pipe}: not a file (give the path of the document "
                                                      "to import)\n")
+
+
+@pytest.mark.parametrize(("declared", "codec"), [
+    ("euc-kr", "cp949"), ("EUC-KR", "cp949"), ("ks_c_5601-1987", "cp949"), ("windows-949", "cp949"),
+    ("utf-8", "utf-8-sig"), ("utf8", "utf-8-sig"), ("latin1", "cp1252"), ("iso-8859-1", "cp1252"),
+    ("shift_jis", "cp932"), ("gb2312", "gbk"), ("big5", "big5hkscs"), ("koi8-r", "koi8-r"),
+    ("utf-16", "utf-8-sig"),  # read as ASCII, so not UTF-16: UTF-8, as a browser's prescan says
+    ("no-such-charset", "utf-8-sig"),  # a browser ignores a label it does not know
+])
+def test_a_declared_charset_is_read_as_a_browser_reads_it(declared: str, codec: str) -> None:
+    assert documents.charset(declared.lower(), Path("page.html")) == codec
+
+
+@pytest.mark.parametrize("declared", ["rot13", "base64", "zlib", "hex", "uu", "punycode", "idna", "unicode_escape",
+                                      "raw_unicode_escape", "utf-7", "undefined", "johab", "cp037", "palmos",
+                                      "iso-2022-kr", "hz-gb-2312", "replacement", "charmap", "utf-32"])
+def test_only_the_charsets_browsers_read_are_allowed(declared: str) -> None:
+    """An allow-list (the WHATWG Encoding Standard's labels), not a list of codecs to refuse: a
+    codec Python knows that no browser reads, and the labels browsers refuse, are refused."""
+    with pytest.raises(WreportError, match=f"charset={declared}, which is not a character set browsers read"):
+        documents.charset(declared, Path("page.html"))

@@ -108,3 +108,16 @@ def test_loading_the_real_glossary_does_not_load_icu():
             f"load_glossary({str(REPO / 'glossary' / 'terms.csv')!r}); print('icu' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+def test_spans_say_whether_a_stretch_lies_inside_one_of_them() -> None:
+    """Overlapping and nested stretches, in any order: a stretch is held when one stretch starts
+    at or before it and ends at or after it (a forbidden name inside an agreed one)."""
+    from wreport.inputs.text import Spans
+
+    spans = Spans([(30, 40), (0, 10), (5, 25), (12, 14), (50, 51)])
+    held = [(0, 10), (6, 20), (5, 25), (12, 14), (24, 25), (30, 40), (33, 35), (50, 51)]
+    not_held = [(0, 26), (3, 20), (9, 30), (25, 30), (29, 31), (39, 41), (45, 46), (49, 51), (60, 61)]
+    assert [spans.hold(*s) for s in held] == [True] * len(held)
+    assert [spans.hold(*s) for s in not_held] == [False] * len(not_held)
+    assert not Spans([]).hold(0, 0)

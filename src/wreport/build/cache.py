@@ -105,11 +105,14 @@ def _referenced(path: Path) -> list[str | None]:
 
 # The opening of a tag that loads a template, as Jinja's default lexer reads one; and the forms of
 # such a tag whose names are all string literals (any other names a template with an expression).
+# One way through the spaces: ``\s*,?\s*`` and ``[\w\s,()]*`` before ``\s+ignore`` tried every
+# split of a run of spaces (quadratic: 7 s for a tag with 20,000 spaces), so the list's end is
+# ``\s*(?:,\s*)?`` and the imported names are taken possessively (nothing after them is a name).
 _LOAD_OPEN = re.compile(r"\{%[-+]?\s*(include|import|extends|from)\b")
 _LITERAL = r"(?:\"[^\"\\]*\"|'[^'\\]*')"
 _PLAIN_LOAD = re.compile(
-    rf"\s*(?:{_LITERAL}|\[\s*{_LITERAL}(?:\s*,\s*{_LITERAL})*\s*,?\s*\])"
-    r"(?:\s+as\s+\w+|\s+import\s[\w\s,()]*)?(?:\s+ignore\s+missing)?(?:\s+with(?:out)?\s+context)?\s*[-+]?\Z")
+    rf"\s*(?:{_LITERAL}|\[\s*{_LITERAL}(?:\s*,\s*{_LITERAL})*\s*(?:,\s*)?\])"
+    r"(?:\s+as\s+\w+|\s+import\s[\w\s,()]*+)?(?:\s+ignore\s+missing)?(?:\s+with(?:out)?\s+context)?\s*[-+]?\Z")
 _LITERALS = re.compile(r"\"([^\"\\]*)\"|'([^'\\]*)'")
 
 

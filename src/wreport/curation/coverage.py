@@ -40,7 +40,7 @@ from wreport.data.facts import Fact, FactSet
 from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs.records import FileProblems, check_top_keys, entries_under, read_yaml, validated_entry
 from wreport.inputs.schemas import SetAsideEntry
-from wreport.inputs.text import occurrences, spaceless
+from wreport.inputs.text import Spans, occurrences, spaceless
 
 if TYPE_CHECKING:
     from wreport.inputs.project import Project
@@ -130,10 +130,10 @@ def coverage(project: Project, fact_set: FactSet, source_ids: list[str] | None =
         squashed = spaceless(text)  # once per source: every quote and context is looked up in it
         mentions = mentions_of(source_id, text)
         covering = _coverers(fact_set, source_id, mentions, squashed)
-        entries = [e for e in set_aside if e.source == source_id]
+        entries = _Entries([e for e in set_aside if e.source == source_id], squashed)
         for mention in mentions:
             covered = _covering_fact(covering, mention)
-            aside = None if covered else next((e for e in entries if _sets_aside(e, mention, squashed)), None)
+            aside = None if covered else entries.first_setting_aside(mention)
             if aside is not None:
                 used.add(aside.line)
             statuses.append(Status(mention, covered, aside))
@@ -180,14 +180,29 @@ def _coverers(fact_set: FactSet, source_id: str, mentions: tuple[Mention, ...],
     return covering
 
 
-def _sets_aside(entry: SetAside, mention: Mention, text: tuple[str, tuple[int, ...]]) -> bool:
-    if entry.lines is not None and not entry.lines[0] <= mention.line <= entry.lines[1]:
-        return False
-    if entry.text is not None and spaceless(entry.text)[0] != spaceless(mention.text)[0]:
-        return False
-    if entry.context is None:
-        return True
-    return any(start <= mention.start and mention.end <= end for start, end in occurrences(entry.context, text))
+class _Entries:
+    """A source's set-aside entries, ready to be asked about each of its mentions: by the text
+    they name (a dictionary, not every entry for every mention), with each context found in the
+    source once (not once per mention: that searched the whole text for every figure)."""
+
+    def __init__(self, entries: list[SetAside], text: tuple[str, tuple[int, ...]]):
+        self.by_text: dict[str | None, list[tuple[int, SetAside]]] = {}
+        for order, entry in enumerate(entries):
+            key = spaceless(entry.text)[0] if entry.text is not None else None
+            self.by_text.setdefault(key, []).append((order, entry))
+        self.contexts = {entry.context: Spans(occurrences(entry.context, text))
+                         for entry in entries if entry.context is not None}
+
+    def first_setting_aside(self, mention: Mention) -> SetAside | None:
+        """The first entry (in file order) that sets ``mention`` aside, if any."""
+        named = self.by_text.get(spaceless(mention.text)[0], []) + self.by_text.get(None, [])
+        return next((entry for _, entry in sorted(named, key=lambda item: item[0]) if self._sets_aside(entry, mention)),
+                    None)
+
+    def _sets_aside(self, entry: SetAside, mention: Mention) -> bool:
+        if entry.lines is not None and not entry.lines[0] <= mention.line <= entry.lines[1]:
+            return False
+        return entry.context is None or self.contexts[entry.context].hold(mention.start, mention.end)
 
 
 def by_source(statuses: list[Status]) -> dict[str, list[Status]]:

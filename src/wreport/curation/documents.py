@@ -24,9 +24,6 @@ from typing import Any
 from wreport.errors import DataError, Location
 from wreport.inputs.schemas import Limits
 
-#: Python codecs that pass as text encodings but are not character sets a page can be written in:
-#: punycode decodes in quadratic time, the escape codecs turn ``\\x1b`` into an escape character.
-NOT_CHARSETS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7"})
 _CHUNK = 1 << 20  # bytes decompressed at a time while counting
 _COMPRESSION = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 
@@ -170,17 +167,35 @@ def _first_line(text: str) -> str:
 
 # ---------------------------------------------------------------- HTML
 def charset(name: str, path: Path) -> str:
-    """Python's name of a declared charset (euc-kr read as its superset cp949), refusing a codec
-    that is not a character set: rot13, base64, zlib (bytes-to-bytes) and punycode, idna, the
-    escape codecs (text transforms). None when Python does not know the name."""
-    try:
-        codec = codecs.lookup("cp949" if name in ("euc-kr", "ks_c_5601-1987") else name)
-    except LookupError:
-        return "utf-8-sig"
-    if not getattr(codec, "_is_text_encoding", True) or codec.name in NOT_CHARSETS:
-        raise DataError(f"refused: the page declares charset={name}, which is not a character set",
+    """Python's name of a declared charset, for the charsets a browser reads and only those: the
+    WHATWG Encoding Standard's labels, as ``webencodings`` maps them (euc-kr and ks_c_5601-1987
+    are cp949, latin1 is cp1252, as browsers read them). An allow-list, so nothing but a plain
+    text codec can be chosen, each decoding in one pass: a codec Python knows that is no such
+    charset is refused (rot13, base64, zlib are bytes-to-bytes; punycode decodes in quadratic
+    time; idna and the escape codecs are text transforms; johab, cp037...: no browser reads them),
+    and so are the labels browsers refuse (iso-2022-kr, hz-gb-2312: the "replacement" encoding).
+    A declared UTF-16 is UTF-8, as the standard's prescan says (the declaration was read as
+    ASCII); a label nobody knows is ignored (UTF-8), as a browser ignores it."""
+    import webencodings
+
+    encoding = webencodings.lookup(name)
+    if encoding is None or encoding.name == "replacement":
+        if encoding is None and not _python_codec(name):
+            return "utf-8-sig"
+        raise DataError(f"refused: the page declares charset={name}, which is not a character set browsers read",
                         Location.of(str(path)), hint="save the page as UTF-8 (or its real charset) and import it again")
-    return codec.name
+    if encoding.name in ("utf-16be", "utf-16le", "utf-8"):
+        return "utf-8-sig"
+    return "cp1252" if encoding.name == "x-user-defined" else str(encoding.codec_info.name)
+
+
+def _python_codec(name: str) -> bool:
+    """Whether Python knows ``name`` as a codec (of any kind)."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def check_html(data: bytes, path: Path, limits: Limits) -> None:

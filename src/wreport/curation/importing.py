@@ -231,7 +231,7 @@ def _text(data: bytes, path: Path, limits: Limits) -> Extracted:
 
 def _declared_charset(data: bytes, path: Path) -> str:
     """The encoding an HTML page declares (<meta charset="euc-kr">: many Korean pages are not
-    UTF-8), or UTF-8 when it declares none or one Python does not know; a codec that is not a
+    UTF-8), or UTF-8 when it declares none or one no browser knows; a codec that is not a
     character set (rot13, base64, punycode) is refused (documents.charset)."""
     found = re.search(rb"""<meta[^>]{0,200}charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", data[:4096], re.IGNORECASE)
     if found:

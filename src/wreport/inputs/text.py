@@ -9,10 +9,11 @@ looser form look-ups compare (spacing, hyphens, middle dots and case ignored).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,8 +237,32 @@ def occurrences(needle: str, haystack: tuple[str, tuple[int, ...]]) -> Iterator[
     key, _ = spaceless(needle)
     if not key:
         return
-    for found in re.finditer(re.escape(key), squashed):
-        yield offsets[found.start()], offsets[found.end() - 1] + 1
+    start = squashed.find(key)  # str.find, not a regex: no pattern compiled (and cached) per quote
+    while start >= 0:
+        end = start + len(key)
+        yield offsets[start], offsets[end - 1] + 1
+        start = squashed.find(key, end)
+
+
+class Spans:
+    """Stretches of a text, (start, end) offsets, asked whether one of them holds a given stretch:
+    sorted once, then each question is a binary search. Testing every stretch for every question
+    is quadratic when both are many (a context found at every figure of a long source, an agreed
+    name around every forbidden one in a long edition)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []  # the furthest end of the stretches starting up to each one
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def hold(self, start: int, end: int) -> bool:
+        """Whether a stretch starts at or before ``start`` and ends at or after ``end``."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.reach[index]
 
 
 def holds_quote(text: str, quote: str) -> bool:

@@ -36,6 +36,7 @@ from wreport.inputs.project import Project
 from wreport.inputs.text import (
     HANGUL_RANGES,
     Skeleton,
+    Spans,
     capitalised_names,
     foreign_letters,
     reader_text,
@@ -389,9 +390,10 @@ class _EditionText(TreeVisitor[list[str]]):
         return []  # nothing a reader sees
 
 
-def _has_number(number: str | None, text: str) -> bool:
-    """Whether a bare count stands in ``text`` as a whole number (4, not the 4 of 45 or 2,400)."""
-    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", squash_spaces(text)) is not None
+def _has_number(number: str | None, squashed: str) -> bool:
+    """Whether a bare count stands in ``squashed`` (an edition's text, whitespace squashed) as a
+    whole number (4, not the 4 of 45 or 2,400)."""
+    return number is not None and number != "" and re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", squashed) is not None
 
 
 # ---------------------------------------------------------------- the run
@@ -406,6 +408,7 @@ class _CheckedEdition:
     scans: list[TemplateScan]  # where its text may come from: own template first, then partials
     _seen: str | None = field(default=None, repr=False)
     _shape: Skeleton | None = field(default=None, repr=False)
+    _squashed: str | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
@@ -425,6 +428,14 @@ class _CheckedEdition:
         if self._shape is None:
             self._shape = skeleton(self.text)
         return self._shape
+
+    @property
+    def squashed(self) -> str:
+        """The text with its whitespace squashed (``squash_spaces``), worked out once, not once for
+        every figure looked for in it."""
+        if self._squashed is None:
+            self._squashed = squash_spaces(self.text)
+        return self._squashed
 
     @property
     def name(self) -> str:
@@ -590,11 +601,11 @@ class _Run:
         inside a forbidden name does not hide it, nor a look-alike letter of another script, the
         Cyrillic о of "Kоrea" or a full-width Ｋ) and shown as a reader sees it."""
         shape = edition.shape
-        agreed = [(m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural) if name
-                  for m in shape.find(name)]
+        agreed = Spans((m.start(), m.end()) for term in self.loaded_glossary for name in (term.en, term.en_plural)
+                       if name for m in shape.find(name))
         for variant, term in self.loaded_glossary.forbidden_variants().items():
             for match in shape.find(variant):
-                if any(start <= match.start() and match.end() <= end for start, end in agreed):
+                if agreed.hold(match.start(), match.end()):
                     continue
                 start, end = shape.span(match)
                 written = squash_spaces(reader_text(edition.text[start:end]))
@@ -737,7 +748,8 @@ class _Run:
         for part in pair.en.parts:
             plain = "".join(n.text if isinstance(n, Text) and not (n.term or n.fact) else "\n" for n in part)
             for name in dict.fromkeys(capitalised_names(plain)):
-                if any(search_key(name) in known for known in agreed):
+                key = search_key(name)  # once a name, not once for every agreed name it is looked for in
+                if any(key in known for known in agreed):
                     continue
                 best = max(terms, key=lambda term: difflib.SequenceMatcher(None, name, term.en).ratio())
                 yield name, (f"did you mean '{best.en}'? write term('{best.id}'), or add the name to the glossary "
@@ -751,8 +763,8 @@ class _Run:
         turned = {lang: squash_spaces(fact.formatted(lang, self.loaded_glossary, style, True)) for lang in both}
         # a count may be printed bare, its noun said once for two figures: fact(id, noun=False)
         bare = {lang: bare_count(fact, lang, style) for lang in both} if fact.unit == "count" else {}
-        present = {lang: any(f in squash_spaces(both[lang].text) for f in (figures[lang], turned[lang]))
-                   or _has_number(bare.get(lang), both[lang].text) for lang in both}
+        present = {lang: any(f in both[lang].squashed for f in (figures[lang], turned[lang]))
+                   or _has_number(bare.get(lang), both[lang].squashed) for lang in both}
         if present["ko"] == present["en"]:
             return
         has, lacks = ("ko", "en") if present["ko"] else ("en", "ko")
