@@ -24,7 +24,17 @@ from pdf_layout import marked_texts
 from real_project import ROOT, load
 
 import wreport.writers.pdf as pdf_writer
-from wreport.render.document import UI_LABELS, Document, Footnote, FootnoteRef, Heading, Paragraph, Table, Text
+from wreport.render.document import (
+    UI_LABELS,
+    Document,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Table,
+    Text,
+)
 from wreport.render.templating import render_edition
 from wreport.writers.docx import render_docx
 from wreport.writers.html import render_html
@@ -514,3 +524,29 @@ def test_hyphenated_words_read_whole(editions, lang):
         assert len(broken) >= 12  # WeasyPrint alone: "Univer- sity", "depart- ment", ...
         assert "depart- ment" in broken
         assert "a university department , not around" in spoken(finished)
+
+
+def test_a_list_item_broken_over_pages_is_one_item():
+    """None of the four briefs breaks a list item over a page; this list of six long items does
+    (each item about fourteen lines, a page about forty-five): each item is one /LI with one
+    /LBody holding all its text, and the list one /L."""
+    items = [[Paragraph([Text(f"Item {n}: " + "the cluster grew from a university incubator and city support " * 20)])]
+             for n in range(1, 7)]
+    doc = Document(lang="en", title="Items", labels=dict(UI_LABELS["en"]), blocks=[ListBlock(False, items)])
+    finished = pdf_writer.render_pdf(doc)
+    original = pdf_writer.finish_tags
+    pdf_writer.finish_tags = lambda data, **_: data
+    try:
+        raw = pdf_writer.render_pdf(doc)
+    finally:
+        pdf_writer.finish_tags = original
+    assert count_tags(raw)["/LI"] > 6  # WeasyPrint alone: an item per page it is on
+    tags = count_tags(finished)
+    assert (tags["/L"], tags["/LI"], tags["/LBody"]) == (1, 6, 6)
+    pdf, texts = opened(finished), marked_texts(finished)
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    bodies = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/LBody"]
+    read = [no_space("".join(leaves_of(body, texts, pages))) for body in bodies]
+    assert read == [no_space(item[0].children[0].text) for item in items]
+    crossing = [body for body in bodies if len({k.Pg.objgen for k in struct_elements(body) if "/Pg" in k}) > 1]
+    assert crossing  # at least one item is on two pages
