@@ -23,6 +23,12 @@ leaves gaps that the HTML and CSS it reads cannot close (docs/pdf.md lists what 
   else; so every /Span that an element made (its kids are structure elements, where the /Span
   WeasyPrint wraps each piece of text in holds marked content) is one. This runs before
   NonStruct elements are named, some of them /Span.
+* A paragraph, list, list item or table broken over a page is one element per page; the pieces,
+  which the layout names (``continued``, from writers/pdf.py), become one element
+  (:func:`merge_fragments`), and a table head repeated on the next page an artifact.
+* The entries of the list of notes at the end hold a /Note each, so that every footnote marker,
+  not only a note's first, is a Link to a Note.
+* A word cut at a line-end hyphen reads whole, through /ActualText (:func:`whole_words`).
 * The XMP says ``pdfuaid:part=1`` (with the PDF/A extension schema that declares it).
 
 Deterministic: the same input PDF gives the same bytes (no clock, object order kept, the file
@@ -109,10 +115,10 @@ def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declar
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
         _whole_links(tree, elements)
-        _number_notes(pdf, tree, list(struct_elements(tree)))
         elements = list(struct_elements(tree))
+        elements += _number_notes(pdf, tree, elements)
         if words:
-            whole_words(pdf, elements, words)
+            whole_words(pdf, words)
         if other_lang:
             _other_language(elements, other_lang)
         _name_nonstruct(elements)
@@ -233,11 +239,14 @@ def merge_fragments(pdf: pikepdf.Pdf, tree: pikepdf.Object, continued: Sequence[
     pages = [page.obj for page in pdf.pages]
     document = kids(tree)[0]
     parents = _parent_tree(tree)
-    for number, entries in enumerate(continued):
-        if 0 < number < len(pages) and entries:
-            for first, second in _fragment_pairs(document, pages[number - 1], pages[number], entries):
-                if first.S != _PER_PAGE:
-                    _join(first, second, parents)
+    pairs = [pair for number, entries in enumerate(continued) if 0 < number < len(pages) and entries
+             for pair in _fragment_pairs(document, pages[number - 1], pages[number], entries)]
+    joined: dict[tuple[int, int], pikepdf.Dictionary] = {}  # an element given to another: which
+    for first, second in pairs:  # all found first, in the tree as WeasyPrint made it
+        first = joined.get(first.objgen, first)  # a block over three pages: its middle part went
+        if first.S != _PER_PAGE:
+            _join(first, second, parents)
+            joined[second.objgen] = first
 
 
 def _fragment_pairs(document: pikepdf.Object, before: pikepdf.Object, after: pikepdf.Object,
@@ -260,14 +269,15 @@ def _fragment_pairs(document: pikepdf.Object, before: pikepdf.Object, after: pik
 
 def _outermost(container: pikepdf.Object, kind: str, page: pikepdf.Object) -> list[pikepdf.Dictionary]:
     """The elements of /S ``kind`` on ``page`` below ``container`` that are not inside another of
-    their kind, in reading order."""
+    their kind, in reading order. WeasyPrint tags page by page, so an element of another page
+    holds none of ``page``'s, and is not looked into."""
     found: list[pikepdf.Dictionary] = []
     stack = list(reversed(kids(container)))
     while stack:
         node = stack.pop()
-        if not isinstance(node, Dictionary) or node.get("/Type") in ("/OBJR", "/MCR") or "/S" not in node:
+        if not isinstance(node, Dictionary) or "/S" not in node or "/Pg" not in node or node.Pg.objgen != page.objgen:
             continue
-        if node.S == kind and "/Pg" in node and node.Pg.objgen == page.objgen:
+        if node.S == kind:
             found.append(node)
         else:
             stack.extend(reversed(kids(node)))
@@ -320,7 +330,8 @@ def _detach(element: pikepdf.Object) -> None:
 
 
 # A text leaf as WeasyPrint writes it: "/Span\n<</MCID 5>>\nBDC\n...BT ... /F1 13.3 Tf [<004a>0<004f>0] TJ ET\nEMC".
-_LEAF = re.compile(rb"/Span\n<</MCID (\d+)>>\nBDC\n(.*?)\nEMC", re.S)
+_LEAF = re.compile(rb"/Span\n<</MCID (\d+)>>\nBDC\n")
+_LAST_GLYPH = re.compile(rb".*<([0-9a-fA-F]{4})>", re.S)
 _ADJUSTMENT = re.compile(rb"-?[\d.]*")  # the kerning after a glyph in a TJ array
 _GLYPH_OR_FONT = re.compile(rb"<([0-9a-fA-F]{4})>|/([^\s/]+) [\d.]+ Tf")
 _WORD_END = re.compile(r"([^\W\d_]+)-$")
@@ -328,7 +339,7 @@ _WORD_START = re.compile(r"^([^\W\d_]+)")
 Wrap = tuple[int, int, int, str]  # (MCID, first glyph, last glyph, the text they stand for)
 
 
-def whole_words(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary], words: Collection[str]) -> None:
+def whole_words(pdf: pikepdf.Pdf, words: Collection[str]) -> None:
     """A word cut at a hyphen at a line end reads whole.
 
     "Univer-" ends one line and "sity" begins the next: a screen reader said "Univer- sity", and
@@ -346,8 +357,8 @@ def whole_words(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary], words: Col
     pages = {page.objgen: page for page in (p.obj for p in pdf.pages)}
     texts = _LeafTexts(pages)
     wraps: dict[tuple[int, int], list[Wrap]] = {}
-    for (here, block), (after, next_block) in itertools.pairwise(_leaves_by_block(elements)):
-        left = _WORD_END.search(texts.text(here)) if block == next_block else None
+    for (here, block), (after, next_block) in itertools.pairwise(_leaves_by_block(pdf.Root.StructTreeRoot)):
+        left = _WORD_END.search(texts.text(here)) if block == next_block and texts.ends_in_hyphen(here) else None
         right = _WORD_START.match(texts.text(after)) if left else None
         if left is None or right is None:
             continue
@@ -365,16 +376,25 @@ def whole_words(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary], words: Col
 _TEXT_BLOCKS = BLOCK_TAGS | {"/TD", "/TH", "/Note", "/Lbl"}
 
 
-def _leaves_by_block(elements: list[pikepdf.Dictionary]) -> list[tuple[Place, tuple[int, int]]]:
-    """Every tagged sequence in reading order, with the nearest block holding it."""
-    blocks: dict[tuple[int, int], tuple[int, int]] = {}
+def _leaves_by_block(tree: pikepdf.Object) -> list[tuple[Place, tuple[int, int]]]:
+    """Every tagged sequence in reading order, with the nearest block holding it (one pass over
+    each element's kids: pikepdf's look-ups are what this costs)."""
     leaves: list[tuple[Place, tuple[int, int]]] = []
-    for element in elements:  # parents come before their kids
-        above = element.get("/P")
-        inherited = blocks.get(above.objgen, (0, 0)) if isinstance(above, Dictionary) else (0, 0)
-        block = element.objgen if element.S in _TEXT_BLOCKS else inherited
-        blocks[element.objgen] = block
-        leaves.extend((place, block) for place in _places(element))
+    stack: list[tuple[pikepdf.Object, tuple[int, int]]] = [(kid, (0, 0)) for kid in reversed(kids(tree))]
+    while stack:
+        node, block = stack.pop()
+        block = node.objgen if node.S in _TEXT_BLOCKS else block
+        below = []
+        for kid in kids(node):
+            if isinstance(kid, int):
+                leaves.append(((node.Pg.objgen, int(kid)), block))
+            elif isinstance(kid, Dictionary):
+                kind = kid.get("/Type")
+                if kind == "/MCR":
+                    leaves.append(((kid.Pg.objgen, int(kid.MCID)), block))
+                elif kind != "/OBJR":
+                    below.append(kid)
+        stack.extend((kid, block) for kid in reversed(below))
     return leaves
 
 
@@ -385,29 +405,51 @@ class _LeafTexts:
 
     def __init__(self, pages: dict[tuple[int, int], pikepdf.Dictionary]) -> None:
         self.pages = pages
-        self.leaves: dict[tuple[int, int], dict[int, re.Match[bytes]]] = {}
+        self.leaves: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+        self.contents: dict[tuple[int, int], bytes] = {}
+        self.glyphs: dict[Place, list[tuple[re.Match[bytes], str]]] = {}
         self.maps: dict[tuple[int, int], dict[bytes, str]] = {}
+        self.hyphens: dict[tuple[int, int], set[bytes]] = {}  # per page: the glyph codes of "-"
 
-    def _leaves(self, page: tuple[int, int]) -> dict[int, re.Match[bytes]]:
+    def _leaves(self, page: tuple[int, int]) -> dict[int, tuple[int, int]]:
+        """Where each text leaf's body (between its BDC and EMC) is in the page's content."""
         if page not in self.leaves:
-            content = self.pages[page].Contents.read_bytes()
-            self.leaves[page] = {int(found.group(1)): found for found in _LEAF.finditer(content)}
+            content = self.contents[page] = self.pages[page].Contents.read_bytes()
+            self.leaves[page] = {int(found.group(1)): (found.end(), content.find(b"\nEMC", found.end()))
+                                 for found in _LEAF.finditer(content)}
         return self.leaves[page]
+
+    def _body(self, place: Place) -> bytes:
+        start, end = self._leaves(place[0]).get(place[1], (0, 0))
+        return self.contents[place[0]][start:end] if end > start else b""
 
     def _glyphs(self, place: Place) -> list[tuple[re.Match[bytes], str]]:
         """Each glyph of a leaf (its match in the content) with the text it stands for."""
-        found = self._leaves(place[0]).get(place[1])
-        if found is None or b"BDC" in found.group(2) or b"BMC" in found.group(2):
-            return []
-        fonts = self.pages[place[0]].get("/Resources", Dictionary()).get("/Font", Dictionary())
-        unicode: dict[bytes, str] = {}
-        glyphs = []
-        for token in _GLYPH_OR_FONT.finditer(found.group(2)):
-            if token.group(2) is not None:
-                unicode = self._unicode(fonts.get("/" + token.group(2).decode("latin-1")))
-            else:
-                glyphs.append((token, unicode.get(token.group(1).lower(), "")))
+        if place in self.glyphs:
+            return self.glyphs[place]
+        body = self._body(place)
+        glyphs: list[tuple[re.Match[bytes], str]] = []
+        if b"BDC" not in body and b"BMC" not in body:
+            fonts = self.pages[place[0]].get("/Resources", Dictionary()).get("/Font", Dictionary())
+            unicode: dict[bytes, str] = {}
+            for token in _GLYPH_OR_FONT.finditer(body):
+                if token.group(2) is not None:
+                    unicode = self._unicode(fonts.get("/" + token.group(2).decode("latin-1")))
+                else:
+                    glyphs.append((token, unicode.get(token.group(1).lower(), "")))
+        self.glyphs[place] = glyphs
         return glyphs
+
+    def ends_in_hyphen(self, place: Place) -> bool:
+        """Whether a leaf's last glyph is a hyphen (read without decoding the leaf: most are not)."""
+        last = _LAST_GLYPH.search(self._body(place)[-96:])
+        if last is None:
+            return False
+        if place[0] not in self.hyphens:
+            fonts = self.pages[place[0]].get("/Resources", Dictionary()).get("/Font", Dictionary())
+            self.hyphens[place[0]] = {code for font in fonts.values()
+                                      for code, text in self._unicode(font).items() if text == "-"}
+        return last.group(1).lower() in self.hyphens[place[0]]
 
     def text(self, place: Place) -> str:
         return "".join(text for _, text in self._glyphs(place))
@@ -441,11 +483,11 @@ class _LeafTexts:
         sequence with that ActualText; a run's TJ array is cut before and after it (the
         positions stay: each glyph keeps the adjustment after it). None if a run is not within
         one TJ array (then nothing on the page is changed)."""
-        content = self.pages[page].Contents.read_bytes()
+        content = self.contents[page]
         cuts: list[tuple[int, bytes]] = []
         for mcid, first, last, text in wraps:
             glyphs = self._glyphs((page, mcid))
-            offset = self._leaves(page)[mcid].start(2)
+            offset = self._leaves(page)[mcid][0]
             start, end = offset + glyphs[first][0].start(), offset + glyphs[last][0].end()
             end += len(_ADJUSTMENT.match(content, end).group(0))  # type: ignore[union-attr]  # matches ""
             if b"TJ" in content[start:end]:
@@ -580,23 +622,26 @@ def _footnotes(document: pikepdf.Object) -> None:
             note.S = Name.Note
 
 
-def _number_notes(pdf: pikepdf.Pdf, tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> None:
+def _number_notes(pdf: pikepdf.Pdf, tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> list[pikepdf.Dictionary]:
     """Every footnote /Note gets the /ID ``note-N``; and every entry of the list of notes at the
     end (the HTML writer's one ``<section>``, a /Sect holding a list) gets a /Note ``endnote-N``
     inside its list item's body, holding what the body held: a repeated marker is a link to
     that entry, so every marker is a link to a Note. N counts in document order, which is the
-    notes' numbering (the HTML writer lists every note, in order)."""
+    notes' numbering (the HTML writer lists every note, in order). Returns the new /Note elements."""
     footnotes = [element for element in elements if element.S == "/Note"]
     for number, note in enumerate(footnotes, start=1):
         note.ID = String(f"note-{number}")
     parents = _parent_tree(tree)
     bodies = [body for section in elements if section.S == "/Sect" for body in struct_elements(section)
               if body.S == "/LBody"]
+    added = []
     for number, body in enumerate(bodies, start=1):
         note = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Note, P=body, Pg=body.Pg,
                                             ID=String(f"endnote-{number}")))
         note.K = _adopted(body, note, parents)
         body.K = Array([note])
+        added.append(note)
+    return added  # (the new elements, for the steps after)
 
 
 def _holds_text(element: pikepdf.Object) -> bool:
