@@ -467,7 +467,8 @@ class _LeafTexts:
         return None
 
     def _unicode(self, font: pikepdf.Object | None) -> dict[bytes, str]:
-        """A font's glyph codes (4 hex digits, lower case) to their text, from its ToUnicode CMap."""
+        """A font's glyph codes (4 hex digits, lower case) to their text, from its ToUnicode CMap
+        (WeasyPrint writes ``bfchar`` entries only; a code it does not list reads as nothing)."""
         if not isinstance(font, Dictionary) or "/ToUnicode" not in font:
             return {}
         if font.objgen not in self.maps:
