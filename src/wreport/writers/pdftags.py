@@ -220,7 +220,7 @@ Continued = tuple[str, int]  # (HTML tag, depth among the elements continued on 
 FRAGMENT_TAGS = {"main": "/Part", "section": "/Sect", "article": "/Art", "div": "/Div", "blockquote": "/BlockQuote",
                  "p": "/P", "ul": "/L", "ol": "/L", "dl": "/L", "li": "/LI", "dt": "/LI", "dd": "/LI",
                  "table": "/Table", "tbody": "/TBody", "tr": "/TR", "td": "/TD", "th": "/TH", "small": "/Note",
-                 "figure": "/NonStruct", "header": "/NonStruct", "nav": "/NonStruct", "pre": "/P"}
+                 "figure": "/NonStruct", "header": "/NonStruct", "nav": "/NonStruct", "pre": "/NonStruct"}
 _PER_PAGE = "/Part"
 
 
