@@ -77,9 +77,26 @@ def pdf_fonts(reader: PdfReader) -> set[str]:
     return names
 
 
+def actual_text(obj) -> str | None:
+    """The /ActualText of a marked-content sequence around a page object (the innermost), if any:
+    what a reader takes instead of the object's glyphs."""
+    found = None
+    for index in range(pdfium_c.FPDFPageObj_CountMarks(obj.raw)):
+        mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, index)
+        length = ctypes.c_ulong(0)
+        if not pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", None, 0, ctypes.byref(length)):
+            continue
+        buffer = ctypes.create_string_buffer(length.value)
+        pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
+                                                     length.value, ctypes.byref(length))
+        found = buffer.raw[:max(length.value - 2, 0)].decode("utf-16-le")
+    return found
+
+
 def marked_texts(data: bytes) -> dict[tuple[int, int], str]:
-    """The text of each marked-content sequence, by (page index, MCID), as pdfium reads it: what
-    a screen reader gets for each leaf of the structure tree."""
+    """The text of each marked-content sequence, by (page index, MCID), as pdfium reads it, with
+    any /ActualText inside it in place of the glyphs it covers: what a screen reader gets for
+    each leaf of the structure tree."""
     texts: dict[tuple[int, int], str] = {}
     document = pdfium.PdfDocument(data)
     try:
@@ -97,7 +114,11 @@ def marked_texts(data: bytes) -> dict[tuple[int, int], str]:
                 pdfium_c.FPDFTextObj_GetText(obj.raw, text_page.raw,
                                              ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size)
                 key = (number, mcid)
-                texts[key] = texts.get(key, "") + buffer.raw[:max(size - 2, 0)].decode("utf-16-le")
+                text = actual_text(obj)
+                if text is None:
+                    # pdfium gives a hyphen it takes for the layout's, at a line end, as U+0002
+                    text = buffer.raw[:max(size - 2, 0)].decode("utf-16-le").replace("\x02", "-")
+                texts[key] = texts.get(key, "") + text
     finally:
         document.close()
     return texts

@@ -8,6 +8,7 @@ changes nothing a sighted reader sees.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -23,7 +24,17 @@ from pdf_layout import marked_texts
 from real_project import ROOT, load
 
 import wreport.writers.pdf as pdf_writer
-from wreport.render.document import UI_LABELS, Document, Footnote, FootnoteRef, Heading, Paragraph, Table, Text
+from wreport.render.document import (
+    UI_LABELS,
+    Document,
+    Footnote,
+    FootnoteRef,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Table,
+    Text,
+)
 from wreport.render.templating import render_edition
 from wreport.writers.docx import render_docx
 from wreport.writers.html import render_html
@@ -97,7 +108,8 @@ def test_running_header_and_footer_are_pagination_artifacts(editions, lang):
     assert untagged_and_artifacts(raw)[0] == 2 * pages - 1  # WeasyPrint: neither tagged nor artifact
     untagged, artifacts = untagged_and_artifacts(finished)
     assert untagged == 0
-    assert artifacts["/Pagination"] == 2 * pages - 1  # a footer on every page, a header from page 2
+    # a footer on every page, a header from page 2; in English, the 4 head cells of Table 3 repeated on page 9
+    assert artifacts["/Pagination"] == 2 * pages - 1 + (4 if lang == "en" else 0)
 
 
 def contents_page_tagged_mcids(data: bytes) -> int:
@@ -146,7 +158,9 @@ def test_footnotes_are_notes_with_ids(editions, lang):
     assert not [e for e in struct_elements(before.Root.StructTreeRoot) if e.S == "/Note"]
     pdf = opened(finished)
     notes = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Note"]
-    assert len(notes) == len(doc.footnotes)  # each source's note printed once, at its first citation
+    footnotes = [note for note in notes if str(note.ID).startswith("note-")]
+    assert len(footnotes) == len(doc.footnotes)  # each source's note printed once, at its first citation
+    assert len(notes) == 2 * len(doc.footnotes)  # and once more in the list of notes at the end
     names = pdf.Root.StructTreeRoot.IDTree.Names
     listed = {bytes(names[i]) for i in range(0, len(names), 2)}
     assert len({bytes(n.ID) for n in notes}) == len(notes) and {bytes(n.ID) for n in notes} <= listed
@@ -303,8 +317,9 @@ def test_finishing_the_tags_changes_nothing_a_reader_sees(editions, lang):
 
 
 def test_finishing_is_deterministic_and_leaves_untagged_pdfs_alone(editions):
-    _, raw, finished = editions["ko"]
-    assert finish_tags(raw, lang="ko", other_lang="en") == finished
+    doc, raw, finished = editions["ko"]
+    assert pdf_writer.render_pdf(doc) == finished
+    assert finish_tags(raw, lang="ko", other_lang="en") == finish_tags(raw, lang="ko", other_lang="en")
     plain = pdf_writer.render_pdf(editions["ko"][0], variant=None)
     assert finish_tags(plain, lang="ko") == plain
 
@@ -366,24 +381,172 @@ def destination_page(pdf: pikepdf.Pdf, annotation: pikepdf.Object) -> tuple[int,
     return target[0].objgen if isinstance(target, pikepdf.Array) else None
 
 
+def markers(node: object) -> int:
+    """How many footnote markers the document tree holds."""
+    if isinstance(node, FootnoteRef):
+        return 1
+    if isinstance(node, (list, tuple)):
+        return sum(markers(item) for item in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        return sum(markers(getattr(node, f.name)) for f in dataclasses.fields(node))
+    return 0
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_each_notes_first_marker_is_a_link_to_the_note(editions, lang):
-    """Issue 20: nothing in the tree pointed at a footnote (the first marker was plain text). Now the
-    marker a reader meets first is a Link, reading as the note's number, whose annotation goes to the
-    page of that Note."""
-    doc, _, finished = editions[lang]
+def test_every_footnote_marker_is_a_link_to_its_note(editions, lang):
+    """Issue 20: nothing in the tree pointed at a footnote. Now every marker (the first of a note, at
+    its footnote; each later one, at the numbered list of notes at the end) is a Link reading as
+    the note's number whose annotation goes to the page of a Note of that number: the footnote
+    (``note-N``) or the list's entry (``endnote-N``)."""
+    doc, raw, finished = editions[lang]
     pdf = opened(finished)
     texts = marked_texts(finished)
     pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-    notes = {int(str(e.ID).removeprefix("note-")): e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Note"}
-    linked = {}
+    notes: dict[int, set] = {}
+    for note in (e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Note"):
+        kind, number = str(note.ID).split("-")
+        notes.setdefault(int(number), set()).add((kind, note.Pg.objgen))
+    assert {kind for found in notes.values() for kind, _ in found} == {"note", "endnote"}
+    assert sorted(notes) == [note.number for note in doc.footnotes]
+    links = 0
     for link in (e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/Link"):
-        text = "".join(texts.get((pages[e.Pg.objgen], int(k)), "") for e in [link, *struct_elements(link)]
-                       if "/Pg" in e for k in kids(e) if isinstance(k, int)).strip()
+        text = "".join(leaves_of(link, texts, pages)).strip()
+        if not text.isdigit():
+            continue
+        links += 1
         goes_to = {destination_page(pdf, k.Obj) for k in kids(link) if isinstance(k, pikepdf.Dictionary)
                    and k.get("/Type") == "/OBJR"}
-        if text.isdigit() and int(text) not in linked:
-            linked[int(text)] = goes_to
-    for number, note in notes.items():
-        assert linked.get(number) and note.Pg.objgen in linked[number], number
-    assert len(notes) == len(doc.footnotes)
+        assert goes_to & {page for _, page in notes[int(text)]}, text
+    assert links == markers(doc.blocks) > len(doc.footnotes)  # the briefs cite their sources again and again
+    raw_pdf = opened(raw)
+    assert not [e for e in struct_elements(raw_pdf.Root.StructTreeRoot) if e.S == "/Note"]
+
+def leaves_of(element: pikepdf.Dictionary, texts: dict[tuple[int, int], str],
+              pages: dict[tuple[int, int], int]) -> list[str]:
+    """The text of every tagged sequence below ``element``, in reading order (MCIDs on the
+    element's page and marked-content references, which name their page)."""
+    found = []
+    for kid in kids(element):
+        if isinstance(kid, int):
+            found.append(texts.get((pages[element.Pg.objgen], int(kid)), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            found.append(texts.get((pages[kid.Pg.objgen], int(kid.MCID)), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found.extend(leaves_of(kid, texts, pages))
+    return found
+
+
+def count_tags(data: bytes) -> Counter[str]:
+    pdf = opened(data)
+    return Counter(str(e.S) for e in struct_elements(pdf.Root.StructTreeRoot))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_block_broken_over_a_page_is_one_element(editions, lang):
+    """Issue 20: WeasyPrint tags page by page, so a paragraph, list or table crossing a page was two
+    elements (Table 3 of the English brief read as two tables). Now there is one element per HTML
+    paragraph, list, list item and table."""
+    doc, raw, finished = editions[lang]
+    html = lxml_html.fromstring(render_html(doc).encode())
+    expected = {"/P": len(html.findall(".//p")), "/L": len(html.xpath("//ul | //ol")),
+                "/LI": len(html.findall(".//li")), "/Table": len(html.findall(".//table"))}
+    before, after = count_tags(raw), count_tags(finished)
+    assert before["/P"] > expected["/P"]  # the Korean brief breaks 3 paragraphs over a page, the English 5
+    assert {tag: after[tag] for tag in expected} == expected
+    tables = [block for block in doc.blocks if isinstance(block, Table)]
+    assert after["/Table"] == len(tables)
+
+
+def test_table_3_of_the_english_brief_is_one_table_over_two_pages(editions):
+    """The trade-fair table starts at the foot of page 8 and ends on page 9: one /Table, its head
+    once (the head WeasyPrint repeats on page 9 is a pagination artifact), every row in one body,
+    and the rows on page 9 name the head's cells as their headers."""
+    doc, raw, finished = editions["en"]
+    pdf = opened(finished)
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+    table = next(e for e in struct_elements(pdf.Root.StructTreeRoot)
+                 if e.S == "/Table" and any(c.S == "/Caption" and "Table 3" in "".join(
+                     leaves_of(c, marked_texts(finished), {k: v - 1 for k, v in pages.items()}))
+                     for c in struct_elements(e)))
+    parts = [str(kid.S) for kid in kids(table)]
+    assert parts == ["/Caption", "/THead", "/TBody"]
+    rows = [kid for kid in kids(kids(table)[2]) if kid.S == "/TR"]
+    fairs = next(block for block in doc.blocks if isinstance(block, Table) and "Trade fair" in str(block.caption))
+    assert len(rows) == len(fairs.rows)
+    assert {pages[row.Pg.objgen] for row in rows} == {8, 9}
+    head = {bytes(cell.ID) for cell in struct_elements(kids(table)[1]) if cell.S == "/TH"}
+    assert len(head) == 4
+    for row in rows:
+        for cell in kids(row):
+            assert {bytes(key) for key in cell.A.Headers} <= head
+    assert count_tags(raw)["/Table"] == len(tables_in(doc)) + 1  # WeasyPrint alone: Table 3 is two tables
+
+
+def tables_in(doc: Document) -> list[Table]:
+    return [block for block in doc.blocks if isinstance(block, Table)]
+
+
+def no_space(text: str) -> str:
+    return re.sub(r"[\s\u2060]", "", text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hyphenated_words_read_whole(editions, lang):
+    """Issue 20: the English text is hyphenated (hyphens: auto), and 14 words of the English brief read
+    as "Univer- sity". Now each paragraph's tagged text (its leaves in the tree's order, with the
+    ActualText a reader takes) is the paragraph of the HTML, and no word is cut at a hyphen that
+    the text does not have."""
+    doc, raw, finished = editions[lang]
+    html = lxml_html.fromstring(render_html(doc, embed_assets=True).encode())
+    expected = [paragraph.text_content() for paragraph in html.xpath("//main//p")]
+
+    def paragraphs(data: bytes) -> list[list[str]]:
+        pdf, texts = opened(data), marked_texts(data)
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        return [leaves_of(e, texts, pages) for e, above in with_ancestors(pdf) if e.S == "/P" and "/Part" in above]
+
+    read = paragraphs(finished)
+    assert [no_space("".join(leaves)) for leaves in read] == [no_space(text) for text in expected]
+
+    def spoken(data: bytes) -> str:
+        pdf, texts = opened(data), marked_texts(data)
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        return " ".join(leaves_of(pdf.Root.StructTreeRoot, texts, pages))
+
+    def cut_words(data: bytes) -> list[str]:
+        """Words read as two at a hyphen the text does not have, anywhere in the document."""
+        found = re.findall(r"([^\W\d_]+)- ([^\W\d_]+)", spoken(data))
+        return [f"{a}- {b}" for a, b in found if f"{a}-{b}" not in html.text_content()]
+
+    assert cut_words(finished) == []
+    if lang == "en":
+        broken = cut_words(raw)
+        assert len(broken) >= 12  # WeasyPrint alone: "Univer- sity", "depart- ment", ...
+        assert "depart- ment" in broken
+        assert "a university department , not around" in spoken(finished)
+
+
+def test_a_list_item_broken_over_pages_is_one_item():
+    """None of the four briefs breaks a list item over a page; this list of six long items does
+    (each item about fourteen lines, a page about forty-five): each item is one /LI with one
+    /LBody holding all its text, and the list one /L."""
+    items = [[Paragraph([Text(f"Item {n}: " + "the cluster grew from a university incubator and city support " * 20)])]
+             for n in range(1, 7)]
+    doc = Document(lang="en", title="Items", labels=dict(UI_LABELS["en"]), blocks=[ListBlock(False, items)])
+    finished = pdf_writer.render_pdf(doc)
+    original = pdf_writer.finish_tags
+    pdf_writer.finish_tags = lambda data, **_: data
+    try:
+        raw = pdf_writer.render_pdf(doc)
+    finally:
+        pdf_writer.finish_tags = original
+    assert count_tags(raw)["/LI"] > 6  # WeasyPrint alone: an item per page it is on
+    tags = count_tags(finished)
+    assert (tags["/L"], tags["/LI"], tags["/LBody"]) == (1, 6, 6)
+    pdf, texts = opened(finished), marked_texts(finished)
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    bodies = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/LBody"]
+    read = [no_space("".join(leaves_of(body, texts, pages))) for body in bodies]
+    assert read == [no_space(item[0].children[0].text) for item in items]
+    crossing = [body for body in bodies if len({k.Pg.objgen for k in struct_elements(body) if "/Pg" in k}) > 1]
+    assert crossing  # at least one item is on two pages

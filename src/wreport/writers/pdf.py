@@ -41,7 +41,7 @@ from urllib.request import url2pathname
 from wreport.errors import RenderError, WreportError, raise_if_any
 from wreport.render.document import Document
 from wreport.writers.html import other_language, render_html, stylesheet_text
-from wreport.writers.pdftags import finish_tags
+from wreport.writers.pdftags import Continued, finish_tags
 
 # What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
 # fontconfig, PangoFT2): Pango and what it depends on, by platform.
@@ -61,6 +61,7 @@ try:
     # WeasyPrint prints its own block of advice to stdout before it raises: the message below says it.
     with redirect_stdout(io.StringIO()):
         from weasyprint import CSS, HTML
+        from weasyprint.formatting_structure import boxes
         from weasyprint.logger import LOGGER
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -264,7 +265,8 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
                 data = laid_out.write_pdf(**options)
             if variant in TAGGED:
                 data = finish_tags(data, lang=laid_out.metadata.lang or "", other_lang=span_lang,
-                                   declare_ua=span_lang is not None)
+                                   declare_ua=span_lang is not None, continued=continued_blocks(laid_out),
+                                   words=source_words(html))
             pdf = PdfResult(data, len(laid_out.pages), _anchor_pages(laid_out))
         finally:
             LOGGER.removeHandler(collect)
@@ -272,6 +274,53 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
         raise_if_any(_problems(fetcher.refused, collect.messages, allowed),
                      summary="the PDF could not be made cleanly")
     return pdf
+
+
+def source_words(html: str) -> frozenset[str]:
+    """The words of ``html``'s text, lower case, split at hyphens (what pdftags.soft_hyphens
+    compares a word the layout hyphenated with)."""
+    text = re.sub(r"<[^>]*>", " ", html).replace("\u2060", "").replace("\u00ad", "")
+    return frozenset(word.lower() for word in re.findall(r"[^\W\d_]+", text))
+
+
+def continued_blocks(laid_out: Any) -> list[list[Continued]]:
+    """For each page, the block-level HTML elements it continues from the page before: those with
+    boxes on both pages, as (tag, depth among them), outermost first (pdftags.merge_fragments).
+
+    Read from the layout, where a box knows its HTML element: the fragments of one element are
+    told by that element, not by where they sit. A table head repeated on the next page is a
+    copy, not a continuation, and is left out; so are inline boxes (a link broken over a page).
+    WeasyPrint keeps a page's boxes in ``Page._page_box``, which its own tagging walks too.
+    """
+    pages: list[list[Continued]] = []
+    before: set[int] = set()
+    for page in laid_out.pages:
+        here, entries = _page_blocks(page._page_box, before)
+        pages.append(entries)
+        before = here
+    return pages
+
+
+def _page_blocks(page_box: Any, before: set[int]) -> tuple[set[int], list[Continued]]:
+    """The ids of the HTML elements with a block box on one page, and which of them are in
+    ``before`` (the previous page's), with their depth among those."""
+    seen: set[int] = set()
+    entries: list[Continued] = []
+    stack = [(child, 0) for child in reversed(page_box.children)]
+    while stack:
+        box, depth = stack.pop()
+        if (isinstance(box, (boxes.InlineLevelBox, boxes.LineBox, boxes.MarginBox))
+                or getattr(box, "is_header", False) or getattr(box, "is_footer", False)):
+            continue
+        below = depth
+        element = box.element
+        if element is not None and box.element_tag not in ("html", "body") and id(element) not in seen:
+            seen.add(id(element))
+            if id(element) in before:
+                entries.append((box.element_tag, depth))
+                below = depth + 1
+        stack.extend((child, below) for child in reversed(getattr(box, "children", ())))
+    return seen, entries
 
 
 def _anchor_pages(laid_out: Any) -> dict[str, int]:

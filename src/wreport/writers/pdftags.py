@@ -23,6 +23,12 @@ leaves gaps that the HTML and CSS it reads cannot close (docs/pdf.md lists what 
   else; so every /Span that an element made (its kids are structure elements, where the /Span
   WeasyPrint wraps each piece of text in holds marked content) is one. This runs before
   NonStruct elements are named, some of them /Span.
+* A paragraph, list, list item or table broken over a page is one element per page; the pieces,
+  which the layout names (``continued``, from writers/pdf.py), become one element
+  (:func:`merge_fragments`), and a table head repeated on the next page an artifact.
+* The entries of the list of notes at the end hold a /Note each, so that every footnote marker,
+  not only a note's first, is a Link to a Note.
+* A word cut at a line-end hyphen reads whole, through /ActualText (:func:`whole_words`).
 * The XMP says ``pdfuaid:part=1`` (with the PDF/A extension schema that declares it).
 
 Deterministic: the same input PDF gives the same bytes (no clock, object order kept, the file
@@ -32,8 +38,9 @@ Deterministic: the same input PDF gives the same bytes (no clock, object order k
 from __future__ import annotations
 
 import io
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 
 import pikepdf
 from lxml import etree
@@ -88,9 +95,13 @@ def struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
             stack.extend(reversed(kids(node)))
 
 
-def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declare_ua: bool = True) -> bytes:
+def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declare_ua: bool = True,
+                continued: Sequence[Sequence[Continued]] = (), words: Collection[str] = ()) -> bytes:
     """The tagged PDF ``data`` with the gaps above closed; ``lang`` is the edition's language,
-    ``other_lang`` that of its ``<span>`` passages (none: they keep the edition's).
+    ``other_lang`` that of its ``<span>`` passages (none: they keep the edition's); ``continued``
+    says, page by page, which block elements go on from the page before (see
+    :func:`merge_fragments`); ``words`` are the words of the source text, lower case, to tell a
+    hyphen the layout added from one the text has (:func:`whole_words`).
 
     An untagged PDF (no /StructTreeRoot) is returned unchanged.
     """
@@ -99,11 +110,15 @@ def finish_tags(data: bytes, *, lang: str, other_lang: str | None = None, declar
             return data
         tree = pdf.Root.StructTreeRoot
         document = kids(tree)[0]
+        _footnotes(document)
+        merge_fragments(pdf, tree, continued)
         elements = list(struct_elements(tree))
         _artifact_untagged_content(pdf, tree, elements)
         _whole_links(tree, elements)
         elements = list(struct_elements(tree))
-        _footnotes(document)
+        elements += _number_notes(pdf, tree, elements)
+        if words:
+            whole_words(pdf, words)
         if other_lang:
             _other_language(elements, other_lang)
         _name_nonstruct(elements)
@@ -126,6 +141,16 @@ def _mcids(element: pikepdf.Object) -> list[int]:
 Place = tuple[tuple[int, int], int]  # (page object id, MCID): one tagged sequence
 
 
+def _places(element: pikepdf.Object) -> Iterator[Place]:
+    """The tagged sequences an element holds itself: its MCIDs (on its /Pg) and its marked-content
+    references (/MCR, each with its own /Pg)."""
+    for kid in kids(element):
+        if isinstance(kid, int) and "/Pg" in element:
+            yield element.Pg.objgen, int(kid)
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
+            yield kid.Pg.objgen, int(kid.MCID)
+
+
 def _leader_mcids(elements: list[pikepdf.Dictionary]) -> set[Place]:
     """The dots ``leader()`` wrote: the marked content of a Link nested in a Link nested in a Link
     (entry link, its ``::after`` box, the leader box)."""
@@ -143,7 +168,7 @@ def _artifact_untagged_content(pdf: pikepdf.Pdf, tree: pikepdf.Object,
                                elements: list[pikepdf.Dictionary]) -> None:
     """Marked content no structure element reaches (the page margins) becomes a pagination
     artifact, and the leader dots a layout artifact; both leave the ParentTree and the tree."""
-    reached = {(element.Pg.objgen, mcid) for element in elements if "/Pg" in element for mcid in _mcids(element)}
+    reached = {place for element in elements for place in _places(element)}
     leaders = _leader_mcids(elements)
     for element in elements:  # the leader Links keep their link annotation, lose the dots
         if element.S == "/Link" and any((element.Pg.objgen, mcid) in leaders for mcid in _mcids(element)):
@@ -186,6 +211,301 @@ def _artifacts_in_page(content: bytes, page: tuple[int, int], reached: set[Place
 
     new, count = _MARKED.subn(artifact, content)
     return new, count, gone
+
+
+Continued = tuple[str, int]  # (HTML tag, depth among the elements continued on a page)
+# The element WeasyPrint makes for each HTML tag that can break over a page (a footnote <small>
+# is a /Note once _footnotes has named it). A /Part (<main>) stays one per page: it only leads
+# to the fragments inside it.
+FRAGMENT_TAGS = {"main": "/Part", "section": "/Sect", "article": "/Art", "div": "/Div", "blockquote": "/BlockQuote",
+                 "p": "/P", "ul": "/L", "ol": "/L", "dl": "/L", "li": "/LI", "dt": "/LI", "dd": "/LI",
+                 "table": "/Table", "tbody": "/TBody", "tr": "/TR", "td": "/TD", "th": "/TH", "small": "/Note",
+                 "figure": "/NonStruct", "header": "/NonStruct", "nav": "/NonStruct", "pre": "/NonStruct"}
+_PER_PAGE = "/Part"
+
+
+def merge_fragments(pdf: pikepdf.Pdf, tree: pikepdf.Object, continued: Sequence[Sequence[Continued]]) -> None:
+    """One structure element for a block that crosses a page.
+
+    WeasyPrint tags page by page, so a paragraph, list or table broken over a page is two
+    elements. ``continued[n]`` lists the HTML elements that page ``n`` continues from page
+    ``n - 1``, as the layout knows them (the same element has boxes on both pages), outermost
+    first, each with its depth among them. The element a depth-0 entry names is the last such
+    element of page ``n - 1`` and the first of page ``n`` (not counting one inside another of its
+    kind); a deeper entry is looked for inside the pair found for the entry above it. The second
+    of each pair gives its kids to the first (:func:`_join`). An entry whose element is not
+    found where it must be leaves its pair, and those below, as they were.
+    """
+    pages = [page.obj for page in pdf.pages]
+    document = kids(tree)[0]
+    parents = _parent_tree(tree)
+    pairs = [pair for number, entries in enumerate(continued) if 0 < number < len(pages) and entries
+             for pair in _fragment_pairs(document, pages[number - 1], pages[number], entries)]
+    joined: dict[tuple[int, int], pikepdf.Dictionary] = {}  # an element given to another: which
+    for first, second in pairs:  # all found first, in the tree as WeasyPrint made it
+        first = joined.get(first.objgen, first)  # a block over three pages: its middle part went
+        if first.S != _PER_PAGE:
+            _join(first, second, parents)
+            joined[second.objgen] = first
+
+
+def _fragment_pairs(document: pikepdf.Object, before: pikepdf.Object, after: pikepdf.Object,
+                    entries: Sequence[Continued]) -> list[tuple[pikepdf.Dictionary, pikepdf.Dictionary]]:
+    """The (page before, page after) element pairs ``entries`` name, outermost first."""
+    pairs: list[tuple[pikepdf.Dictionary, pikepdf.Dictionary]] = []
+    found: dict[int, tuple[pikepdf.Object, pikepdf.Object]] = {0: (document, document)}
+    for tag, depth in entries:
+        containers, kind = found.get(depth), FRAGMENT_TAGS.get(tag)
+        for deeper in [level for level in found if level > depth]:
+            del found[deeper]
+        if containers is None or kind is None:
+            continue
+        firsts, seconds = _outermost(containers[0], kind, before), _outermost(containers[1], kind, after)
+        if firsts and seconds:
+            pairs.append((firsts[-1], seconds[0]))
+            found[depth + 1] = pairs[-1]
+    return pairs
+
+
+def _outermost(container: pikepdf.Object, kind: str, page: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """The elements of /S ``kind`` on ``page`` below ``container`` that are not inside another of
+    their kind, in reading order. WeasyPrint tags page by page, so an element of another page
+    holds none of ``page``'s, and is not looked into."""
+    found: list[pikepdf.Dictionary] = []
+    stack = list(reversed(kids(container)))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Dictionary) or "/S" not in node or "/Pg" not in node or node.Pg.objgen != page.objgen:
+            continue
+        if node.S == kind:
+            found.append(node)
+        else:
+            stack.extend(reversed(kids(node)))
+    return found
+
+
+def _join(first: pikepdf.Dictionary, second: pikepdf.Dictionary, parents: _ParentTree) -> None:
+    """``second`` (the part of an element on the next page) ends: its kids go to ``first``.
+
+    A table's second part repeats the table head; that copy leaves the tree (its marked content
+    becomes a pagination artifact, :func:`_artifact_untagged_content`), and the cells below it
+    name the first head's cells as their /Headers. A list item's two bodies are one.
+    """
+    if first.S == "/Table":
+        _drop_repeated_head(first, second)
+    first.K = Array([*kids(first), *_adopted(second, first, parents)])
+    _detach(second)
+    if first.S == "/LI":
+        bodies = [kid for kid in kids(first) if isinstance(kid, Dictionary) and kid.get("/S") == "/LBody"]
+        for body in bodies[1:]:
+            _join(bodies[0], body, parents)
+
+
+def _drop_repeated_head(first: pikepdf.Dictionary, second: pikepdf.Dictionary) -> None:
+    """Take the repeated /THead out of ``second``, pointing its cells' readers at ``first``'s."""
+    def head_cells(table: pikepdf.Object) -> list[pikepdf.Dictionary]:
+        heads = [kid for kid in kids(table) if isinstance(kid, Dictionary) and kid.get("/S") == "/THead"]
+        return [cell for head in heads[:1] for cell in struct_elements(head) if cell.S == "/TH" and "/ID" in cell]
+
+    repeated, original = head_cells(second), head_cells(first)
+    if not repeated or len(repeated) != len(original):
+        return
+    renamed = {bytes(copy.ID): cell.ID for copy, cell in zip(repeated, original, strict=True)}
+    for cell in struct_elements(second):
+        headers = cell.get("/A", Dictionary()).get("/Headers") if cell.S == "/TD" else None
+        if isinstance(headers, Array):
+            cell.A.Headers = Array([renamed.get(bytes(key), key) for key in headers])
+    _detach(repeated[0].P.P)
+
+
+def _detach(element: pikepdf.Object) -> None:
+    """Take ``element`` out of its parent's kids; a parent left empty (below /Document) goes too."""
+    for _ in range(64):  # bounded: a structure tree is shallow
+        parent = element.P
+        parent.K = Array([kid for kid in kids(parent)
+                          if not (isinstance(kid, Dictionary) and kid.is_indirect and kid.objgen == element.objgen)])
+        if kids(parent) or parent.get("/S") in (None, "/Document"):
+            return
+        element = parent
+
+
+# A text leaf as WeasyPrint writes it: "/Span\n<</MCID 5>>\nBDC\n...BT ... /F1 13.3 Tf [<004a>0<004f>0] TJ ET\nEMC".
+_LEAF = re.compile(rb"/Span\n<</MCID (\d+)>>\nBDC\n")
+_LAST_GLYPH = re.compile(rb".*<([0-9a-fA-F]{4})>", re.S)
+_ADJUSTMENT = re.compile(rb"-?[\d.]*")  # the kerning after a glyph in a TJ array
+_GLYPH_OR_FONT = re.compile(rb"<([0-9a-fA-F]{4})>|/([^\s/]+) [\d.]+ Tf")
+_WORD_END = re.compile(r"([^\W\d_]+)-$")
+_WORD_START = re.compile(r"^([^\W\d_]+)")
+Wrap = tuple[int, int, int, str]  # (MCID, first glyph, last glyph, the text they stand for)
+
+
+def whole_words(pdf: pikepdf.Pdf, words: Collection[str]) -> None:
+    """A word cut at a hyphen at a line end reads whole.
+
+    "Univer-" ends one line and "sity" begins the next: a screen reader said "Univer- sity", and
+    pdfium and poppler, which take a hyphen at a line end for the layout's, read the text's own
+    "disease-" + "specific" as "diseasespecific". Now the hyphen glyph stands for the rest of the
+    word (``/ActualText (sity)``, or ``(-specific)`` where the text has the hyphen), and the rest
+    of the word on the next line for nothing (``/ActualText ()``), each in a marked-content
+    sequence around those glyphs inside the line's own: the first line reads "University" or
+    "disease-specific", and the page is drawn as before. (A soft hyphen as the hyphen's
+    ActualText, ISO 32000-1 14.8.2.2.3, was tried: poppler's pdftotext then stopped joining.)
+    The hyphen is the layout's when the word without it is a word of the source text
+    (``words``). Leaves are paired within one block, in the structure tree's order, so a word
+    broken over a page (its paragraph one element, :func:`merge_fragments`) is found too.
+    """
+    pages = {page.objgen: page for page in (p.obj for p in pdf.pages)}
+    texts = _LeafTexts(pages)
+    wraps: dict[tuple[int, int], list[Wrap]] = {}
+    for (here, block), (after, next_block) in itertools.pairwise(_leaves_by_block(pdf.Root.StructTreeRoot)):
+        left = _WORD_END.search(texts.text(here)) if block == next_block and texts.ends_in_hyphen(here) else None
+        right = _WORD_START.match(texts.text(after)) if left else None
+        if left is None or right is None:
+            continue
+        rest, last = texts.glyphs_for(after, len(right.group(1))), texts.glyph_count(here) - 1
+        if rest is not None:
+            hyphen = "" if (left.group(1) + right.group(1)).lower() in words else "-"
+            wraps.setdefault(here[0], []).append((here[1], last, last, hyphen + right.group(1)))
+            wraps.setdefault(after[0], []).append((after[1], 0, rest, ""))
+    for page, page_wraps in wraps.items():
+        content = texts.wrapped(page, page_wraps)
+        if content is not None:
+            pages[page].Contents.write(content)
+
+
+_TEXT_BLOCKS = BLOCK_TAGS | {"/TD", "/TH", "/Note", "/Lbl"}
+
+
+def _leaves_by_block(tree: pikepdf.Object) -> list[tuple[Place, tuple[int, int]]]:
+    """Every tagged sequence in reading order, with the nearest block holding it (one pass over
+    each element's kids: pikepdf's look-ups are what this costs)."""
+    leaves: list[tuple[Place, tuple[int, int]]] = []
+    stack: list[tuple[pikepdf.Object, tuple[int, int]]] = [(kid, (0, 0)) for kid in reversed(kids(tree))]
+    while stack:
+        node, block = stack.pop()
+        block = node.objgen if node.S in _TEXT_BLOCKS else block
+        below = []
+        for kid in kids(node):
+            if isinstance(kid, int):
+                leaves.append(((node.Pg.objgen, int(kid)), block))
+            elif isinstance(kid, Dictionary):
+                kind = kid.get("/Type")
+                if kind == "/MCR":
+                    leaves.append(((kid.Pg.objgen, int(kid.MCID)), block))
+                elif kind != "/OBJR":
+                    below.append(kid)
+        stack.extend((kid, block) for kid in reversed(below))
+    return leaves
+
+
+class _LeafTexts:
+    """The text of WeasyPrint's text leaves, page by page, read through each font's ToUnicode
+    map (pikepdf decodes no text; pdfium does, but reads every page's objects and cannot say
+    where in the content stream a glyph is, which is what is edited here)."""
+
+    def __init__(self, pages: dict[tuple[int, int], pikepdf.Dictionary]) -> None:
+        self.pages = pages
+        self.leaves: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
+        self.contents: dict[tuple[int, int], bytes] = {}
+        self.glyphs: dict[Place, list[tuple[re.Match[bytes], str]]] = {}
+        self.maps: dict[tuple[int, int], dict[bytes, str]] = {}
+        self.hyphens: dict[tuple[int, int], set[bytes]] = {}  # per page: the glyph codes of "-"
+
+    def _leaves(self, page: tuple[int, int]) -> dict[int, tuple[int, int]]:
+        """Where each text leaf's body (between its BDC and EMC) is in the page's content."""
+        if page not in self.leaves:
+            content = self.contents[page] = self.pages[page].Contents.read_bytes()
+            self.leaves[page] = {int(found.group(1)): (found.end(), content.find(b"\nEMC", found.end()))
+                                 for found in _LEAF.finditer(content)}
+        return self.leaves[page]
+
+    def _body(self, place: Place) -> bytes:
+        start, end = self._leaves(place[0]).get(place[1], (0, 0))
+        return self.contents[place[0]][start:end] if end > start else b""
+
+    def _glyphs(self, place: Place) -> list[tuple[re.Match[bytes], str]]:
+        """Each glyph of a leaf (its match in the content) with the text it stands for."""
+        if place in self.glyphs:
+            return self.glyphs[place]
+        body = self._body(place)
+        glyphs: list[tuple[re.Match[bytes], str]] = []
+        if b"BDC" not in body and b"BMC" not in body:
+            fonts = self.pages[place[0]].get("/Resources", Dictionary()).get("/Font", Dictionary())
+            unicode: dict[bytes, str] = {}
+            for token in _GLYPH_OR_FONT.finditer(body):
+                if token.group(2) is not None:
+                    unicode = self._unicode(fonts.get("/" + token.group(2).decode("latin-1")))
+                else:
+                    glyphs.append((token, unicode.get(token.group(1).lower(), "")))
+        self.glyphs[place] = glyphs
+        return glyphs
+
+    def ends_in_hyphen(self, place: Place) -> bool:
+        """Whether a leaf's last glyph is a hyphen (read without decoding the leaf: most are not)."""
+        last = _LAST_GLYPH.search(self._body(place)[-96:])
+        if last is None:
+            return False
+        if place[0] not in self.hyphens:
+            fonts = self.pages[place[0]].get("/Resources", Dictionary()).get("/Font", Dictionary())
+            self.hyphens[place[0]] = {code for font in fonts.values()
+                                      for code, text in self._unicode(font).items() if text == "-"}
+        return last.group(1).lower() in self.hyphens[place[0]]
+
+    def text(self, place: Place) -> str:
+        return "".join(text for _, text in self._glyphs(place))
+
+    def glyph_count(self, place: Place) -> int:
+        return len(self._glyphs(place))
+
+    def glyphs_for(self, place: Place, length: int) -> int | None:
+        """The index of the glyph that ends the leaf's first ``length`` characters, if one does."""
+        count = 0
+        for index, (_, text) in enumerate(self._glyphs(place)):
+            count += len(text)
+            if count == length:
+                return index
+        return None
+
+    def _unicode(self, font: pikepdf.Object | None) -> dict[bytes, str]:
+        """A font's glyph codes (4 hex digits, lower case) to their text, from its ToUnicode CMap
+        (WeasyPrint writes ``bfchar`` entries only; a code it does not list reads as nothing)."""
+        if not isinstance(font, Dictionary) or "/ToUnicode" not in font:
+            return {}
+        if font.objgen not in self.maps:
+            cmap = font.ToUnicode.read_bytes()
+            pairs = re.findall(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>", b"".join(
+                re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)))
+            self.maps[font.objgen] = {code.lower(): bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+                                      for code, text in pairs}
+        return self.maps[font.objgen]
+
+    def wrapped(self, page: tuple[int, int], wraps: list[Wrap]) -> bytes | None:
+        """The page's content with each run of glyphs in ``wraps`` in its own marked-content
+        sequence with that ActualText; a run's TJ array is cut before and after it (the
+        positions stay: each glyph keeps the adjustment after it). None if a run is not within
+        one TJ array (then nothing on the page is changed)."""
+        content = self.contents[page]
+        cuts: list[tuple[int, bytes]] = []
+        for mcid, first, last, text in wraps:
+            glyphs = self._glyphs((page, mcid))
+            offset = self._leaves(page)[mcid][0]
+            start, end = offset + glyphs[first][0].start(), offset + glyphs[last][0].end()
+            end += len(_ADJUSTMENT.match(content, end).group(0))  # type: ignore[union-attr]  # matches ""
+            if b"TJ" in content[start:end]:
+                return None
+            actual = _text_string(text)
+            cuts += [(start, b"] TJ\n/Span <</ActualText " + actual + b">> BDC\n["), (end, b"] TJ\nEMC\n[")]
+        for position, insert in sorted(cuts, reverse=True):
+            content = content[:position] + insert + content[position:]
+        return content
+
+
+def _text_string(text: str) -> bytes:
+    """``text`` as a PDF text string: literal when it is printable ASCII (PDFDocEncoding), else
+    UTF-16BE with its byte order mark."""
+    if all(" " <= character <= "~" for character in text):
+        return b"(" + re.sub(rb"([()\\])", rb"\\\1", text.encode("ascii")) + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
 
 def _whole_links(tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> None:
@@ -232,20 +552,7 @@ def _fold_into_parent(element: pikepdf.Dictionary, parents: _ParentTree) -> None
     """Replace ``element`` in its parent's kids by its own kids, re-parented (marked content that
     sits on another page than the parent's becomes a marked-content reference)."""
     parent = element.P
-    moved = Array()
-    for kid in kids(element):
-        if isinstance(kid, int):
-            page = element.Pg
-            parents.set_mcid(page, int(kid), parent)
-            same_page = "/Pg" in parent and parent.Pg.objgen == page.objgen
-            moved.append(kid if same_page else Dictionary(Type=Name.MCR, Pg=page, MCID=int(kid)))
-        elif _is_annotation(kid):
-            parents[int(kid.Obj.StructParent)] = parent
-            moved.append(kid)
-        else:
-            if isinstance(kid, Dictionary) and "/S" in kid:
-                kid.P = parent
-            moved.append(kid)
+    moved = _adopted(element, parent, parents)
     new = Array()
     for kid in kids(parent):
         if isinstance(kid, Dictionary) and kid.is_indirect and kid.objgen == element.objgen:
@@ -253,6 +560,29 @@ def _fold_into_parent(element: pikepdf.Dictionary, parents: _ParentTree) -> None
         else:
             new.append(kid)
     parent.K = new
+
+
+def _adopted(element: pikepdf.Object, parent: pikepdf.Object, parents: _ParentTree) -> Array:
+    """``element``'s kids made ``parent``'s, the ParentTree following (an MCID on another page
+    than the parent's becomes a marked-content reference, which carries its page)."""
+    moved = Array()
+    for kid in kids(element):
+        if isinstance(kid, int):
+            page = element.Pg
+            parents.set_mcid(page, int(kid), parent)
+            same_page = "/Pg" in parent and parent.Pg.objgen == page.objgen
+            moved.append(kid if same_page else Dictionary(Type=Name.MCR, Pg=page, MCID=int(kid)))
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
+            parents.set_mcid(kid.Pg, int(kid.MCID), parent)
+            moved.append(kid)
+        elif _is_annotation(kid):
+            parents[int(kid.Obj.StructParent)] = parent
+            moved.append(kid)
+        else:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = parent
+            moved.append(kid)
+    return moved
 
 
 class _ParentTree:
@@ -280,8 +610,8 @@ def _parent_tree(tree: pikepdf.Object) -> _ParentTree:
 def _footnotes(document: pikepdf.Object) -> None:
     """A page's footnote area is a /NonStruct right under /Document holding only the
     ``float: footnote`` notes (``<small>``, /NonStruct too, each holding text); it becomes a /Div
-    and each note a /Note with an /ID, as PDF/UA asks of footnotes."""
-    number = 0
+    and each note a /Note, as PDF/UA asks of footnotes (their /ID comes once a note broken over
+    two pages is one, :func:`_number_notes`)."""
     for area in kids(document):
         if not isinstance(area, Dictionary) or area.get("/S") != "/NonStruct":
             continue
@@ -290,9 +620,29 @@ def _footnotes(document: pikepdf.Object) -> None:
             continue
         area.S = Name.Div
         for note in notes:
-            number += 1
             note.S = Name.Note
-            note.ID = String(f"note-{number}")
+
+
+def _number_notes(pdf: pikepdf.Pdf, tree: pikepdf.Object, elements: list[pikepdf.Dictionary]) -> list[pikepdf.Dictionary]:
+    """Every footnote /Note gets the /ID ``note-N``; and every entry of the list of notes at the
+    end (the HTML writer's one ``<section>``, a /Sect holding a list) gets a /Note ``endnote-N``
+    inside its list item's body, holding what the body held: a repeated marker is a link to
+    that entry, so every marker is a link to a Note. N counts in document order, which is the
+    notes' numbering (the HTML writer lists every note, in order). Returns the new /Note elements."""
+    footnotes = [element for element in elements if element.S == "/Note"]
+    for number, note in enumerate(footnotes, start=1):
+        note.ID = String(f"note-{number}")
+    parents = _parent_tree(tree)
+    bodies = [body for section in elements if section.S == "/Sect" for body in struct_elements(section)
+              if body.S == "/LBody"]
+    added = []
+    for number, body in enumerate(bodies, start=1):
+        note = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Note, P=body, Pg=body.Pg,
+                                            ID=String(f"endnote-{number}")))
+        note.K = _adopted(body, note, parents)
+        body.K = Array([note])
+        added.append(note)
+    return added  # (the new elements, for the steps after)
 
 
 def _holds_text(element: pikepdf.Object) -> bool:
