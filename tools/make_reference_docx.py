@@ -169,8 +169,13 @@ def styles_xml() -> str:
     body = rpr(font=LATIN, colour="1A1A1A", half_points=21)
     list_ppr = f"{spacing(after=60)}<w:contextualSpacing/>"
     furniture = rpr(colour=GREY, half_points=17)
+    # kinsoku and wordWrap on, said outright: East Asian line-breaking rules (no closing mark at a
+    # line's start, no opening one at its end) and Korean broken only between words (eojeol), as
+    # ISO/IEC 29500-1 §17.3.1.45 and Word read it; Word was seen breaking Korean inside a word in
+    # a paragraph that left wordWrap to its defaults (docs/docx.md, "Korean line breaks").
     styles = [
         f"<w:docDefaults><w:rPrDefault><w:rPr>{body}</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:kinsoku/><w:wordWrap/>'
         '<w:spacing w:after="120" w:line="288" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>',
         paragraph_style("Normal", "Normal", "", rpr(font=LATIN, half_points=21),
                         based_on="", default=True),

@@ -126,6 +126,20 @@ def test_the_theme_names_the_embedded_font_not_nanum_gothic(korean, english, lan
     assert "NanumGothic" not in part_xml(data, "word/theme/theme1.xml")
 
 
+
+def test_korean_paragraphs_break_between_words_under_east_asian_rules(korean):
+    """Word keeps a Korean word (eojeol: 12월, (추진), industry의) on one line when a paragraph's
+    wordWrap is on, and breaks inside words when it is off or left to Word's defaults; kinsoku keeps
+    a closing mark off a line's start (docs/docx.md, "Korean line breaks"). Both are said in
+    docDefaults, and no style or paragraph turns them off."""
+    styles = etree.fromstring(part_xml(korean, "word/styles.xml").encode())
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    for name in ("w:kinsoku", "w:wordWrap"):
+        switch = defaults.find(qn(name))
+        assert switch is not None and switch.get(qn("w:val")) in (None, "1", "true", "on"), name
+    for part in ("word/styles.xml", "word/document.xml"):
+        assert not re.search(r'<w:(kinsoku|wordWrap) w:val="(0|false|off)"', part_xml(korean, part)), part
+
 def resolve_run_property(word, paragraph, run, tag: str, attribute: str) -> str | None:
     """What Word uses for a run: the run, then its paragraph's style chain, then docDefaults.
 
