@@ -25,6 +25,7 @@ from wreport.errors import DataError, Location, WreportError, did_you_mean, rais
 from wreport.inputs import reading as inputs
 from wreport.inputs.boundary import spreadsheet_safe
 from wreport.inputs.project import Project
+from wreport.inputs.records import FileProblems
 from wreport.inputs.schemas import KINDS, Parsed, TermRow, Wording, validate
 from wreport.inputs.text import UNSAFE, mixed_script_words, search_key, unsafe_name
 
@@ -145,20 +146,6 @@ class Glossary:
 
 
 # ---------------------------------------------------------------- loading
-class _Problems:
-    """Problems found in one file, each with its line, raised together at the end."""
-
-    def __init__(self, path: Path | str):
-        self.path = path
-        self.items: list[WreportError] = []
-
-    def add(self, message: str, line: int | None, hint: str | None = None, check: str | None = None) -> None:
-        self.items.append(DataError(message, Location.of(self.path, line), hint=hint, check=check))
-
-    def raise_if_any(self) -> None:
-        raise_if_any(self.items, summary=f"{len(self.items)} problems in {self.path}")
-
-
 def _read_text(path: Path, shown: str, root: Path | None, limit: int) -> str:
     """The file's text through the inputs module (inside ``root``, default: its own folder;
     regular, capped, strict UTF-8, NFC); a BOM, as spreadsheets write it, is dropped there."""
@@ -173,7 +160,7 @@ def _read_text(path: Path, shown: str, root: Path | None, limit: int) -> str:
         raise
 
 
-def _records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
+def _records(text: str, problems: FileProblems) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on; syntax errors go to ``problems``.
 
     A quoted field may span lines, so the start line is one past where the previous record
@@ -203,7 +190,7 @@ def _records(text: str, problems: _Problems) -> Iterator[tuple[int, list[str]]]:
             yield start, row
 
 
-def _header(row: list[str], line: int, problems: _Problems) -> list[str] | None:
+def _header(row: list[str], line: int, problems: FileProblems) -> list[str] | None:
     """The column names in file order (any order is fine), or None when the rows cannot be read."""
     names = [cell.strip() for cell in row]
     missing = [name for name in COLUMNS if name not in names]
@@ -220,12 +207,12 @@ def _header(row: list[str], line: int, problems: _Problems) -> list[str] | None:
     return names
 
 
-def _term(values: dict[str, str], path: Path | str, line: int, problems: _Problems) -> Term | None:
+def _term(values: dict[str, str], path: Path | str, line: int, problems: FileProblems) -> Term | None:
     """One row as a Term: its cells checked by the row schema (schemas.TermRow), then the forms a
     counted noun needs."""
     row, errors = validate(TermRow, values, Parsed(values, {(): line}), str(path), error=DataError,
                            wording=Wording("column"))
-    problems.items.extend(errors)
+    problems.problems.extend(errors)
     if values["kind"] == COUNTED_NOUN:
         for name in ("en_plural", "ko_counter"):
             if not values[name]:
@@ -239,7 +226,7 @@ def _term(values: dict[str, str], path: Path | str, line: int, problems: _Proble
                 ko_counter=row.ko_counter, notes=row.notes, forbidden=forbidden, location=Location.of(path, line))
 
 
-def _check_scripts(row: TermRow, line: int, problems: _Problems) -> None:
+def _check_scripts(row: TermRow, line: int, problems: FileProblems) -> None:
     """Agreed names that mix scripts (UTS #39, through ICU: text.mixed_script_words): a
     Cyrillic Е or a Cherokee Ꮃ in "Wonju Medical..." reads as the Latin name in the brief but is
     another name to every search, check and translation tool, so the row is refused. Hangul, Han
@@ -258,7 +245,7 @@ def _check_scripts(row: TermRow, line: int, problems: _Problems) -> None:
                          check="MixedScript")
 
 
-def _check_consistency(terms: list[Term], problems: _Problems) -> None:
+def _check_consistency(terms: list[Term], problems: FileProblems) -> None:
     """Problems between rows: duplicate ids and rows, two English names, forbidden agreed names."""
     by_id: dict[str, Term] = {}
     by_korean: dict[str, Term] = {}
@@ -301,7 +288,7 @@ def _line_of(term: Term) -> int | None:
 
 def parse_glossary(text: str, path: Path | str) -> Glossary:
     """Parse and check glossary CSV text; ``path`` is only used to name the file in messages."""
-    problems = _Problems(path)
+    problems = FileProblems(str(path), [])
     records = _records(text, problems)
     first = next(records, None)
     if first is None:

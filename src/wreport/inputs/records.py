@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from wreport.errors import DataError, Location, WreportError, did_you_mean
+from wreport.errors import DataError, Location, WreportError, did_you_mean, raise_if_any
 from wreport.inputs.schemas import Parsed, Wording, parse_yaml, validate
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ class FileProblems:
 
     def line(self, *loc: str | int) -> int | None:
         return self.parsed.line_of(loc)
+
+    def raise_if_any(self) -> None:
+        """Raise what was found as one error naming the file (a single problem as itself), so
+        the user sees every problem of the file in one run, not one per run."""
+        raise_if_any(self.problems, f"{len(self.problems)} problems in {self.shown}")
 
 
 def read_yaml(project: Project, path: Path, report: FileProblems) -> Parsed | None:

@@ -110,7 +110,7 @@ def load_record(project: Project, audience: str, path: Path | None = None) -> di
     if parsed is not None and not report.problems:
         record, problems = validate(SignoffRecord, parsed.data or {}, parsed, report.shown, (), DataError)
         report.problems.extend(problems)
-    raise_if_any(report.problems, f"{len(report.problems)} problems in {report.shown}")
+    report.raise_if_any()
     return dict(record.segments) if record is not None else {}
 
 
