@@ -266,6 +266,26 @@ def test_korean_in_the_english_edition_is_traced_to_template_fact_and_source(min
         "write the English in `publisher_en:` of source 'etnews-2006' in seeds/sources.yaml"]
 
 
+
+def test_tracing_many_findings_reads_each_origin_once(tmp_path, monkeypatch):
+    """An English edition with hundreds of Korean leftovers: each finding is traced to its line
+    without reading every template line, fact label and glossary row again (that was findings x
+    origins calls of reader_text: 300 findings over some 700 origins, about 200,000 calls)."""
+    import wreport.qa.checks as checks
+
+    real = checks.reader_text
+    calls = {}
+    for count in (30, 300):
+        root = copy_mini(tmp_path / str(count))
+        words = [f"가{chr(0xAC01 + n)}" for n in range(count)]  # different Korean words
+        edit(root, EN, "## Sales\n", "## Sales\n\n" + "".join(f"The {w} grew.\n\n" for w in words))
+        made = []
+        monkeypatch.setattr(checks, "reader_text", lambda text, made=made: made.append(1) or real(text))
+        findings = only(check(root), "Untranslated")
+        assert {where(f) for f in findings} == {f"{EN}:{9 + 2 * n}" for n in range(count)}
+        calls[count] = len(made)
+    assert calls[300] - calls[30] < 20 * 270  # a few readings more per finding, not one per origin
+
 def test_an_english_name_the_glossary_does_not_know_beside_a_term(mini):
     edit(mini, EN, '{{ term("wmit") }} housed', 'The Wonju Techno Valley, near Korea Industrial Complex Corporation, housed')
     findings = only(check(mini), "UnknownName")

@@ -409,6 +409,7 @@ class _CheckedEdition:
     _seen: str | None = field(default=None, repr=False)
     _shape: Skeleton | None = field(default=None, repr=False)
     _squashed: str | None = field(default=None, repr=False)
+    origins: list[tuple[str, Location]] | None = field(default=None, repr=False)  # for trace(), made once
 
     @property
     def lang(self) -> str:
@@ -803,9 +804,15 @@ class _Run:
 
     # ------------------------------------------------------------ tracing text to its origin
     def trace(self, edition: _CheckedEdition, snippet: str) -> Location | OutputLocation:
-        """The first place ``snippet`` could have come from; else the built PDF and page."""
-        for text, where in self._origins(edition):
-            if snippet.casefold() in squash_spaces(reader_text(text)).casefold():
+        """The first place ``snippet`` could have come from; else the built PDF and page. The
+        places' texts are read as a reader sees them once per edition, not once per finding (an
+        edition with thousands of findings made that quadratic)."""
+        if edition.origins is None:
+            edition.origins = [(squash_spaces(reader_text(text)).casefold(), where)
+                               for text, where in self._origins(edition)]
+        wanted = snippet.casefold()
+        for text, where in edition.origins:
+            if wanted in text:
                 return where
         return self._output_location(edition, snippet)
 
