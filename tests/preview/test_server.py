@@ -374,13 +374,32 @@ def test_review_and_lang_together_are_refused(tmp_path):
     assert result.returncode == 1 and "error: --review shows both editions: leave out --lang" in result.stderr
 
 
+
+def test_the_review_pane_shows_each_sign_off_and_follows_an_approval(tmp_path):
+    """A reviewer approving in another terminal sees the row turn approved in the open preview,
+    as `wreport review` would write it."""
+    def states() -> dict[str, str]:
+        rows = re.findall(r'<tr[^>]*\bid="([^"]+)"[^>]*\bdata-signoff="(\w+)"', text(url + "pane/review"))
+        return dict(rows)
+
+    root = copy_mini(tmp_path)
+    with previewing(root, "--review") as url:
+        before = states()
+        assert len(before) > 1 and set(before.values()) == {"unapproved"}
+        approve = subprocess.run([sys.executable, "-c", "from wreport.cli import main; main()", "--project",
+                                  str(root), "review", "approve", "-a", "brief", "--by", "Lee", "--segment", "s1-h1"],
+                                 capture_output=True, text=True, timeout=120)
+        assert approve.returncode == 0, approve.stderr
+        wait_for(lambda: states().get("s1-h1") == "approved")
+        assert states() == {**before, "s1-h1": "approved"}
+
 def test_what_the_preview_watches_source_texts_included(tmp_path):
     root = copy_mini(tmp_path).resolve()
     deep, _, counts = watched(load_project(root))
     assert sorted(deep) == [root / "seeds" / "sources", root / "templates"]  # with their subfolders
     for changed in ("seeds/sources/etnews.txt", "seeds/sources/2008/kicox.txt", "seeds/facts.yaml",
                     "seeds/sources.yaml", "glossary/terms.csv", "wreport.toml", "templates/brief/en.md.j2",
-                    "templates/_shared/macros.md.j2"):
+                    "templates/_shared/macros.md.j2", "signoff/brief.yaml"):
         assert counts(root / changed), changed
     for ignored in ("seeds/notes.md", "out/brief/brief.en.html", "glossary/terms.csv~"):
         assert not counts(root / ignored), ignored

@@ -239,10 +239,14 @@ def pages_view(session: Session, request: Request) -> Iterator[Part]:
 
 def review_view(session: Session, request: Request) -> Iterator[Part]:
     """The review page ``wreport review`` writes: both editions aligned segment by segment, each
-    figure beside its fact, source sentence and quote. Made again when either edition's inputs
-    change (its key is theirs)."""
+    figure beside its fact, source sentence and quote, and each segment's sign-off state. Made
+    again when either edition's inputs or the audience's sign-off record change (its key is
+    theirs), so a `wreport review approve` in another terminal shows at once."""
+    from wreport.review.signoff import record_path
+
     key = " ".join(edition.key for edition in session.editions_of(replace(request, lang=None)))
     inputs = session.inputs(request)
+    key += " " + inputs.hasher.file(record_path(inputs.project, inputs.audience.name))
     yield ("review", "Review: both editions aligned", f"the review of {inputs.audience.name}",
            partial(session.reviews.get, key, partial(_review_page, inputs)))
 
@@ -250,9 +254,11 @@ def review_view(session: Session, request: Request) -> Iterator[Part]:
 def _review_page(inputs: Inputs) -> bytes:
     from wreport.review.html import render_review_html
     from wreport.review.model import prepare_review
+    from wreport.review.signoff import load_record, states
 
-    data = inputs.data
-    review = prepare_review(inputs.project, inputs.audience.name, data.facts, data.glossary, data.style)
+    data, name = inputs.data, inputs.audience.name
+    review = prepare_review(inputs.project, name, data.facts, data.glossary, data.style)
+    review.signoffs = states(review.pairs, load_record(inputs.project, name), data.facts, data.glossary)
     return render_review_html(review).encode()
 
 

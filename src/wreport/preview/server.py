@@ -361,15 +361,18 @@ class _PreviewHandler(BaseHTTPRequestHandler):
 def watched(project: Project) -> tuple[list[Path], list[Path], Callable[[Path], bool]]:
     """The folders to watch with and without their subfolders (whether or not they exist now: a
     missing one is watched once it appears), and which paths in them count: the data files, the
-    sources folder and everything in the templates folder."""
+    sources folder, everything in the templates folder, and the sign-off records (the review pane
+    shows each segment's state)."""
     files = {path.resolve() for path in data_files(project)}
     sources = (project.sources_file.parent / "sources").resolve()
     templates = project.templates_dir.resolve()
+    signoff = project.signoff_dir.resolve()
     deep = [templates, sources]
-    shallow = sorted({path.parent for path in files} - set(deep))
+    shallow = sorted(({path.parent for path in files} | {signoff}) - set(deep))
 
     def counts(path: Path) -> bool:
-        return path in files or path.is_relative_to(templates) or path.is_relative_to(sources)
+        return (path in files or path.is_relative_to(templates) or path.is_relative_to(sources)
+                or (path.parent == signoff and path.suffix == ".yaml"))
 
     return deep, shallow, counts
 
