@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from wreport.inputs.text import HANGUL
+from wreport.inputs.text import HANGUL, squash_spaces
 
 #: Titles that name a file or a template, not a document.
 _GENERIC = re.compile(
@@ -34,7 +34,7 @@ TITLE_LINES = 40
 
 def title_problem(title: str) -> str | None:
     """Why ``title`` cannot name a source (generic, page furniture, no letters), or None."""
-    squashed = " ".join(title.split())
+    squashed = squash_spaces(title)
     if not re.search(r"[^\W\d_]", squashed):
         return "it holds no words"
     if _GENERIC.fullmatch(squashed):
@@ -50,7 +50,7 @@ def title_from_text(text: str) -> str | None:
         if number >= TITLE_LINES:
             break
         if line.strip() and title_problem(line) is None:
-            return " ".join(line.split())[:200]
+            return squash_spaces(line)[:200]
     return None
 
 

@@ -71,6 +71,7 @@ from wreport.render.templating import (
     render_edition,
 )
 from wreport.review.align import Pair, align, compare, segments
+from wreport.writers.linebreaks import WORD_JOINER
 
 if TYPE_CHECKING:
     from wreport.review.align import Pair
@@ -120,7 +121,6 @@ CHECKS: dict[str, tuple[str, str]] = {
 _FACT_HELPERS = ("fact", "fact_label", "fact_period", "chart")
 _SKIPPED_KINDS = (COUNTED_NOUN, "person-title")  # too generic to expect in the other edition
 _HANGUL_RUN = re.compile(rf"[{HANGUL_RANGES}]+(?:\s+[{HANGUL_RANGES}]+)*")  # Korean words in a row, as one finding
-_WORD_JOINER = "\u2060"
 
 
 # ---------------------------------------------------------------- findings
@@ -858,7 +858,7 @@ class _Run:
                 pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
             except Exception:  # noqa: BLE001 - an unreadable old output just gives no page number
                 pages = []
-            self._pdf_pages[pdf] = [re.sub(r"\s+", "", text.replace(_WORD_JOINER, "")) for text in pages]
+            self._pdf_pages[pdf] = [re.sub(r"\s+", "", text.replace(WORD_JOINER, "")) for text in pages]
         return self._pdf_pages[pdf]
 
 

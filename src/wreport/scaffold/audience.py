@@ -21,7 +21,7 @@ from wreport.data.facts import FactSet
 from wreport.data.glossary import Glossary
 from wreport.errors import ConfigError, Location
 from wreport.inputs.project import Project
-from wreport.inputs.text import HANGUL
+from wreport.inputs.text import HANGUL, squash_spaces
 from wreport.render.templating import AUDIENCE_FILE, SHARED_FOLDER, TEMPLATE_SUFFIX, load_audience
 
 #: Audience names become folder and file names (out/<name>/<name>.en.pdf) and CLI arguments:
@@ -102,7 +102,7 @@ def starter_titles(project_name: str, audience: str) -> tuple[str, str]:
     in both; a Korean name cannot be the English title, which then is the audience's name in words
     (investor-brief: Investor brief), as is an empty one."""
     words = audience.replace("-", " ").capitalize()
-    name = " ".join(project_name.split())
+    name = squash_spaces(project_name)
     return name or words, (name if name and not HANGUL.search(name) else words)
 
 

@@ -41,6 +41,7 @@ from urllib.request import url2pathname
 from wreport.errors import RenderError, WreportError, raise_if_any
 from wreport.render.document import Document
 from wreport.writers.html import other_language, render_html, stylesheet_text
+from wreport.writers.linebreaks import WORD_JOINER
 from wreport.writers.pdftags import Continued, finish_tags
 
 # What provides the system libraries WeasyPrint loads on import (GObject, Pango, HarfBuzz,
@@ -279,7 +280,7 @@ def html_to_pdf_with_pages(html: str, *, variant: str | None = DEFAULT_VARIANT, 
 def source_words(html: str) -> frozenset[str]:
     """The words of ``html``'s text, lower case, split at hyphens (what pdftags.soft_hyphens
     compares a word the layout hyphenated with)."""
-    text = re.sub(r"<[^>]*>", " ", html).replace("\u2060", "").replace("\u00ad", "")
+    text = re.sub(r"<[^>]*>", " ", html).replace(WORD_JOINER, "").replace("\u00ad", "")
     return frozenset(word.lower() for word in re.findall(r"[^\W\d_]+", text))
 
 
